@@ -1,0 +1,65 @@
+/**
+ * The webhooks Twilio calls. Thin: read the parameters, ask the engine, render its step.
+ *   POST /voice           a call comes in (the number's voice URL)
+ *   POST /voice/menu      a key, or silence, in a menu (state in the query string)
+ *   POST /voice/dial      the outcome of a transfer (DialCallStatus)
+ *   POST /voice/fallback  the number's fallback URL: the safe bilingual TwiML
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Result } from '../src/engine.js';
+import { signatureHook } from '../src/signature.js';
+
+type Params = Record<string, unknown>;
+
+/** One parameter as Twilio sends it: a short string. Repeated, missing or huge: handled. */
+function param(source: unknown, name: string, max = 64): string | undefined {
+  if (!source || typeof source !== 'object') return undefined;
+  let v = Object.hasOwn(source, name) ? (source as Params)[name] : undefined;
+  if (Array.isArray(v)) v = v[0];
+  if (typeof v !== 'string') return undefined;
+  return v.length > max ? v.slice(0, max) : v;
+}
+
+const CALL_SID = /^CA[0-9a-f]{32}$/;
+
+export const voiceRoutes: FastifyPluginAsync = async (app) => {
+  const h = app.helpline;
+  if (h.authToken) app.addHook('preHandler', signatureHook({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }));
+
+  function answer(request: FastifyRequest, reply: FastifyReply, result: Result): FastifyReply {
+    const sid = param(request.body, 'CallSid');
+    const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
+    for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
+    const twiml = h.renderer.render(result.step, {
+      baseUrl: h.baseUrl,
+      to: param(request.body, 'To', 32),
+      from: param(request.body, 'From', 32),
+    });
+    return reply.type('text/xml').send(twiml);
+  }
+
+  app.post('/voice', async (request, reply) => answer(request, reply, h.engine.start()));
+
+  app.post('/voice/menu', async (request, reply) => {
+    const q = request.query;
+    const tries = Number.parseInt(param(q, 't', 3) ?? '0', 10);
+    const state = {
+      lang: param(q, 'l', 8),
+      menu: param(q, 'm') ?? 'main',
+      tries: Number.isNaN(tries) ? 0 : tries,
+      exclude: param(q, 'x'),
+    };
+    return answer(request, reply, h.engine.input(state, param(request.body, 'Digits', 8), param(q, 's', 1) === '1', h.clock()));
+  });
+
+  app.post('/voice/dial', async (request, reply) => {
+    const q = request.query;
+    const status = param(request.body, 'DialCallStatus', 16);
+    return answer(request, reply, h.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock()));
+  });
+
+  app.post('/voice/fallback', async (request, reply) => {
+    request.log.warn({ event: 'fallback', errorCode: param(request.body, 'ErrorCode', 8) }, 'fallback URL called');
+    return reply.type('text/xml').send(h.safeTwiml);
+  });
+};

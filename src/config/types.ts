@@ -1,0 +1,74 @@
+import type { Hours } from '../hours.js';
+
+export type Lang = string;
+export type CallerIdPolicy = 'hotline' | 'caller';
+export type DialKind = 'e164' | 'short' | 'sip';
+
+export interface Service {
+  id: string;
+  name: Record<Lang, string>;
+  dial: string;
+  dialKind: DialKind;
+  hours: Hours;
+  callerId: CallerIdPolicy;
+  dialTimeout: number;
+  intro?: string | undefined;
+  onFailure?: string | undefined;
+  source?: string | undefined;
+  check?: string | undefined;
+}
+
+export interface DirectorySettings {
+  holidaysCountry: string;
+  dialTimeout: number;
+  ringTone: string;
+  hotlineNumber?: string | undefined;
+}
+
+export type Action =
+  | { type: 'menu'; menu: string }
+  | { type: 'transfer'; service: string }
+  | { type: 'first_open'; services: string[] }
+  | { type: 'repeat' };
+
+export interface MenuOption {
+  key: string;
+  say?: string | undefined;
+  action: Action;
+}
+
+export interface Menu {
+  id: string;
+  say: string[];
+  footer: string[];
+  options: MenuOption[];
+}
+
+export interface Flow {
+  keys: { repeat: string; back: string; switchLanguage: string };
+  maxTries: number;
+  gatherTimeout: number;
+  languageMenu: { options: Array<{ key: string; lang: Lang }>; default: Lang };
+  safetyNet: string[];
+  alternatives: Array<{ key: string; service: string }>;
+  menus: Record<string, Menu>;
+}
+
+export interface PromptCatalog {
+  lang: Lang;
+  voice: string;
+  language: string;
+  prompts: Record<string, string>;
+  /** Prompt keys with a recorded file, and the file's path. */
+  audio: Map<string, string>;
+}
+
+export interface Config {
+  languages: Lang[];
+  settings: DirectorySettings;
+  services: Record<string, Service>;
+  flow: Flow;
+  prompts: Record<Lang, PromptCatalog>;
+  /** Where each part was read from, for messages and the docs. */
+  sources: { directory: string; menus: string; prompts: string };
+}

@@ -1,0 +1,355 @@
+/**
+ * The call flow engine: reads the menus and the directory (data) and decides, for each
+ * webhook, what the caller hears and what comes next. Pure: no I/O, no clock of its own
+ * (the instant is passed in), no TwiML (src/twiml.ts renders the Step it returns).
+ *
+ * The call's state travels in the action URLs (see CallState), so the server keeps nothing
+ * between webhooks.
+ */
+import { calendarDaysBetween } from './hours.js';
+import type { Config, Lang, Menu, Service } from './config/types.js';
+
+/** Pseudo-menus of the engine, next to the data's menus. */
+export const LANGUAGE_MENU = 'lang';
+export const ALTERNATIVES_MENU = 'alt';
+export const AFTER_CALL_MENU = 'end';
+export const RESERVED_MENU_IDS = [LANGUAGE_MENU, ALTERNATIVES_MENU, AFTER_CALL_MENU];
+
+export interface CallState {
+  /** Absent only in the language menu. */
+  lang?: Lang | undefined;
+  menu: string;
+  /** Failed tries in a row (wrong key or silence) in this menu. */
+  tries: number;
+  /** In the alternatives menu: the service that was closed or failed, not offered again. */
+  exclude?: string | undefined;
+}
+
+/** One thing said: a prompt of a language, with its placeholders filled. */
+export interface Speech {
+  lang: Lang;
+  key: string;
+  vars?: Record<string, string>;
+}
+
+export type Step =
+  /** Say, then wait for one key; the key goes to `state`'s menu, silence too (marked). */
+  | { kind: 'gather'; say: Speech[]; state: CallState; timeout: number }
+  /** Say, then put the caller through; the outcome comes back to dialResult. */
+  | { kind: 'dial'; say: Speech[]; lang: Lang; service: Service }
+  /** Say, then end the call. */
+  | { kind: 'hangup'; say: Speech[] };
+
+/** What happened, for the logs and metrics: no caller data, only the flow's own words. */
+export interface FlowEvent {
+  event:
+    | 'call'
+    | 'language'
+    | 'choice'
+    | 'repeat'
+    | 'back'
+    | 'switch-language'
+    | 'invalid-key'
+    | 'no-input'
+    | 'default-language'
+    | 'safety-net'
+    | 'transfer'
+    | 'closed'
+    | 'none-open'
+    | 'dial-result'
+    | 'goodbye';
+  menu?: string;
+  /** Only a key the menu knows; never what the caller typed otherwise. */
+  key?: string;
+  lang?: Lang;
+  service?: string;
+  outcome?: string;
+}
+
+export interface Result {
+  step: Step;
+  events: FlowEvent[];
+}
+
+export type DialOutcome = 'completed' | 'busy' | 'no-answer' | 'failed';
+
+/** Twilio's DialCallStatus, mapped to what the caller hears. Anything unknown counts as failed. */
+export function dialOutcome(status: string | undefined): DialOutcome {
+  switch (status) {
+    case 'completed':
+    case 'answered':
+      return 'completed';
+    case 'busy':
+      return 'busy';
+    case 'no-answer':
+      return 'no-answer';
+    default:
+      return 'failed';
+  }
+}
+
+export class Engine {
+  constructor(private readonly config: Config) {}
+
+  private get flow() {
+    return this.config.flow;
+  }
+
+  isLanguage(lang: string | undefined): lang is Lang {
+    return lang !== undefined && this.config.languages.includes(lang);
+  }
+
+  /** A call comes in: the bilingual greeting and the language choice. */
+  start(): Result {
+    return { step: this.languageMenu(0, []), events: [{ event: 'call', menu: LANGUAGE_MENU }] };
+  }
+
+  /**
+   * A key (or silence) in a menu. `digits` is Twilio's Digits as received; `silent` is true
+   * when the Gather timed out. Unknown states are treated as a fresh main menu (or greeting).
+   */
+  input(state: CallState, digits: string | undefined, silent: boolean, now: Date): Result {
+    const key = silent || !digits ? undefined : digits.length === 1 ? digits : '?';
+    const lang = this.isLanguage(state.lang) ? state.lang : undefined;
+    const tries = Number.isInteger(state.tries) && state.tries >= 0 && state.tries < 100 ? state.tries : 0;
+    if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput(key, tries);
+    if (state.menu === ALTERNATIVES_MENU) return this.alternativesInput(lang, key, tries, state.exclude, now);
+    if (state.menu === AFTER_CALL_MENU) return this.afterCallInput(lang, key, now);
+    const menu = this.flow.menus[state.menu];
+    if (!menu) return { step: this.menuStep(lang, 'main', 0, [], true), events: [{ event: 'back', menu: 'main', lang }] };
+    return this.menuInput(lang, menu, key, tries, now);
+  }
+
+  /** The outcome of a transfer (Twilio's DialCallStatus). */
+  dialResult(langIn: string | undefined, serviceId: string | undefined, status: string | undefined, now: Date): Result {
+    const lang = this.isLanguage(langIn) ? langIn : this.flow.languageMenu.default;
+    const service = serviceId ? this.config.services[serviceId] : undefined;
+    const outcome = dialOutcome(status);
+    const events: FlowEvent[] = [{ event: 'dial-result', lang, service: service?.id ?? 'unknown', outcome: status ? outcome : 'missing' }];
+    if (outcome === 'completed' && service) {
+      const step: Step = {
+        kind: 'gather',
+        say: [this.speech(lang, 'after-call', { key: this.keyName(lang, this.flow.keys.back) })],
+        state: { lang, menu: AFTER_CALL_MENU, tries: 0 },
+        timeout: this.flow.gatherTimeout,
+      };
+      return { step, events };
+    }
+    const say: Speech[] = [];
+    if (service?.onFailure) say.push(this.speech(lang, service.onFailure, { name: service.name[lang] ?? service.id }));
+    else if (service) say.push(this.speech(lang, `dial-${outcome === 'completed' ? 'failed' : outcome}`, { name: service.name[lang] ?? service.id }));
+    return this.alternatives(lang, service?.id, say, 0, now, events);
+  }
+
+  // --- menus ---------------------------------------------------------------------------
+
+  private languageMenu(tries: number, prefix: Speech[]): Step {
+    const say: Speech[] = [...prefix];
+    for (const { key, lang } of this.flow.languageMenu.options) {
+      say.push(this.speech(lang, 'welcome'), this.speech(lang, 'choose-language', { key: this.keyName(lang, key) }));
+    }
+    return { kind: 'gather', say, state: { menu: LANGUAGE_MENU, tries }, timeout: this.flow.gatherTimeout };
+  }
+
+  private languageInput(key: string | undefined, tries: number): Result {
+    const choice = key === undefined ? undefined : this.flow.languageMenu.options.find((o) => o.key === key);
+    const fallback = this.flow.languageMenu.default;
+    if (choice) {
+      return { step: this.menuStep(choice.lang, 'main', 0, [], true), events: [{ event: 'language', menu: LANGUAGE_MENU, key, lang: choice.lang }] };
+    }
+    const next = tries + 1;
+    const failure: FlowEvent = key === undefined ? { event: 'no-input', menu: LANGUAGE_MENU } : { event: 'invalid-key', menu: LANGUAGE_MENU };
+    // Silence twice, or too many wrong keys: go on in the default language rather than hang up.
+    if ((key === undefined && next >= 2) || next >= this.flow.maxTries) {
+      return { step: this.menuStep(fallback, 'main', 0, [], true), events: [failure, { event: 'default-language', lang: fallback }] };
+    }
+    const prefix = key === undefined ? [] : this.config.languages.map((l) => this.speech(l, 'invalid-key'));
+    return { step: this.languageMenu(next, prefix), events: [failure] };
+  }
+
+  private menuStep(lang: Lang, menuId: string, tries: number, prefix: Speech[], intro: boolean): Step {
+    const menu = this.flow.menus[menuId] ?? this.flow.menus.main!;
+    const say: Speech[] = [...prefix];
+    const vars = { repeat: this.keyName(lang, this.flow.keys.repeat), back: this.keyName(lang, this.flow.keys.back) };
+    if (intro) for (const k of menu.say) say.push(this.speech(lang, k, vars));
+    for (const o of menu.options) {
+      if (o.say) say.push(this.speech(lang, o.say, { key: this.keyName(lang, o.key) }));
+    }
+    if (intro) for (const k of menu.footer) say.push(this.speech(lang, k, vars));
+    say.push(...this.switchOffer(lang));
+    return { kind: 'gather', say, state: { lang, menu: menu.id, tries }, timeout: this.flow.gatherTimeout };
+  }
+
+  private menuInput(lang: Lang, menu: Menu, key: string | undefined, tries: number, now: Date): Result {
+    const common = this.commonKey(lang, menu.id, key, now);
+    if (common) return common;
+    const option = key === undefined ? undefined : menu.options.find((o) => o.key === key);
+    if (!option) return this.failedTry(lang, menu.id, key, tries, now);
+    const chosen: FlowEvent = { event: 'choice', menu: menu.id, key: option.key, lang };
+    const a = option.action;
+    switch (a.type) {
+      case 'menu':
+        return { step: this.menuStep(lang, a.menu, 0, [], true), events: [chosen] };
+      case 'repeat':
+        return { step: this.menuStep(lang, menu.id, 0, [], true), events: [chosen] };
+      case 'transfer':
+        return this.transfer(lang, a.service, [], now, [chosen]);
+      case 'first_open': {
+        const open = a.services.find((id) => this.isOpen(id, now));
+        if (open) return this.transfer(lang, open, [], now, [chosen]);
+        return this.alternatives(lang, undefined, [], 0, now, [chosen]);
+      }
+    }
+  }
+
+  /** The keys that do the same in every menu. */
+  private commonKey(lang: Lang, menuId: string, key: string | undefined, now: Date): Result | undefined {
+    const { repeat, back, switchLanguage } = this.flow.keys;
+    if (key === repeat) {
+      const step = menuId === ALTERNATIVES_MENU ? undefined : this.menuStep(lang, menuId, 0, [], true);
+      return step ? { step, events: [{ event: 'repeat', menu: menuId, lang }] } : undefined;
+    }
+    if (key === back) {
+      const step = menuId === 'main' ? this.languageMenu(0, []) : this.menuStep(lang, 'main', 0, [], true);
+      return { step, events: [{ event: 'back', menu: menuId, lang }] };
+    }
+    if (key === switchLanguage && this.config.languages.length > 1) {
+      const other = this.otherLanguage(lang);
+      const step =
+        menuId === ALTERNATIVES_MENU ? undefined : this.menuStep(other, menuId, 0, [], true);
+      return step ? { step, events: [{ event: 'switch-language', menu: menuId, lang: other }] } : undefined;
+    }
+    return undefined;
+  }
+
+  private failedTry(lang: Lang, menuId: string, key: string | undefined, tries: number, now: Date, exclude?: string): Result {
+    const event: FlowEvent = key === undefined ? { event: 'no-input', menu: menuId, lang } : { event: 'invalid-key', menu: menuId, lang };
+    const next = tries + 1;
+    if (next >= this.flow.maxTries) return this.safetyNet(lang, now, [event]);
+    const prefix = [this.speech(lang, key === undefined ? 'no-input' : 'invalid-key')];
+    if (menuId === ALTERNATIVES_MENU) return this.alternatives(lang, exclude, prefix, next, now, [event], false);
+    return { step: this.menuStep(lang, menuId, next, prefix, false), events: [event] };
+  }
+
+  // --- transfers -----------------------------------------------------------------------
+
+  private transfer(lang: Lang, serviceId: string, prefix: Speech[], now: Date, events: FlowEvent[]): Result {
+    const service = this.config.services[serviceId];
+    if (!service) return this.safetyNet(lang, now, events);
+    const name = service.name[lang] ?? service.id;
+    const state = service.hours.state(now);
+    if (!state.open) {
+      const say = [...prefix, this.speech(lang, 'closed', { name }), ...this.reopening(lang, now, state.nextChange)];
+      return this.alternatives(lang, serviceId, say, 0, now, [...events, { event: 'closed', lang, service: serviceId }]);
+    }
+    const say = [...prefix, this.speech(lang, service.intro ?? 'transfer', { name })];
+    return { step: { kind: 'dial', say, lang, service }, events: [...events, { event: 'transfer', lang, service: serviceId }] };
+  }
+
+  /** After too many failed tries: the emergency numbers, then a service open now. */
+  private safetyNet(lang: Lang, now: Date, events: FlowEvent[]): Result {
+    const id = this.flow.safetyNet.find((s) => this.isOpen(s, now));
+    const warn = [this.speech(lang, 'emergency')];
+    const all = [...events, { event: 'safety-net' as const, lang }];
+    if (!id) return { step: { kind: 'hangup', say: [...warn, this.speech(lang, 'goodbye')] }, events: [...all, { event: 'none-open', lang }] };
+    return this.transfer(lang, id, warn, now, all);
+  }
+
+  /** The services open now, each on its fixed key; none open: the emergency numbers, kindly. */
+  private alternatives(lang: Lang, exclude: string | undefined, prefix: Speech[], tries: number, now: Date, events: FlowEvent[], intro = true): Result {
+    const open = this.openAlternatives(exclude, now);
+    if (open.length === 0) {
+      return {
+        step: { kind: 'hangup', say: [...prefix, this.speech(lang, 'none-open'), this.speech(lang, 'goodbye')] },
+        events: [...events, { event: 'none-open', lang }],
+      };
+    }
+    const say = [...prefix];
+    if (intro) say.push(this.speech(lang, 'alternatives-intro'));
+    for (const { key, service } of open) {
+      say.push(this.speech(lang, 'opt-service', { name: service.name[lang] ?? service.id, key: this.keyName(lang, key) }));
+    }
+    return {
+      step: { kind: 'gather', say, state: { lang, menu: ALTERNATIVES_MENU, tries, exclude }, timeout: this.flow.gatherTimeout },
+      events,
+    };
+  }
+
+  private alternativesInput(lang: Lang, key: string | undefined, tries: number, excludeIn: string | undefined, now: Date): Result {
+    const exclude = excludeIn && this.config.services[excludeIn] ? excludeIn : undefined;
+    const { repeat, switchLanguage } = this.flow.keys;
+    if (key === repeat) return this.alternatives(lang, exclude, [], 0, now, [{ event: 'repeat', menu: ALTERNATIVES_MENU, lang }]);
+    if (key === switchLanguage && this.config.languages.length > 1) {
+      const other = this.otherLanguage(lang);
+      return this.alternatives(other, exclude, [], 0, now, [{ event: 'switch-language', menu: ALTERNATIVES_MENU, lang: other }]);
+    }
+    const common = this.commonKey(lang, ALTERNATIVES_MENU, key, now);
+    if (common) return common;
+    const chosen = key === undefined ? undefined : this.openAlternatives(exclude, now).find((a) => a.key === key);
+    if (!chosen) return this.failedTry(lang, ALTERNATIVES_MENU, key, tries, now, exclude);
+    return this.transfer(lang, chosen.service.id, [], now, [{ event: 'choice', menu: ALTERNATIVES_MENU, key: chosen.key, lang }]);
+  }
+
+  private afterCallInput(lang: Lang, key: string | undefined, now: Date): Result {
+    if (key === this.flow.keys.back) return { step: this.menuStep(lang, 'main', 0, [], true), events: [{ event: 'back', menu: AFTER_CALL_MENU, lang }] };
+    return { step: { kind: 'hangup', say: [this.speech(lang, 'goodbye')] }, events: [{ event: 'goodbye', lang }] };
+  }
+
+  private openAlternatives(exclude: string | undefined, now: Date): Array<{ key: string; service: Service }> {
+    const out: Array<{ key: string; service: Service }> = [];
+    for (const { key, service: id } of this.flow.alternatives) {
+      const service = this.config.services[id];
+      if (service && id !== exclude && service.hours.isOpen(now)) out.push({ key, service });
+    }
+    return out;
+  }
+
+  // --- words ---------------------------------------------------------------------------
+
+  /** "It opens again monday at 9 o'clock", or "no reopening planned". */
+  private reopening(lang: Lang, now: Date, next: Date | undefined): Speech[] {
+    if (!next) return [this.speech(lang, 'closed-until-further-notice')];
+    const days = calendarDaysBetween(now, next);
+    const day = days === 0 ? this.text(lang, 'today') : days === 1 ? this.text(lang, 'tomorrow') : this.text(lang, `day-${next.getDay()}`);
+    const hour = String(next.getHours());
+    const minute = next.getMinutes();
+    const time =
+      minute === 0 ? this.text(lang, 'time-hour', { hour }) : this.text(lang, 'time-hour-minute', { hour, minute: String(minute) });
+    return [this.speech(lang, 'reopens', { day, time })];
+  }
+
+  private switchOffer(lang: Lang): Speech[] {
+    if (this.config.languages.length < 2) return [];
+    const other = this.otherLanguage(lang);
+    return [this.speech(other, 'choose-language', { key: this.keyName(other, this.flow.keys.switchLanguage) })];
+  }
+
+  private otherLanguage(lang: Lang): Lang {
+    const langs = this.config.languages;
+    return langs[(langs.indexOf(lang) + 1) % langs.length] ?? lang;
+  }
+
+  private isOpen(serviceId: string, now: Date): boolean {
+    return this.config.services[serviceId]?.hours.isOpen(now) ?? false;
+  }
+
+  /** How a key is said: digits as they are, * and # by their word in the language. */
+  private keyName(lang: Lang, key: string): string {
+    if (key === '*') return this.text(lang, 'key-star');
+    if (key === '#') return this.text(lang, 'key-hash');
+    return key;
+  }
+
+  private speech(lang: Lang, key: string, vars?: Record<string, string>): Speech {
+    return vars ? { lang, key, vars } : { lang, key };
+  }
+
+  private text(lang: Lang, key: string, vars?: Record<string, string>): string {
+    return fill(this.config.prompts[lang]?.prompts[key] ?? '', vars);
+  }
+}
+
+/** Fill {placeholders}; an unknown one is left out rather than read aloud. */
+export function fill(template: string, vars: Record<string, string> = {}): string {
+  return template.replace(/\{([^{}]*)\}/g, (_, name: string) => vars[name] ?? '');
+}

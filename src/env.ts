@@ -1,0 +1,56 @@
+/** The environment the server reads, checked in one place. */
+export interface Env {
+  ok: boolean;
+  errors: string[];
+  port: number;
+  host: string;
+  production: boolean;
+  authToken: string | undefined;
+  publicBaseUrl: string | undefined;
+  trustProxy: boolean;
+  directory: string | undefined;
+  menus: string | undefined;
+  prompts: string | undefined;
+  logLevel: string;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function readEnv(e: NodeJS.ProcessEnv): Env {
+  const errors: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  const port = Number(e.PORT ?? '3000');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) errors.push(`PORT: "${e.PORT}" is not a port number`);
+  const authToken = e.TWILIO_AUTH_TOKEN?.trim() || undefined;
+  if (production && !authToken) {
+    errors.push('TWILIO_AUTH_TOKEN is not set, and NODE_ENV=production: the line will not run without checking Twilio signatures. Set TWILIO_AUTH_TOKEN to the account\'s auth token.');
+  }
+  let publicBaseUrl = e.PUBLIC_BASE_URL?.trim() || undefined;
+  if (publicBaseUrl) {
+    try {
+      const u = new URL(publicBaseUrl);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+      if (u.search || u.hash) throw new Error('query');
+      publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
+    } catch {
+      errors.push(`PUBLIC_BASE_URL: "${publicBaseUrl}" is not a base URL such as https://ivr.example.be`);
+    }
+  }
+  const trust = (e.TRUST_PROXY ?? '').toLowerCase();
+  const logLevel = e.LOG_LEVEL ?? 'info';
+  if (!LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LEVELS.join(', ')}`);
+  return {
+    ok: errors.length === 0,
+    errors,
+    port,
+    host: e.HOST || '0.0.0.0',
+    production,
+    authToken,
+    publicBaseUrl,
+    trustProxy: trust === 'true' || trust === '1' || trust === 'yes',
+    directory: e.HELPLINE_CONFIG || undefined,
+    menus: e.HELPLINE_MENUS || undefined,
+    prompts: e.HELPLINE_PROMPTS || undefined,
+    logLevel: LEVELS.includes(logLevel) ? logLevel : 'info',
+  };
+}

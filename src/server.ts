@@ -1,0 +1,68 @@
+/**
+ * The server entry: reads the environment, checks the data, listens, stops cleanly.
+ *   PORT (3000), HOST (0.0.0.0), NODE_ENV, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, TRUST_PROXY,
+ *   HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS, LOG_LEVEL
+ */
+import { buildApp } from './app.js';
+import { loadConfig } from './config/load.js';
+import { createLogger } from './logging.js';
+import { readEnv } from './env.js';
+
+const SHUTDOWN_GRACE_MS = 8_000;
+
+async function main(): Promise<void> {
+  const env = readEnv(process.env);
+  const log = createLogger(env.logLevel);
+  if (!env.ok) {
+    for (const e of env.errors) log.fatal(e);
+    process.stderr.write(`Refusing to start:\n${env.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    process.exit(1);
+  }
+  const loaded = loadConfig({ directory: env.directory, menus: env.menus, prompts: env.prompts });
+  for (const w of loaded.warnings) log.warn({ event: 'config-warning' }, w);
+  if (!loaded.ok) {
+    process.stderr.write(`Refusing to start: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    process.exit(1);
+  }
+  if (!env.authToken) {
+    log.warn(
+      { event: 'signatures-off' },
+      '!!! TWILIO_AUTH_TOKEN is not set: Twilio signatures are NOT checked. Anyone can call the webhooks. Never run like this in production. !!!',
+    );
+  }
+  const app = await buildApp({
+    config: loaded.config,
+    authToken: env.authToken,
+    publicBaseUrl: env.publicBaseUrl,
+    trustProxy: env.trustProxy,
+    logger: log,
+  });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ event: 'shutdown', signal }, 'stopping: finishing the webhooks in flight');
+    const timer = setTimeout(() => {
+      log.error({ event: 'shutdown-timeout' }, 'webhooks still in flight after the grace period: exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: env.port, host: env.host });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Refusing to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+/**
+ * Twilio's request signature (X-Twilio-Signature), checked before any webhook runs.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import webhooks from 'twilio/lib/webhooks/webhooks.js';
+
+export interface SignatureOptions {
+  authToken: string;
+  /** The public base URL Twilio calls (https://ivr.example.be); empty: rebuilt from the request. */
+  publicBaseUrl?: string | undefined;
+}
+
+/** The URL Twilio signed: the configured public base + the path and query as received. */
+export function signedUrl(request: FastifyRequest, publicBaseUrl: string | undefined): string {
+  if (publicBaseUrl) return publicBaseUrl.replace(/\/+$/, '') + request.url;
+  // protocol and host honour X-Forwarded-Proto/-Host only when Fastify trusts the proxy.
+  return `${request.protocol}://${request.host}${request.url}`;
+}
+
+export function isValidTwilioRequest(request: FastifyRequest, opts: SignatureOptions): boolean {
+  const header = request.headers['x-twilio-signature'];
+  if (typeof header !== 'string' || header.length === 0 || header.length > 512) return false;
+  const settings = request.headers['x-twilio-webhooks-signature-settings'];
+  const algorithm = webhooks.getSignatureAlgorithm(typeof settings === 'string' ? settings : undefined);
+  const params = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+  try {
+    return webhooks.validateRequest(opts.authToken, header, signedUrl(request, opts.publicBaseUrl), params, algorithm);
+  } catch {
+    return false; // a URL or parameter the validator cannot even read is not Twilio's
+  }
+}
+
+export function signatureHook(opts: SignatureOptions) {
+  return async function checkSignature(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (isValidTwilioRequest(request, opts)) return;
+    request.log.warn(
+      { event: 'signature-rejected', path: request.url.split('?')[0] },
+      'X-Twilio-Signature does not match: if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
+    );
+    await reply.code(403).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response><Reject/></Response>');
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The one place TwiML is produced: turns the engine's Steps into Twilio's XML with the
+ * `twilio` package's builder (which escapes text and attributes).
+ */
+import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
+import type { Config, Lang, Service } from './config/types.js';
+import { fill, type CallState, type Speech, type Step } from './engine.js';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export interface RenderContext {
+  /** Absolute base for URLs in the TwiML (PUBLIC_BASE_URL); empty: URLs relative to the host. */
+  baseUrl: string;
+  /** The call's To (the helpline's number) and From (the caller), for caller ID only. */
+  to?: string | undefined;
+  from?: string | undefined;
+}
+
+/** The URL a menu's key (or its silence) is posted to. */
+export function menuPath(state: CallState, silent = false): string {
+  const q = new URLSearchParams();
+  if (state.lang) q.set('l', state.lang);
+  q.set('m', state.menu);
+  q.set('t', String(state.tries));
+  if (state.exclude) q.set('x', state.exclude);
+  if (silent) q.set('s', '1');
+  return `/voice/menu?${q.toString()}`;
+}
+
+export function dialPath(lang: Lang, serviceId: string): string {
+  return `/voice/dial?${new URLSearchParams({ l: lang, s: serviceId }).toString()}`;
+}
+
+export function audioPath(lang: Lang, key: string): string {
+  return `/audio/${encodeURIComponent(lang)}/${encodeURIComponent(key)}.wav`;
+}
+
+type Sayer = Pick<VoiceResponse, 'say' | 'play'>;
+
+export class TwimlRenderer {
+  constructor(private readonly config: Config) {}
+
+  render(step: Step, ctx: RenderContext): string {
+    const r = new VoiceResponse();
+    switch (step.kind) {
+      case 'gather': {
+        const g = r.gather({
+          input: ['dtmf'],
+          numDigits: 1,
+          timeout: step.timeout,
+          // '#' is a key like any other here (a wrong one), not "end of input".
+          finishOnKey: '',
+          action: ctx.baseUrl + menuPath(step.state),
+          method: 'POST',
+        });
+        this.say(g, step.say, ctx);
+        // Gather falls through on silence: tell the same menu it was silence.
+        r.redirect({ method: 'POST' }, ctx.baseUrl + menuPath(step.state, true));
+        break;
+      }
+      case 'dial': {
+        this.say(r, step.say, ctx);
+        this.dial(r, step.service, ctx, ctx.baseUrl + dialPath(step.lang, step.service.id));
+        break;
+      }
+      case 'hangup': {
+        this.say(r, step.say, ctx);
+        r.hangup();
+        break;
+      }
+    }
+    return r.toString();
+  }
+
+  /**
+   * What the line answers when something inside it broke: in every language, a technical
+   * problem and the emergency numbers; then a transfer to the first safety-net service
+   * (24/7, checked at start-up); then the emergency numbers again. Needs no call state and
+   * no further webhook, so it works even when the rest of the app does not.
+   */
+  safe(ctx: RenderContext): string {
+    const r = new VoiceResponse();
+    const say: Speech[] = this.config.languages.flatMap((lang) => [
+      { lang, key: 'error' },
+      { lang, key: 'emergency' },
+    ]);
+    this.say(r, say, ctx);
+    const service = this.safeService();
+    if (service) this.dial(r, service, ctx, undefined);
+    this.say(r, this.config.languages.map((lang) => ({ lang, key: 'emergency' })), ctx);
+    r.hangup();
+    return r.toString();
+  }
+
+  private safeService(): Service | undefined {
+    const now = new Date();
+    const ids = this.config.flow.safetyNet;
+    const id = ids.find((s) => this.config.services[s]?.hours.alwaysOpen(now)) ?? ids[0];
+    return id ? this.config.services[id] : undefined;
+  }
+
+  private dial(r: VoiceResponse, service: Service, ctx: RenderContext, action: string | undefined): void {
+    const callerId = this.callerId(service, ctx);
+    const d = r.dial({
+      ...(action ? { action, method: 'POST' } : {}),
+      timeout: service.dialTimeout,
+      ringTone: this.config.settings.ringTone as never,
+      ...(callerId ? { callerId } : {}),
+    });
+    if (service.dialKind === 'sip') d.sip(service.dial);
+    else d.number(service.dial);
+  }
+
+  /** hotline: the helpline's own number, so the service never sees the caller's. caller: no
+   * callerId attribute, so Twilio passes the caller's own number (or "anonymous"). */
+  private callerId(service: Service, ctx: RenderContext): string | undefined {
+    if (service.callerId === 'caller') return undefined;
+    const own = this.config.settings.hotlineNumber ?? (ctx.to && E164.test(ctx.to) ? ctx.to : undefined);
+    return own;
+  }
+
+  /** Consecutive speech in one language becomes one <Say>; a recorded prompt is <Play>ed. */
+  private say(target: Sayer, speech: Speech[], ctx: RenderContext): void {
+    let run: { lang: Lang; parts: string[] } | undefined;
+    const flush = () => {
+      if (!run) return;
+      const p = this.config.prompts[run.lang];
+      if (p) target.say({ voice: p.voice as never, language: p.language as never }, run.parts.join(' '));
+      run = undefined;
+    };
+    for (const s of speech) {
+      const catalog = this.config.prompts[s.lang];
+      if (!catalog) continue;
+      if (!s.vars && catalog.audio.has(s.key)) {
+        flush();
+        target.play({}, ctx.baseUrl + audioPath(s.lang, s.key));
+        continue;
+      }
+      const text = fill(catalog.prompts[s.key] ?? '', s.vars);
+      if (!text) continue;
+      if (run && run.lang !== s.lang) flush();
+      run ??= { lang: s.lang, parts: [] };
+      run.parts.push(text);
+    }
+    flush();
+  }
+}
