@@ -11,6 +11,7 @@ import { voiceRoutes, WEBHOOK_PATHS } from '../routes/voice.js';
 import type { Config } from './config/types.js';
 import { Engine } from './engine.js';
 import { createLogger } from './logging.js';
+import { overloadProtection, type OverloadOptions } from './overload.js';
 import { fallbackTwiml, TwimlRenderer } from './twiml.js';
 
 export interface AppOptions {
@@ -25,6 +26,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** A pino logger; default: info level to stdout. */
   logger?: Logger;
+  /** Shedding load with 503 when the event loop is saturated (src/overload.ts). */
+  overload?: Partial<OverloadOptions>;
 }
 
 export interface Helpline {
@@ -107,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(404).send({ error: 'not found' });
   });
 
+  await overloadProtection(app, options.overload);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(healthRoutes);
   await app.register(audioRoutes);
