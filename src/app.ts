@@ -100,7 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const path = request.url.split('?')[0] ?? '';
     // Another method on a webhook's path: not Twilio (which always POSTs).
     if (request.method !== 'POST' && WEBHOOK_PATHS.includes(path.replace(/\/+$/, ''))) {
-      return reply.code(405).header('allow', 'POST').send({ error: 'method not allowed' });
+      return reply.code(405).header('allow', 'POST').type('text/xml').send(helpline.safeTwiml);
     }
     // A POST to an unknown path mid-call (an old URL after a deploy): start the call again.
     if (request.method === 'POST') {

@@ -261,6 +261,10 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
             }
             // Another method: 405, unless its body was already refused (type, size).
             if (method !== 'POST' && WEBHOOKS.includes(path)) expect([400, 405, 413, 415]).toContain(res.statusCode);
+            if (res.statusCode === 405) {
+              expect(res.headers.allow).toBe('POST');
+              if (method !== 'HEAD') assertValidTwiml(res.body);
+            }
             checkLogs(app, from, []);
           },
         ),
