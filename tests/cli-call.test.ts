@@ -390,4 +390,17 @@ describe('the built command', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--keys/);
   });
+
+  it('reads HELPLINE_CONFIG as the line does: broken data is listed, exit 1', () => {
+    const data = copyData();
+    data.edit('directory', (t) => t.replace('dial: "+3242324030"', 'dial: "04 232 40 30"'));
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'call.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HELPLINE_CONFIG: data.directory },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/services\.surya\.dial: "04 232 40 30"/);
+    expect(run.stdout).toBe('');
+  });
 });

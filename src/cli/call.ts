@@ -544,11 +544,12 @@ export async function callCli(argv: string[], io: CliIO): Promise<number> {
     }
   }
   if (values.dial !== undefined && values.keys === undefined) throw new UsageError('--dial goes with --keys (interactively, you choose each outcome)');
+  // Before reading the terminal: a broken data file must not leave stdin open.
+  const config = loadLineConfig();
   const input =
     values.keys !== undefined
       ? scriptedInput(parseKeyScript(values.keys), values.dial !== undefined ? parseDialScript(values.dial) : undefined)
       : interactiveInput(io.stdin ?? process.stdin, io.prompts ?? process.stderr);
-  const config = loadLineConfig();
   try {
     const result = await runCall({
       input,
