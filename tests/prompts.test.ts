@@ -74,7 +74,8 @@ describe('recorded prompts', () => {
     const plays = all(call.twiml, 'Play');
     expect(plays.map((p) => p.text)).toEqual([`${BASE}/audio/fr/welcome.wav`]);
     // The Dutch welcome has no recording: still spoken, in Dutch.
-    expect(call.languages).toEqual(['fr-BE', 'nl-BE']);
+    expect(call.languages).toEqual(['fr-BE', 'nl-BE', 'fr-BE', 'nl-BE']);
+    expect(call.gather!.children.map((c) => c.name)).toEqual(['Say', 'Say', 'Play', 'Say', 'Say']);
     const res = await app.app.inject({ method: 'GET', url: '/audio/fr/welcome.wav' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('audio/wav');
