@@ -144,7 +144,8 @@ export class Engine {
   // --- menus ---------------------------------------------------------------------------
 
   private languageMenu(tries: number, prefix: Speech[]): Step {
-    const say: Speech[] = [...prefix];
+    // The emergency numbers first, in every language, before anything else.
+    const say: Speech[] = [...prefix, ...this.config.languages.map((lang) => this.speech(lang, 'emergency'))];
     for (const { key, lang } of this.flow.languageMenu.options) {
       say.push(this.speech(lang, 'welcome'), this.speech(lang, 'choose-language', { key: this.keyName(lang, key) }));
     }

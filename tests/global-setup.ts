@@ -1,12 +1,7 @@
-/**
- * Builds the line once before the tests that run it as a user would (the built server, the
- * fallback CLI): `node dist/src/...` catches what vitest's own module loading hides.
- */
+/** Builds the server once before the suite, so tests can run dist/ as `npm start` does. */
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../src/paths.js';
 
 export default function setup(): void {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
 }

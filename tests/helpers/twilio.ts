@@ -193,7 +193,7 @@ export function languagesSaid(node: TwimlNode): string[] {
 
 // --- a caller following the TwiML ---------------------------------------------------------
 
-export type Outcome = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+export type Outcome = 'completed' | 'answered' | 'busy' | 'no-answer' | 'failed' | 'canceled';
 
 /** Plays a caller as Twilio would: follows Gather actions, Redirects and Dial actions. */
 export class Call {

@@ -1,0 +1,71 @@
+/**
+ * What the command-line tools share: loading the line's data as the server does, and knowing
+ * whether a module was run as a script. No call-flow logic here.
+ */
+import { realpathSync } from 'node:fs';
+import { relative, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type ConfigPaths } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { readEnv } from '../env.js';
+import { ROOT } from '../paths.js';
+
+/** A problem the user can fix (bad option, broken data): printed without a stack trace. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** The data files the server would read: HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS or the built-in ones. */
+export function envPaths(env: NodeJS.ProcessEnv = process.env): ConfigPaths {
+  const e = readEnv(env);
+  return { directory: e.directory, menus: e.menus, prompts: e.prompts };
+}
+
+/** The line's data, checked exactly as at start-up; a broken file is a UsageError listing every problem. */
+export function loadLineConfig(paths: ConfigPaths = envPaths()): Config {
+  const r = loadConfig(paths);
+  if (!r.ok) {
+    throw new UsageError(`the helpline's data has ${r.errors.length} problem(s):\n${r.errors.map((e) => `  - ${e}`).join('\n')}`, 1);
+  }
+  return r.config;
+}
+
+/** A path as the docs show it: relative to the repository when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : path;
+}
+
+/** True when the module with this import.meta.url is the script node was started with. */
+export function isMain(metaUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(fileURLToPath(metaUrl)) === realpathSync(script);
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a CLI's main, turning UsageErrors into a message and an exit code. */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      if (err instanceof UsageError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = err.exitCode;
+      } else {
+        process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exitCode = 1;
+      }
+    },
+  );
+}

@@ -1,0 +1,287 @@
+/**
+ * `npm run hours -- --from 2026-12-21 --days 14`: per service, when it is open and closed in
+ * that span (Brussels time, public holidays named, summer-time changes shown), and for every
+ * closed stretch what a caller who picks it is offered and hears. It reads the same directory
+ * and menus as the line, evaluates the same Hours objects, and asks the line's own engine for
+ * the offer, walking the menu path to the service at that instant.
+ */
+import { parseArgs } from 'node:util';
+import type { Config, Lang } from '../config/types.js';
+import { ALTERNATIVES_MENU, Engine } from '../engine.js';
+import { Hours } from '../hours.js';
+import { isMain, loadLineConfig, runMain, UsageError } from './common.js';
+import { servicePaths, spoken, walk } from './menu-paths.js';
+import { addDays, dateOf, formatDay, formatDuration, formatOffset, formatWallClock, isoBrussels, parseWallClock, startOfDay, TIME_ZONE, wallClockOf } from './time.js';
+
+export interface Holiday {
+  date: string;
+  /** The instant the day starts. */
+  start: Date;
+  end: Date;
+  /** The opening_hours library's name, e.g. "Kerstmis - Noël". */
+  name: string;
+}
+
+export interface TimeChange {
+  at: Date;
+  /** Wall-clock time just before and from the change: "02:00" → "03:00". */
+  before: string;
+  after: string;
+  fromOffset: number;
+  toOffset: number;
+}
+
+export interface Offer {
+  from: Date;
+  to: Date;
+  /** The services said, each on its key; empty: nothing open, the call ends with the emergency numbers. */
+  services: Array<{ key: string; service: string }>;
+  /** What the caller hears about the closed service (closed, when it reopens), per language, at `from`. */
+  said: Array<{ language: string; text: string }>;
+}
+
+export interface Period {
+  open: boolean;
+  from: Date;
+  to: Date;
+  holidays: Holiday[];
+  /** Closed periods of a service the menus transfer to: the offer, per stretch where it stays the same. */
+  offers: Offer[];
+}
+
+export interface ServiceAudit {
+  id: string;
+  names: Record<Lang, string>;
+  dial: string;
+  hours: string;
+  /** Keys after the language choice; undefined when no menu option transfers to it. */
+  keys: string[] | undefined;
+  periods: Period[];
+}
+
+export interface Audit {
+  from: Date;
+  to: Date;
+  days: number;
+  timeZone: string;
+  holidays: Holiday[];
+  timeChanges: TimeChange[];
+  services: ServiceAudit[];
+}
+
+export interface AuditOptions {
+  config: Config;
+  /** First Brussels calendar day, "2026-12-21". */
+  from: string;
+  days: number;
+  /** Only these services (ids); default all. */
+  services?: string[] | undefined;
+}
+
+const DAY_MS = 86_400_000;
+const hhmm = (t: number) => {
+  const d = new Date(t);
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+};
+
+function holidaysIn(config: Config, from: string, days: number): Holiday[] {
+  const probe = new Hours('PH', config.settings.holidaysCountry);
+  const out: Holiday[] = [];
+  for (let i = 0; i < days; i++) {
+    const date = addDays(from, i);
+    const noon = parseWallClock(`${date}T12:00`).at;
+    if (probe.isOpen(noon)) out.push({ date, start: startOfDay(date), end: startOfDay(addDays(date, 1)), name: probe.comment(noon) ?? 'public holiday' });
+  }
+  return out;
+}
+
+function timeChangesIn(from: string, days: number): TimeChange[] {
+  const out: TimeChange[] = [];
+  for (let i = 0; i < days; i++) {
+    let lo = startOfDay(addDays(from, i)).getTime();
+    let hi = startOfDay(addDays(from, i + 1)).getTime();
+    const fromOffset = wallClockOf(new Date(lo)).offset;
+    const toOffset = wallClockOf(new Date(hi)).offset;
+    if (fromOffset === toOffset) continue;
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (wallClockOf(new Date(mid)).offset === fromOffset) lo = mid;
+      else hi = mid;
+    }
+    out.push({ at: new Date(hi), before: hhmm(hi + fromOffset * 60_000), after: hhmm(hi + toOffset * 60_000), fromOffset, toOffset });
+  }
+  return out;
+}
+
+/** The audit itself, as data. */
+export function auditHours(opts: AuditOptions): Audit {
+  const { config } = opts;
+  if (!Number.isInteger(opts.days) || opts.days < 1 || opts.days > 366) throw new UsageError(`--days: ${opts.days} is not a number of days from 1 to 366`);
+  const from = startOfDay(opts.from);
+  const to = startOfDay(addDays(opts.from, opts.days));
+  const ids = opts.services ?? Object.keys(config.services);
+  for (const id of ids) {
+    if (!config.services[id]) throw new UsageError(`--service: no service "${id}" in the directory (it has: ${Object.keys(config.services).join(', ')})`);
+  }
+  const holidays = holidaysIn(config, opts.from, opts.days);
+  const paths = servicePaths(config);
+  const engine = new Engine(config);
+  const firstLang = config.flow.languageMenu.options[0]!.lang;
+
+  // Every instant some service opens or closes: the offer of the services open can change there.
+  const open = new Map(Object.values(config.services).map((s) => [s.id, s.hours.intervals(from, to)]));
+  const changes = [...new Set([...open.values()].flatMap((list) => list.flatMap((i) => [i.from.getTime(), i.to.getTime()])))].sort((a, b) => a - b);
+
+  /** What the line answers a caller who chooses `id` at `at`, walking its menu path. */
+  function offerAt(id: string, keys: string[], at: Date): Omit<Offer, 'from' | 'to'> {
+    const said: Offer['said'] = [];
+    let services: Offer['services'] = [];
+    for (const lang of config.languages) {
+      const step = walk(config, engine, lang, keys, at).at(-1)!.step;
+      if (step.kind === 'dial') throw new Error(`the line puts a caller through to ${step.service.id} at ${isoBrussels(at)}, when ${id}'s hours say it is closed`);
+      const notice = step.say.filter((s) => ['closed', 'reopens', 'closed-until-further-notice', 'none-open'].includes(s.key));
+      said.push({ language: config.prompts[lang]!.language, text: notice.map((s) => spoken(config, s)).join(' ') });
+      if (lang === firstLang && step.kind === 'gather' && step.state.menu === ALTERNATIVES_MENU) {
+        services = step.say
+          .filter((s) => s.key === 'opt-service')
+          .map((s) => {
+            const alt = config.flow.alternatives.find((a) => config.services[a.service]?.name[lang] === s.vars?.name);
+            return { key: alt?.key ?? s.vars?.key ?? '?', service: alt?.service ?? s.vars?.name ?? '?' };
+          });
+      }
+    }
+    return { services, said };
+  }
+
+  const services: ServiceAudit[] = ids.map((id) => {
+    const service = config.services[id]!;
+    const keys = paths.get(id)?.keys;
+    // Open intervals, merged where they touch; the gaps between them are closed.
+    const merged: Array<{ from: Date; to: Date }> = [];
+    for (const i of open.get(id) ?? []) {
+      const last = merged.at(-1);
+      if (last && last.to.getTime() >= i.from.getTime()) last.to = i.to;
+      else merged.push({ from: i.from, to: i.to });
+    }
+    const spans: Array<{ open: boolean; from: Date; to: Date }> = [];
+    let cursor = from;
+    for (const i of merged) {
+      if (i.from > cursor) spans.push({ open: false, from: cursor, to: i.from });
+      spans.push({ open: true, from: i.from, to: i.to });
+      cursor = i.to;
+    }
+    if (cursor < to) spans.push({ open: false, from: cursor, to });
+
+    const periods = spans.map((span): Period => {
+      const period: Period = { ...span, holidays: holidays.filter((h) => h.start < span.to && h.end > span.from), offers: [] };
+      if (span.open || !keys) return period;
+      const cuts = [span.from.getTime(), ...changes.filter((c) => c > span.from.getTime() && c < span.to.getTime()), span.to.getTime()];
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        const at = new Date(cuts[i]!);
+        const offer = offerAt(id, keys, at);
+        const last = period.offers.at(-1);
+        if (last && JSON.stringify(last.services) === JSON.stringify(offer.services)) last.to = new Date(cuts[i + 1]!);
+        else period.offers.push({ from: at, to: new Date(cuts[i + 1]!), ...offer });
+      }
+      return period;
+    });
+    return { id, names: service.name, dial: service.dial, hours: service.hours.expression, keys, periods };
+  });
+
+  return { from, to, days: opts.days, timeZone: TIME_ZONE, holidays, timeChanges: timeChangesIn(opts.from, opts.days), services };
+}
+
+// --- output -----------------------------------------------------------------------------
+
+const holidayText = (h: Holiday) => `${formatDay(h.start)} ${h.name}`;
+
+/** The audit as lines a person reads; each line starts with what it is (HOURS, HOLIDAY, SERVICE, OPEN, CLOSED, OFFER, SAID). */
+export function formatAudit(a: Audit): string[] {
+  const out: string[] = [];
+  out.push(`HOURS ${formatWallClock(a.from)} → ${formatWallClock(a.to)} ${a.timeZone} (${a.days} day${a.days === 1 ? '' : 's'})`);
+  for (const h of a.holidays) out.push(`HOLIDAY ${holidayText(h)}`);
+  for (const c of a.timeChanges) {
+    out.push(`TIMECHANGE ${formatDay(c.at)} ${c.before} → ${c.after} (UTC${formatOffset(c.fromOffset)} → UTC${formatOffset(c.toOffset)}, ${c.toOffset > c.fromOffset ? 'summer time starts' : 'summer time ends'})`);
+  }
+  for (const s of a.services) {
+    out.push('');
+    const names = [...new Set(Object.values(s.names))].join(' / ');
+    out.push(`SERVICE ${s.id} · ${names} · dials ${s.dial} · hours "${s.hours}" · ${s.keys ? `keys ${s.keys.join(' ')} after the language choice` : 'no menu option transfers to it'}`);
+    for (const p of s.periods) {
+      const whole = p.from.getTime() === a.from.getTime() && p.to.getTime() === a.to.getTime() ? ' · the whole span' : '';
+      const hol = p.holidays.length ? ` · ${p.open ? 'open on' : 'includes'} ${p.holidays.map(holidayText).join(', ')}` : '';
+      out.push(`  ${p.open ? 'OPEN  ' : 'CLOSED'} ${formatWallClock(p.from)} → ${formatWallClock(p.to)} (${formatDuration(p.to.getTime() - p.from.getTime())})${whole}${hol}`);
+      for (const o of p.offers) {
+        const when = p.offers.length > 1 ? `from ${formatWallClock(o.from)}: ` : '';
+        const what = o.services.length ? o.services.map((x) => `${x.key} ${x.service}`).join(', ') : 'nothing open: the caller hears the emergency numbers and the call ends';
+        out.push(`    OFFER ${when}${what}`);
+        for (const said of o.said) out.push(`    SAID [${said.language}] ${said.text}`);
+      }
+      if (!p.open && !s.keys) out.push('    (callers reach it only as an alternative, which is offered only while it is open)');
+    }
+  }
+  return out;
+}
+
+/** The audit as JSON: instants as ISO 8601 with their Brussels offset. */
+export function auditToJson(a: Audit): unknown {
+  return JSON.parse(JSON.stringify(a, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? isoBrussels(raw) : value;
+  }));
+}
+
+export const USAGE = `Usage: npm run hours -- [--from 2026-12-21] [--days 14] [--service ID]... [--json]
+
+Per service, when it is open and closed (Brussels time, public holidays named), and what a
+caller who picks it while closed is offered and hears. Reads the line's data (HELPLINE_CONFIG,
+HELPLINE_MENUS, HELPLINE_PROMPTS if set, else the built-in files).
+  --from DATE    first day, Brussels calendar date (default: today)
+  --days N       number of days, 1 to 366 (default 14)
+  --service ID   only this service (repeat for more)
+  --json         the audit as one JSON document`;
+
+export interface HoursIO {
+  out(line: string): void;
+  err(text: string): void;
+}
+
+/** `npm run hours`; resolves with the exit status. */
+export async function hoursCli(argv: string[], io: HoursIO, now: Date = new Date()): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        from: { type: 'string' },
+        days: { type: 'string', default: '14' },
+        service: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  const from = values.from ?? dateOf(now);
+  try {
+    startOfDay(from);
+  } catch (err) {
+    throw new UsageError(`--from: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!/^\d+$/.test(values.days)) throw new UsageError(`--days: "${values.days}" is not a number of days`);
+  const audit = auditHours({ config: loadLineConfig(), from, days: Number(values.days), services: values.service });
+  if (values.json) io.out(JSON.stringify(auditToJson(audit), null, 2));
+  else for (const line of formatAudit(audit)) io.out(line);
+  return 0;
+}
+
+if (isMain(import.meta.url)) {
+  runMain(() => hoursCli(process.argv.slice(2), { out: (line) => process.stdout.write(`${line}\n`), err: (t) => process.stderr.write(t) }));
+}

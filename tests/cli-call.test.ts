@@ -1,0 +1,410 @@
+/**
+ * The terminal caller (`npm run call`): scripted calls through the real line, in both
+ * languages, to every service, closed and failing; then the caller's own reading of TwiML on
+ * hand-written answers (Gather fall-through, Dial with and without action, Redirect, errors).
+ * Assertions are on the transcript's structure: event kinds, numbers dialled, language codes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import webhooks from 'twilio/lib/webhooks/webhooks.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  callCli,
+  formatEvent,
+  parseDialScript,
+  parseKeyScript,
+  runCall,
+  scriptedInput,
+  type CallEvent,
+  type CallResult,
+  type DialStatus,
+} from '../src/cli/call.js';
+import { UsageError } from '../src/cli/common.js';
+import { parseWallClock } from '../src/cli/time.js';
+import { ROOT } from '../src/paths.js';
+import { copyData } from './helpers/fixtures.js';
+import { testConfig } from './helpers/twilio.js';
+
+const config = testConfig();
+const MONDAY_MORNING = '2026-11-30T10:00';
+
+const LANGS = [
+  { key: '1', code: 'fr-BE', other: 'nl-BE' },
+  { key: '2', code: 'nl-BE', other: 'fr-BE' },
+];
+
+/** Every service and its keys after the language choice (the README's menu). */
+const SERVICES = [
+  { keys: ['1'], dial: '101' },
+  { keys: ['2', '1'], dial: '+3225116464' },
+  { keys: ['2', '2'], dial: '+3232011690' },
+  { keys: ['2', '3'], dial: '+3242324030' },
+  { keys: ['3'], dial: '1712' },
+  { keys: ['5', '1'], dial: '+3225354542' },
+  { keys: ['5', '2'], dial: '+3293328080' },
+  { keys: ['5', '3'], dial: '+3243679311' },
+];
+const SURYA = '+3242324030';
+
+function call(keys: string[], opts: { at?: string; dial?: DialStatus[] } = {}): Promise<CallResult> {
+  return runCall({ input: scriptedInput(keys, opts.dial), at: parseWallClock(opts.at ?? MONDAY_MORNING).at, config });
+}
+
+const kinds = (r: CallResult) => r.events.map((e) => e.event);
+const dialled = (r: CallResult) => r.events.flatMap((e) => (e.event === 'dial' ? [e.number] : []));
+const says = (r: CallResult) => r.events.filter((e): e is Extract<CallEvent, { event: 'say' }> => e.event === 'say');
+/** The events after the n-th caller action (keys or silence), up to the next one. */
+function answerTo(r: CallResult, n: number): CallEvent[] {
+  const idx = r.events.flatMap((e, i) => (e.event === 'keys' || e.event === 'silence' || e.event === 'outcome' ? [i] : []));
+  return r.events.slice(idx[n]! + 1, idx[n + 1] ?? r.events.length);
+}
+/** Only the events a person sees in the transcript (no webhook details). */
+const visible = (r: CallResult) => r.events.filter((e) => formatEvent(e) !== undefined).map((e) => e.event);
+
+describe.each(LANGS)('a scripted call in $code', (lang) => {
+  it.each(SERVICES)('reaches $dial with keys $keys, then ends normally', async ({ keys, dial }) => {
+    const r = await call([lang.key, ...keys, 'T']);
+    expect(r.exitCode).toBe(0);
+    expect(r.end).toBe('hangup');
+    expect(dialled(r)).toEqual([dial]);
+    // greeting, then one menu per key, the transfer, the thank-you, goodbye.
+    const shape = visible(r).join(' ');
+    expect(shape).toMatch(/^call( say)+ keys(( say)+ keys)+( say)+ dial outcome( say)+ silence( say)+ hangup$/);
+    // The greeting (everything before the first key) is in both languages, French first.
+    const firstKey = r.events.findIndex((e) => e.event === 'keys');
+    const greeting = says({ ...r, events: r.events.slice(0, firstKey) });
+    expect(greeting[0]!.language).toBe('fr-BE');
+    expect(new Set(greeting.map((s) => s.language))).toEqual(new Set(['fr-BE', 'nl-BE']));
+    // After the choice: the caller's language, but for the offer of the other one.
+    const after = says({ ...r, events: r.events.slice(firstKey) });
+    expect(new Set(after.map((s) => s.language))).toEqual(new Set([lang.code, lang.other]));
+    const sayBeforeDial = r.events[r.events.findIndex((e) => e.event === 'dial') - 1];
+    expect(sayBeforeDial).toMatchObject({ event: 'say', language: lang.code });
+    expect(says(r).at(-1)!.language).toBe(lang.code);
+    for (const s of says(r)) expect(s.voice).toBe(s.language === 'fr-BE' ? 'Polly.Isabelle-Neural' : 'Polly.Lisa-Neural');
+  });
+
+  it('1712 closed on Christmas Day: no transfer to 1712, the alternatives are offered and Sürya is on key 1', async () => {
+    const r = await call([lang.key, '3', '1', 'T'], { at: '2026-12-25T10:00' });
+    expect(r.exitCode).toBe(0);
+    expect(dialled(r)).toEqual([SURYA]);
+    const answer = answerTo(r, 1).map((e) => e.event);
+    expect(answer).not.toContain('dial');
+    expect(answer).toContain('say');
+    expect(says(r).filter((s) => s.language !== lang.code && s.language !== lang.other)).toEqual([]);
+  });
+
+  it('1712 closed on a Saturday, open on the Monday morning', async () => {
+    const saturday = await call([lang.key, '3', '1', 'T'], { at: '2026-12-26T11:00' });
+    expect(dialled(saturday)).toEqual([SURYA]);
+    const monday = await call([lang.key, '3', 'T'], { at: '2026-12-28T10:00' });
+    expect(dialled(monday)).toEqual(['1712']);
+  });
+
+  it('a failed police transfer: the caller hears so and is offered another service', async () => {
+    const r = await call([lang.key, '1', '1', 'T'], { dial: ['failed', 'completed'] });
+    expect(r.exitCode).toBe(0);
+    expect(dialled(r)).toEqual(['101', SURYA]);
+    expect(r.events.filter((e) => e.event === 'outcome')).toEqual([
+      { event: 'outcome', status: 'failed' },
+      { event: 'outcome', status: 'completed' },
+    ]);
+    const afterFailure = answerTo(r, 2).filter((e) => formatEvent(e) !== undefined);
+    expect(afterFailure.map((e) => e.event)).toEqual(['say']);
+    expect(afterFailure[0]).toMatchObject({ language: lang.code });
+  });
+
+  it.each(['busy', 'no-answer'] as const)('a %s transfer is followed by an offer, never a bare hang-up', async (status) => {
+    const r = await call([lang.key, '2', '3', 'H'], { dial: [status] });
+    expect(r.end).toBe('caller');
+    expect(r.exitCode).toBe(0);
+    expect(visible(r).slice(-4)).toEqual(['dial', 'outcome', 'say', 'hangup']);
+    expect(r.events.at(-1)).toEqual({ event: 'hangup', by: 'caller' });
+  });
+});
+
+describe('the end of a scripted call', () => {
+  it('keys that run out mid-call: exit 3 and a STOP line', async () => {
+    const r = await call(['1']);
+    expect(r.exitCode).toBe(3);
+    expect(r.end).toBe('keys-ran-out');
+    expect(r.events.at(-1)).toEqual({ event: 'stop', reason: 'keys-ran-out' });
+  });
+
+  it('silence twice at the greeting goes on in French; three silences in the menu end in a transfer to Sürya', async () => {
+    const r = await call(['T', 'T', 'T', 'T', 'T', 'T']);
+    expect(r.exitCode).toBe(0);
+    expect(dialled(r)).toEqual([SURYA]);
+    expect(says(r).at(-2)).toMatchObject({ language: 'fr-BE' });
+  });
+
+  it('every request is signed: the line checks a fresh auth token on each one', async () => {
+    const r = await call(['2', '4', '1', '2', '0', '0', '1', 'H']);
+    expect(r.events.filter((e) => e.event === 'error')).toEqual([]);
+    expect(r.events.filter((e) => e.event === 'request').length).toBe(8);
+  });
+});
+
+describe('callCli: the command itself', () => {
+  async function cli(args: string[]): Promise<{ code: number; lines: string[]; err: string }> {
+    const lines: string[] = [];
+    let err = '';
+    const code = await callCli(args, { out: (l) => lines.push(l), err: (t) => (err += t) });
+    return { code, lines, err };
+  }
+
+  it('prints one line per event, each starting with its kind', async () => {
+    const { code, lines } = await cli(['--at', '2026-12-25T10:00', '--keys', '2,3,1,T']);
+    expect(code).toBe(0);
+    expect(lines[0]).toBe('CALL Fri 2026-12-25 10:00 Europe/Brussels (UTC+01:00)');
+    for (const l of lines) expect(l).toMatch(/^(CALL|SAY \[(fr|nl)-BE\] \(Polly\.(Isabelle|Lisa)-Neural\) \S|KEYS [0-9*#]+$|SILENCE$|DIAL \S+ \(|OUTCOME |HANGUP)/);
+    expect(lines.filter((l) => l.startsWith('DIAL '))).toEqual([expect.stringMatching(/^DIAL \+3242324030 \(timeout \d+ s, caller ID \+\d+, ring tone be\)$/)]);
+    expect(lines.at(-1)).toBe('HANGUP');
+  });
+
+  it('--json prints one JSON object per event; --dial busy applies to every transfer', async () => {
+    const { code, lines } = await cli(['--json', '--at', '2026-07-14T16:30', '--keys', '1,2,2,1,H', '--dial', 'busy']);
+    expect(code).toBe(0);
+    const events = lines.map((l) => JSON.parse(l) as CallEvent);
+    expect(events[0]).toEqual({ event: 'call', at: '2026-07-14T16:30:00+02:00', timeZone: 'Europe/Brussels', clock: 'fixed' });
+    expect(events.filter((e) => e.event === 'outcome').map((e) => (e as { status: string }).status)).toEqual(['busy', 'busy']);
+    expect(events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual(['+3232011690', SURYA]);
+    expect(events.some((e) => e.event === 'request')).toBe(true); // JSON has the webhooks too
+  });
+
+  it('--verbose shows the webhooks and their URLs', async () => {
+    const { lines } = await cli(['--verbose', '--at', MONDAY_MORNING, '--keys', '1,H']);
+    expect(lines.filter((l) => l.startsWith('POST ')).length).toBe(2);
+    expect(lines.some((l) => /^GATHER 1 key\(s\), \d+ s → https:\/\/\S+\/voice\/menu\?/.test(l))).toBe(true);
+  });
+
+  it('says which options are wrong, with exit status 2', async () => {
+    await expect(cli(['--keys', '1,x'])).rejects.toThrow(UsageError);
+    await expect(cli(['--dial', 'busy'])).rejects.toThrow(/goes with --keys/);
+    await expect(cli(['--at', '2027-03-28T02:30', '--keys', '1'])).rejects.toThrow(/does not exist/);
+    await expect(cli(['--nope'])).rejects.toThrow(UsageError);
+  });
+
+  it('--help prints the usage', async () => {
+    const { code, lines } = await cli(['--help']);
+    expect(code).toBe(0);
+    expect(lines.join('\n')).toMatch(/--keys/);
+  });
+});
+
+describe('scripts and times', () => {
+  it('--keys items are keys, T or H', () => {
+    expect(parseKeyScript('1, 2,T,*,#,12#,H')).toEqual(['1', '2', 'T', '*', '#', '12#', 'H']);
+    expect(parseKeyScript('')).toEqual([]);
+    expect(() => parseKeyScript('1,,2')).toThrow(UsageError);
+    expect(() => parseKeyScript('t')).toThrow(UsageError);
+  });
+
+  it('--dial outcomes are Twilio DialCallStatus values; answered means completed', () => {
+    expect(parseDialScript('answered,busy,no-answer,failed,completed')).toEqual(['completed', 'busy', 'no-answer', 'failed', 'completed']);
+    expect(() => parseDialScript('canceled')).toThrow(UsageError);
+  });
+
+  it('--at is Brussels wall-clock time, winter and summer, whatever the process time zone', () => {
+    expect(parseWallClock('2026-12-25T10:00').at.toISOString()).toBe('2026-12-25T09:00:00.000Z');
+    expect(parseWallClock('2026-07-14 16:30').at.toISOString()).toBe('2026-07-14T14:30:00.000Z');
+    expect(parseWallClock('2026-12-25').at.toISOString()).toBe('2026-12-24T23:00:00.000Z');
+    expect(parseWallClock('2027-03-28T01:59').at.toISOString()).toBe('2027-03-28T00:59:00.000Z');
+    expect(parseWallClock('2027-03-28T03:00').at.toISOString()).toBe('2027-03-28T01:00:00.000Z');
+    expect(parseWallClock('2026-12-25T10:00:00Z').at.toISOString()).toBe('2026-12-25T10:00:00.000Z');
+  });
+
+  it('--at refuses a time the clocks skip, and takes the first of a time that happens twice', () => {
+    expect(() => parseWallClock('2027-03-28T02:30')).toThrow(/does not exist/);
+    const twice = parseWallClock('2026-10-25T02:30');
+    expect(twice.at.toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(twice.note).toMatch(/twice/);
+    expect(() => parseWallClock('2026-02-30T10:00')).toThrow(/no such date/);
+    expect(() => parseWallClock('25/12/2026')).toThrow();
+  });
+});
+
+describe('recorded prompts', () => {
+  it('a prompt with a recording is a PLAY of a URL the line serves as audio', async () => {
+    const data = copyData();
+    mkdirSync(join(data.prompts, 'audio', 'nl'), { recursive: true });
+    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(40)]);
+    writeFileSync(join(data.prompts, 'audio', 'nl', 'goodbye.wav'), wav);
+    const withAudio = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
+    const r = await runCall({ input: scriptedInput(['2', '2', '3', 'T']), at: parseWallClock(MONDAY_MORNING).at, config: withAudio });
+    expect(r.exitCode).toBe(0);
+    expect(r.events.filter((e) => e.event === 'play')).toEqual([
+      { event: 'play', url: 'https://helpline.test/audio/nl/goodbye.wav', contentType: 'audio/wav', bytes: wav.length },
+    ]);
+  });
+});
+
+// --- the caller's reading of TwiML, on hand-written answers -----------------------------
+
+const BASE = 'https://fake.example';
+const TOKEN = 'fake-line-token';
+let fake: FastifyInstance | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+/** A line that answers fixed TwiML per path, checks signatures as Twilio's library does, and records what it got. */
+async function fakeLine(routes: Record<string, string | ((body: Record<string, string>) => string)>, opts: { status?: number; type?: string } = {}) {
+  const got: Array<{ method: string; url: string; body: Record<string, string> }> = [];
+  fake = Fastify();
+  await fake.register(formbody);
+  fake.addHook('preHandler', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    const ok = webhooks.validateRequest(TOKEN, String(request.headers['x-twilio-signature']), BASE + request.url, body);
+    if (!ok) await reply.code(403).send('bad signature');
+  });
+  const handler = async (request: { method: string; url: string; body?: unknown }, reply: { code(c: number): { type(t: string): { send(b: string): unknown } } }) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    got.push({ method: request.method, url: request.url, body });
+    const route = routes[request.url.split('?')[0]!];
+    const xml = typeof route === 'function' ? route(body) : (route ?? '<Response><Hangup/></Response>');
+    return reply.code(opts.status ?? 200).type(opts.type ?? 'text/xml').send(xml);
+  };
+  fake.all('/*', handler);
+  return { line: { app: fake, baseUrl: BASE, authToken: TOKEN }, got };
+}
+
+const say = (text: string) => `<Say voice="Polly.Lisa-Neural" language="nl-BE">${text}</Say>`;
+
+describe('the caller reads TwiML as Twilio does', () => {
+  it('Gather without actionOnEmptyResult falls through on silence to the next verb; the end of the document hangs up', async () => {
+    const { line, got } = await fakeLine({ '/voice': `<Response><Gather action="/next" numDigits="1">${say('kies')}</Gather>${say('niets gehoord')}</Response>` });
+    const r = await runCall({ input: scriptedInput(['T']), line });
+    expect(visible(r)).toEqual(['call', 'say', 'silence', 'say', 'hangup']);
+    expect(r.events.at(-1)).toEqual({ event: 'hangup', by: 'end-of-document' });
+    expect(got.map((g) => g.url)).toEqual(['/voice']);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('Gather with actionOnEmptyResult posts an empty Digits to its action on silence', async () => {
+    const { line, got } = await fakeLine({ '/voice': `<Response><Gather action="/next" actionOnEmptyResult="true"/>${say('niet bereikt')}</Response>` });
+    await runCall({ input: scriptedInput(['T']), line });
+    expect(got.map((g) => [g.url, g.body.Digits])).toEqual([
+      ['/voice', undefined],
+      ['/next', ''],
+    ]);
+  });
+
+  it('Gather defaults: posts to its own URL, and stops at # (which is not sent)', async () => {
+    const { line, got } = await fakeLine({ '/voice': '<Response><Gather/></Response>' });
+    const r = await runCall({ input: scriptedInput(['12#3']), line });
+    expect(got.map((g) => [g.url, g.body.Digits])).toEqual([
+      ['/voice', undefined],
+      ['/voice', '12'],
+    ]);
+    expect(r.events.find((e) => e.event === 'gather')).toMatchObject({ timeout: 5, finishOnKey: '#', actionOnEmptyResult: false });
+    expect(r.exitCode).toBe(3); // the second <Gather> finds no keys left
+  });
+
+  it('numDigits and an empty finishOnKey: # is a key, the rest is cut at numDigits', async () => {
+    const { line, got } = await fakeLine({ '/voice': '<Response><Gather numDigits="2" finishOnKey="" action="/done"/></Response>' });
+    const r = await runCall({ input: scriptedInput(['#12']), line });
+    expect(got.at(-1)).toMatchObject({ url: '/done', body: { Digits: '#1' } });
+    expect(r.events.find((e) => e.event === 'keys')).toEqual({ event: 'keys', keys: '#12', digits: '#1' });
+  });
+
+  it('Dial without action continues the document after the transfer', async () => {
+    const { line, got } = await fakeLine({ '/voice': `<Response><Dial timeout="20"><Number>+3242324030</Number></Dial>${say('na de oproep')}<Hangup/></Response>` });
+    const r = await runCall({ input: scriptedInput([], ['no-answer']), line });
+    expect(visible(r)).toEqual(['call', 'dial', 'outcome', 'say', 'hangup']);
+    expect(r.events.find((e) => e.event === 'dial')).toMatchObject({ number: '+3242324030', timeout: 20 });
+    expect(got.length).toBe(1);
+  });
+
+  it('Dial with action posts DialCallStatus there, and the verbs after it are never played', async () => {
+    const { line, got } = await fakeLine({
+      '/voice': `<Response><Dial action="/after?x=1"><Sip>sip:police@carrier.example</Sip></Dial>${say('onbereikbaar')}</Response>`,
+      '/after': '<Response><Hangup/></Response>',
+    });
+    const r = await runCall({ input: scriptedInput([], ['busy']), line });
+    expect(visible(r)).toEqual(['call', 'dial', 'outcome', 'hangup']);
+    expect(r.events.find((e) => e.event === 'dial')).toMatchObject({ number: 'sip:police@carrier.example' });
+    expect(got.at(-1)).toMatchObject({ url: '/after?x=1', body: { DialCallStatus: 'busy', CallStatus: 'in-progress' } });
+    expect(got[0]!.body.CallStatus).toBe('ringing');
+  });
+
+  it('Redirect follows relative URLs, and GET puts the parameters in the signed query string', async () => {
+    const { line, got } = await fakeLine({
+      '/voice': '<Response><Redirect method="GET">menu/a?b=1</Redirect></Response>',
+      '/menu/a': '<Response><Pause length="2"/><Play>https://cdn.example/x.wav</Play><Hangup/></Response>',
+    });
+    const r = await runCall({ input: scriptedInput([]), line });
+    expect(r.exitCode).toBe(0);
+    expect(got[1]!.method).toBe('GET');
+    expect(got[1]!.url).toMatch(/^\/menu\/a\?b=1&AccountSid=AC/);
+    expect(visible(r)).toEqual(['call', 'pause', 'play', 'hangup']);
+  });
+
+  it.each([
+    ['not well-formed XML', { '/voice': '<Response><Say>open' }, {}, /well-formed/],
+    ['a leading blank', { '/voice': ' <Response/>' }, {}, /does not start/],
+    ['an unknown verb', { '/voice': '<Response><Speak>hallo</Speak></Response>' }, {}, /not a TwiML verb/],
+    ['a verb inside Gather it cannot hold', { '/voice': '<Response><Gather><Dial>101</Dial></Gather></Response>' }, {}, /cannot be inside <Gather>/],
+    ['two roots', { '/voice': '<Response/><Response/>' }, {}, /one <Response>/],
+    ['HTTP 500', { '/voice': '<Response/>' }, { status: 500 }, /HTTP 500/],
+    ['text/html', { '/voice': '<Response/>' }, { type: 'text/html' }, /Content-Type/],
+    ['a Redirect loop', { '/voice': '<Response><Redirect>/voice</Redirect></Response>' }, {}, /loop/],
+    ['an action outside the line', { '/voice': '<Response><Redirect>https://elsewhere.example/x</Redirect></Response>' }, {}, /outside the line/],
+  ])('%s is an ERROR with exit status 1', async (_label, routes, opts, message) => {
+    const { line } = await fakeLine(routes, opts);
+    const r = await runCall({ input: scriptedInput(['1']), line });
+    expect(r.exitCode).toBe(1);
+    expect(r.end).toBe('error');
+    const last = r.events.at(-1)!;
+    expect(last.event).toBe('error');
+    expect((last as { message: string }).message).toMatch(message);
+  });
+
+  it('a wrong signature would be refused: the fake line checks it, so a 403 is an error', async () => {
+    const { line } = await fakeLine({ '/voice': '<Response/>' });
+    const r = await runCall({ input: scriptedInput([]), line: { ...line, authToken: 'another-token' } });
+    expect(r.events.at(-1)).toMatchObject({ event: 'error', message: expect.stringMatching(/HTTP 403/) });
+  });
+});
+
+describe('the built command', () => {
+  it('node dist/src/cli/call.js plays a scripted call and exits 0', () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'call.js'), '--at', '2026-12-25T10:00', '--keys', '2,3,1,T', '--json'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as CallEvent);
+    expect(events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual([SURYA]);
+    expect(events.at(-1)).toEqual({ event: 'hangup', by: 'line' });
+  });
+
+  it('exits 3 when the keys run out, and 2 on a bad option', () => {
+    const entry = join(ROOT, 'dist', 'src', 'cli', 'call.js');
+    const short = spawnSync(process.execPath, [entry, '--keys', '1'], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    expect(short.status).toBe(3);
+    expect(short.stdout.trim().split('\n').at(-1)).toMatch(/^STOP /);
+    const bad = spawnSync(process.execPath, [entry, '--keys', 'x'], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--keys/);
+  });
+
+  it('reads HELPLINE_CONFIG as the line does: broken data is listed, exit 1', () => {
+    const data = copyData();
+    data.edit('directory', (t) => t.replace('dial: "+3242324030"', 'dial: "04 232 40 30"'));
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'call.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HELPLINE_CONFIG: data.directory },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/services\.surya\.dial: "04 232 40 30"/);
+    expect(run.stdout).toBe('');
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * The built server as a new user starts it (`npm start` runs dist/src/server.js under plain
+ * Node ESM, where vitest's module handling does not apply).
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../src/paths.js';
+import { BASE, TOKEN, assertValidTwiml, callParams, sign } from './helpers/twilio.js';
+import { runToExit, startServer, type RunningServer } from './helpers/server.js';
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', TZ: 'Pacific/Auckland' });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function signedPost(path: string, params: Record<string, string>) {
+  return fetch(server.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', 'x-twilio-signature': sign(BASE + path, params) },
+    body: new URLSearchParams(params).toString(),
+  });
+}
+
+describe('the built server', () => {
+  it('is healthy and answers a signed POST /voice with valid TwiML', async () => {
+    expect((await fetch(server.url + '/health')).status).toBe(200);
+    const res = await signedPost('/voice', callParams());
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
+    const root = assertValidTwiml(await res.text());
+    expect(root.children[0]!.name).toBe('Gather');
+  });
+
+  it('follows a call to a transfer and refuses an unsigned request', async () => {
+    const menu = await signedPost('/voice/menu?m=lang&t=0', callParams({ Digits: '2' }));
+    expect(assertValidTwiml(await menu.text()).children[0]!.attrs.action).toBe(`${BASE}/voice/menu?l=nl&m=main&t=0`);
+    const dial = await signedPost('/voice/menu?l=nl&m=centres&t=0', callParams({ Digits: '3' }));
+    const root = assertValidTwiml(await dial.text());
+    expect(root.children.find((c) => c.name === 'Dial')!.children[0]!.text).toBe('+3242324030');
+    const unsigned = await fetch(server.url + '/voice', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallSid=CA1' });
+    expect(unsigned.status).toBe(403);
+  });
+
+  it('logs no phone number', () => {
+    expect(server.output()).not.toContain('470123456');
+    expect(server.output()).not.toContain('25550100');
+  });
+});
+
+describe('start-up checks', () => {
+  it('refuses to run in production without TWILIO_AUTH_TOKEN, and says why', async () => {
+    const r = await runToExit({ NODE_ENV: 'production' });
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/TWILIO_AUTH_TOKEN/);
+  });
+
+  it('starts without a token outside production, with a loud warning', async () => {
+    const s = await startServer({});
+    expect(s.output()).toMatch(/signatures are NOT checked/);
+    expect(await s.stop()).toBe(0);
+  });
+
+  it('reads opening hours in Brussels time whatever the machine\'s time zone', () => {
+    for (const tz of ['UTC', 'Pacific/Auckland', 'America/New_York']) {
+      const out = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', "const { Hours } = await import('./dist/src/hours.js'); const h = new Hours('Mo-Fr 09:00-17:00', 'be'); console.log(h.isOpen(new Date('2026-03-30T07:30:00Z')), h.isOpen(new Date('2026-03-30T06:30:00Z')))"],
+        { cwd: ROOT, env: { PATH: process.env.PATH, TZ: tz }, encoding: 'utf8' },
+      );
+      expect(out.trim(), tz).toBe('true false');
+    }
+  });
+});
