@@ -22,8 +22,14 @@ function param(source: unknown, name: string, max = 64): string | undefined {
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 
+/** The paths of the webhooks, for the 405 of another method (src/app.ts). */
+export const WEBHOOK_PATHS = ['/voice', '/voice/menu', '/voice/dial', '/voice/fallback'];
+
 export const voiceRoutes: FastifyPluginAsync = async (app) => {
   const h = app.helpline;
+  // Twilio posts forms. Fastify's own JSON and text parsers are removed here (this plugin's
+  // scope only), so any other body is refused with 415 before a webhook runs.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   if (h.authToken) app.addHook('preHandler', signatureHook({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }));
 
   function answer(request: FastifyRequest, reply: FastifyReply, result: Result): FastifyReply {
@@ -59,7 +65,9 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/voice/fallback', async (request, reply) => {
-    request.log.warn({ event: 'fallback', errorCode: param(request.body, 'ErrorCode', 8) }, 'fallback URL called');
+    // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
+    const code = param(request.body, 'ErrorCode', 8);
+    request.log.warn({ event: 'fallback', errorCode: code && /^\d{5}$/.test(code) ? code : undefined }, 'fallback URL called');
     return reply.type('text/xml').send(h.safeTwiml);
   });
 };

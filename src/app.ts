@@ -3,15 +3,16 @@
  * (src/server.ts does), so tests drive it with app.inject() exactly as Twilio would.
  */
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { audioRoutes } from '../routes/audio.js';
 import { healthRoutes } from '../routes/health.js';
-import { voiceRoutes } from '../routes/voice.js';
+import { voiceRoutes, WEBHOOK_PATHS } from '../routes/voice.js';
 import type { Config } from './config/types.js';
 import { Engine } from './engine.js';
 import { createLogger } from './logging.js';
-import { TwimlRenderer } from './twiml.js';
+import { overloadProtection, type OverloadOptions } from './overload.js';
+import { fallbackTwiml, TwimlRenderer } from './twiml.js';
 
 export interface AppOptions {
   config: Config;
@@ -25,6 +26,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** A pino logger; default: info level to stdout. */
   logger?: Logger;
+  /** Shedding load with 503 when the event loop is saturated (src/overload.ts). */
+  overload?: Partial<OverloadOptions>;
 }
 
 export interface Helpline {
@@ -35,7 +38,7 @@ export interface Helpline {
   baseUrl: string;
   authToken: string | undefined;
   publicBaseUrl: string | undefined;
-  /** The bilingual TwiML for when anything goes wrong, rendered once. */
+  /** The bilingual fallback TwiML for when anything goes wrong, rendered once (fallbackTwiml). */
   safeTwiml: string;
 }
 
@@ -49,6 +52,7 @@ declare module 'fastify' {
 export const BODY_LIMIT = 32 * 1024;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const safeTwiml = fallbackTwiml(options.config);
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'info')) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
@@ -58,6 +62,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: 15_000,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A URL Fastify cannot decode (e.g. /voice/%ff): a 400 like the others, without
+    // Fastify's own JSON error (which names its internals).
+    frameworkErrors: (error, request, reply) => {
+      request.log.warn({ event: 'bad-request', status: 400, code: error.code }, 'request refused');
+      void (reply as FastifyReply).code(400).type('text/xml').send(safeTwiml);
+    },
   });
 
   const baseUrl = (options.publicBaseUrl ?? '').replace(/\/+$/, '');
@@ -70,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     baseUrl,
     authToken: options.authToken || undefined,
     publicBaseUrl: baseUrl || undefined,
-    safeTwiml: renderer.safe({ baseUrl }),
+    safeTwiml,
   };
   app.decorate('helpline', helpline);
 
@@ -87,6 +97,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(200).type('text/xml').send(helpline.safeTwiml);
   });
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // Another method on a webhook's path: not Twilio (which always POSTs).
+    if (request.method !== 'POST' && WEBHOOK_PATHS.includes(path.replace(/\/+$/, ''))) {
+      return reply.code(405).header('allow', 'POST').type('text/xml').send(helpline.safeTwiml);
+    }
     // A POST to an unknown path mid-call (an old URL after a deploy): start the call again.
     if (request.method === 'POST') {
       request.log.warn({ event: 'unknown-webhook', path: request.url.split('?')[0] }, 'unknown webhook');
@@ -95,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(404).send({ error: 'not found' });
   });
 
+  await overloadProtection(app, options.overload);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(healthRoutes);
   await app.register(audioRoutes);

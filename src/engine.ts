@@ -115,7 +115,7 @@ export class Engine {
     if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput(key, tries);
     if (state.menu === ALTERNATIVES_MENU) return this.alternativesInput(lang, key, tries, state.exclude, now);
     if (state.menu === AFTER_CALL_MENU) return this.afterCallInput(lang, key, now);
-    const menu = this.flow.menus[state.menu];
+    const menu = own(this.flow.menus, state.menu);
     if (!menu) return { step: this.menuStep(lang, 'main', 0, [], true), events: [{ event: 'back', menu: 'main', lang }] };
     return this.menuInput(lang, menu, key, tries, now);
   }
@@ -123,7 +123,7 @@ export class Engine {
   /** The outcome of a transfer (Twilio's DialCallStatus). */
   dialResult(langIn: string | undefined, serviceId: string | undefined, status: string | undefined, now: Date): Result {
     const lang = this.isLanguage(langIn) ? langIn : this.flow.languageMenu.default;
-    const service = serviceId ? this.config.services[serviceId] : undefined;
+    const service = own(this.config.services, serviceId);
     const outcome = dialOutcome(status);
     const events: FlowEvent[] = [{ event: 'dial-result', lang, service: service?.id ?? 'unknown', outcome: status ? outcome : 'missing' }];
     if (outcome === 'completed' && service) {
@@ -169,7 +169,7 @@ export class Engine {
   }
 
   private menuStep(lang: Lang, menuId: string, tries: number, prefix: Speech[], intro: boolean): Step {
-    const menu = this.flow.menus[menuId] ?? this.flow.menus.main!;
+    const menu = own(this.flow.menus, menuId) ?? this.flow.menus.main!;
     const say: Speech[] = [...prefix];
     const vars = { repeat: this.keyName(lang, this.flow.keys.repeat), back: this.keyName(lang, this.flow.keys.back) };
     if (intro) for (const k of menu.say) say.push(this.speech(lang, k, vars));
@@ -235,7 +235,7 @@ export class Engine {
   // --- transfers -----------------------------------------------------------------------
 
   private transfer(lang: Lang, serviceId: string, prefix: Speech[], now: Date, events: FlowEvent[]): Result {
-    const service = this.config.services[serviceId];
+    const service = own(this.config.services, serviceId);
     if (!service) return this.safetyNet(lang, now, events);
     const name = service.name[lang] ?? service.id;
     const state = service.hours.state(now);
@@ -277,7 +277,7 @@ export class Engine {
   }
 
   private alternativesInput(lang: Lang, key: string | undefined, tries: number, excludeIn: string | undefined, now: Date): Result {
-    const exclude = excludeIn && this.config.services[excludeIn] ? excludeIn : undefined;
+    const exclude = own(this.config.services, excludeIn) ? excludeIn : undefined;
     const { repeat, switchLanguage } = this.flow.keys;
     if (key === repeat) return this.alternatives(lang, exclude, [], 0, now, [{ event: 'repeat', menu: ALTERNATIVES_MENU, lang }]);
     if (key === switchLanguage && this.config.languages.length > 1) {
@@ -299,7 +299,7 @@ export class Engine {
   private openAlternatives(exclude: string | undefined, now: Date): Array<{ key: string; service: Service }> {
     const out: Array<{ key: string; service: Service }> = [];
     for (const { key, service: id } of this.flow.alternatives) {
-      const service = this.config.services[id];
+      const service = own(this.config.services, id);
       if (service && id !== exclude && service.hours.isOpen(now)) out.push({ key, service });
     }
     return out;
@@ -331,7 +331,7 @@ export class Engine {
   }
 
   private isOpen(serviceId: string, now: Date): boolean {
-    return this.config.services[serviceId]?.hours.isOpen(now) ?? false;
+    return own(this.config.services, serviceId)?.hours.isOpen(now) ?? false;
   }
 
   /** How a key is said: digits as they are, * and # by their word in the language. */
@@ -350,7 +350,15 @@ export class Engine {
   }
 }
 
+/**
+ * A record's own entry, or undefined. The call state comes from the caller's side of the
+ * wire: `m=constructor` or `s=__proto__` must not find Object's prototype members.
+ */
+export function own<T>(record: Record<string, T>, id: string | undefined): T | undefined {
+  return id !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
+}
+
 /** Fill {placeholders}; an unknown one is left out rather than read aloud. */
 export function fill(template: string, vars: Record<string, string> = {}): string {
-  return template.replace(/\{([^{}]*)\}/g, (_, name: string) => vars[name] ?? '');
+  return template.replace(/\{([^{}]*)\}/g, (_, name: string) => (Object.hasOwn(vars, name) ? vars[name] : undefined) ?? '');
 }

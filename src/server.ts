@@ -7,8 +7,7 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config/load.js';
 import { createLogger } from './logging.js';
 import { readEnv } from './env.js';
-
-const SHUTDOWN_GRACE_MS = 8_000;
+import { installShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
   const env = readEnv(process.env);
@@ -38,26 +37,7 @@ async function main(): Promise<void> {
     logger: log,
   });
 
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info({ event: 'shutdown', signal }, 'stopping: finishing the webhooks in flight');
-    const timer = setTimeout(() => {
-      log.error({ event: 'shutdown-timeout' }, 'webhooks still in flight after the grace period: exiting');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    timer.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  installShutdown(app, log);
 
   await app.listen({ port: env.port, host: env.host });
 }

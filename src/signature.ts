@@ -4,6 +4,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 
+/** The algorithms Twilio signs with (X-Twilio-Webhooks-Signature-Settings); absent: HMAC_SHA1. */
+const ALGORITHMS = new Set([webhooks.HMAC_SHA1, webhooks.HMAC_SHA256]);
+
 export interface SignatureOptions {
   authToken: string;
   /** The public base URL Twilio calls (https://ivr.example.be); empty: rebuilt from the request. */
@@ -22,6 +25,9 @@ export function isValidTwilioRequest(request: FastifyRequest, opts: SignatureOpt
   if (typeof header !== 'string' || header.length === 0 || header.length > 512) return false;
   const settings = request.headers['x-twilio-webhooks-signature-settings'];
   const algorithm = webhooks.getSignatureAlgorithm(typeof settings === 'string' ? settings : undefined);
+  // The library console.warn()s an unknown algorithm, with the header's text: refuse it here,
+  // so nobody can write to the console through a header.
+  if (!ALGORITHMS.has(algorithm.toUpperCase())) return false;
   const params = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
   try {
     return webhooks.validateRequest(opts.authToken, header, signedUrl(request, opts.publicBaseUrl), params, algorithm);

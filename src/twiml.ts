@@ -31,6 +31,15 @@ export function dialPath(lang: Lang, serviceId: string): string {
   return `/voice/dial?${new URLSearchParams({ l: lang, s: serviceId }).toString()}`;
 }
 
+/**
+ * The fallback document: what `npm run fallback` prints for the number's fallback URL (a
+ * TwiML Bin), what POST /voice/fallback serves, and what the line answers on an internal
+ * error or a refused request. One function, so the three are the same bytes.
+ */
+export function fallbackTwiml(config: Config): string {
+  return new TwimlRenderer(config).safe();
+}
+
 export function audioPath(lang: Lang, key: string): string {
   return `/audio/${encodeURIComponent(lang)}/${encodeURIComponent(key)}.wav`;
 }
@@ -73,21 +82,24 @@ export class TwimlRenderer {
   }
 
   /**
-   * What the line answers when something inside it broke: in every language, a technical
-   * problem and the emergency numbers; then a transfer to the first safety-net service
-   * (24/7, checked at start-up); then the emergency numbers again. Needs no call state and
-   * no further webhook, so it works even when the rest of the app does not.
+   * What the line answers when something inside it broke, and the number's fallback URL (a
+   * TwiML Bin) when the line is down or overloaded: in every language, a technical problem
+   * and the emergency numbers; then a transfer to the first safety-net service (24/7,
+   * checked at start-up); then the emergency numbers again. Static: no call state, no URL of
+   * this server (no <Play> of a recording, no action), so it works where the server does not.
+   * The transfer shows settings.hotline_number, or the caller's own number when it is empty.
    */
-  safe(ctx: RenderContext): string {
+  safe(): string {
     const r = new VoiceResponse();
+    const ctx: RenderContext = { baseUrl: '' };
     const say: Speech[] = this.config.languages.flatMap((lang) => [
       { lang, key: 'error' },
       { lang, key: 'emergency' },
     ]);
-    this.say(r, say, ctx);
+    this.say(r, say, ctx, false);
     const service = this.safeService();
     if (service) this.dial(r, service, ctx, undefined);
-    this.say(r, this.config.languages.map((lang) => ({ lang, key: 'emergency' })), ctx);
+    this.say(r, this.config.languages.map((lang) => ({ lang, key: 'emergency' })), ctx, false);
     r.hangup();
     return r.toString();
   }
@@ -120,7 +132,7 @@ export class TwimlRenderer {
   }
 
   /** Consecutive speech in one language becomes one <Say>; a recorded prompt is <Play>ed. */
-  private say(target: Sayer, speech: Speech[], ctx: RenderContext): void {
+  private say(target: Sayer, speech: Speech[], ctx: RenderContext, recorded = true): void {
     let run: { lang: Lang; parts: string[] } | undefined;
     const flush = () => {
       if (!run) return;
@@ -131,7 +143,7 @@ export class TwimlRenderer {
     for (const s of speech) {
       const catalog = this.config.prompts[s.lang];
       if (!catalog) continue;
-      if (!s.vars && catalog.audio.has(s.key)) {
+      if (recorded && !s.vars && catalog.audio.has(s.key)) {
         flush();
         target.play({}, ctx.baseUrl + audioPath(s.lang, s.key));
         continue;

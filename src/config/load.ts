@@ -387,7 +387,7 @@ function checkPrompts(
     const shapes = new Map(present.map((l) => [l, placeholders(catalogs[l]!.prompts[key]!).join(',')]));
     if (new Set(shapes.values()).size > 1) {
       errors.push(
-        `${dir}: prompts.${key}: placeholders differ between languages (${[...shapes].map(([l, s]) => `${l}: {${s.split(',').filter(Boolean).join('} {')}}`).join('; ')})`,
+        `${dir}: prompts.${key}: placeholders differ between languages (${[...shapes].map(([l, s]) => `${l}: ${s ? `{${s.split(',').join('} {')}}` : 'none'}`).join('; ')})`,
       );
     }
   }

@@ -10,6 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type ConfigPaths } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { createLogger } from '../../src/logging.js';
+import type { OverloadOptions } from '../../src/overload.js';
 
 export const TOKEN = 'test-auth-token-0123456789abcdef';
 export const BASE = 'https://ivr.example.be';
@@ -29,7 +30,9 @@ export interface TestApp {
 }
 
 /** The app as production runs it (signatures on), at a chosen instant, logs captured. */
-export async function makeApp(opts: { at?: string; config?: Config; token?: string | null; publicBaseUrl?: string | null } = {}): Promise<TestApp> {
+export async function makeApp(
+  opts: { at?: string; config?: Config; token?: string | null; publicBaseUrl?: string | null; overload?: Partial<OverloadOptions> } = {},
+): Promise<TestApp> {
   const logs: string[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
@@ -44,6 +47,7 @@ export async function makeApp(opts: { at?: string; config?: Config; token?: stri
     authToken: opts.token === null ? undefined : (opts.token ?? TOKEN),
     publicBaseUrl: opts.publicBaseUrl === null ? undefined : (opts.publicBaseUrl ?? BASE),
     logger: createLogger('info', stream),
+    ...(opts.overload ? { overload: opts.overload } : {}),
   });
   return { app, logs, setNow: (iso) => (now = new Date(iso)) };
 }

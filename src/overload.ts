@@ -1,0 +1,82 @@
+/**
+ * Overload: when the event loop is saturated, answer at once with 503 rather than let Twilio
+ * wait up to 15 s. A 503 makes Twilio fetch the number's fallback URL, a TwiML Bin holding
+ * the static fallback document (npm run fallback) served by Twilio itself: the caller hears
+ * the emergency numbers and is put through to a 24/7 service, and this process gets no more
+ * work for that request.
+ *
+ * Measured here: the mean event-loop delay over each sample window (a window in which the loop
+ * never came round counts for its whole length); @fastify/under-pressure applies the verdict to
+ * every request first (an onRequest hook), before its body is read.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance } from 'fastify';
+
+export interface OverloadOptions {
+  /** Mean event-loop delay (ms) over a window above which requests get 503; 0 turns it off. */
+  maxEventLoopDelayMs: number;
+  /** The window (ms) the delay is measured over. */
+  sampleIntervalMs: number;
+  /** Retry-After (s) on the 503 (Twilio does not retry; it uses the fallback URL). */
+  retryAfterSeconds: number;
+}
+
+/**
+ * A webhook normally takes a millisecond or two. A mean loop delay of two seconds means every
+ * webhook already waits two seconds or more and the queue is growing: shed it then, while the
+ * answers still reach Twilio well within its 15 s. Lower, the line would send callers to the
+ * fallback during bursts it can still serve: bench:calls (200 callers who never pause, far
+ * more than 200 real calls) runs with a mean delay near one second on 2 busy cores.
+ */
+export const OVERLOAD_DEFAULTS: OverloadOptions = {
+  maxEventLoopDelayMs: 2_000,
+  sampleIntervalMs: 500,
+  retryAfterSeconds: 10,
+};
+
+/** Routes still served under pressure: the fallback document is static and costs nothing,
+ * and a 503 from the fallback URL itself would leave the caller with Twilio's error message. */
+const SERVED_UNDER_PRESSURE = new Set(['/voice/fallback']);
+
+export async function overloadProtection(app: FastifyInstance, options: Partial<OverloadOptions> = {}): Promise<void> {
+  const o = { ...OVERLOAD_DEFAULTS, ...options };
+  if (o.maxEventLoopDelayMs <= 0) return;
+  // The delay is measured here rather than by under-pressure's maxEventLoopDelay, which counts
+  // a window without any sample as an infinite delay: one loop turn longer than the window (a
+  // cold start with 200 connections at once) then shed calls the line could serve. Here such a
+  // window counts for what it lasted.
+  const RESOLUTION_MS = 10;
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  let windowStart = performance.now();
+  let delay = 0;
+  const measure = async (): Promise<boolean> => {
+    const now = performance.now();
+    delay = histogram.count > 0 ? Math.max(0, histogram.mean / 1e6 - RESOLUTION_MS) : now - windowStart;
+    histogram.reset();
+    windowStart = now;
+    return delay <= o.maxEventLoopDelayMs;
+  };
+  app.addHook('onClose', async () => histogram.disable());
+
+  let lastLog = 0;
+  let shed = 0;
+  await app.register(underPressure, {
+    healthCheck: measure,
+    healthCheckInterval: o.sampleIntervalMs,
+    retryAfter: o.retryAfterSeconds,
+    pressureHandler: (request, reply) => {
+      if (SERVED_UNDER_PRESSURE.has(request.routeOptions.url ?? '')) return; // handled as usual
+      shed++;
+      // One log line per window at most: under overload, logging is work too.
+      const now = Date.now();
+      if (now - lastLog >= o.sampleIntervalMs) {
+        lastLog = now;
+        request.log.warn({ event: 'overload', eventLoopDelayMs: Math.round(delay), shed }, 'overloaded: answering 503 so Twilio uses the fallback URL');
+        shed = 0;
+      }
+      void reply.code(503).header('retry-after', String(o.retryAfterSeconds)).type('text/plain').send('overloaded');
+    },
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * The fallback document: `npm run fallback` prints it for the number's fallback URL (a TwiML
+ * Bin), POST /voice/fallback serves it, an internal error answers it. The same bytes, valid,
+ * bilingual, static (no URL of the server), a transfer to a 24/7 service.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fallbackTwiml } from '../src/twiml.js';
+import { FALLBACK_CLI, runNode } from './helpers/built.js';
+import { fixture } from './helpers/fixtures.js';
+import { all, assertValidTwiml, callParams, languagesSaid, makeApp, post, testConfig, type TestApp } from './helpers/twilio.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeApp();
+  // A webhook that breaks, to see what an internal error answers (added before the app is ready).
+  t.app.post('/voice/broken', async () => {
+    throw new Error('broken on purpose');
+  });
+});
+afterAll(() => t.app.close());
+
+describe('the fallback document', () => {
+  it('npm run fallback prints exactly what POST /voice/fallback serves, and both are valid TwiML', async () => {
+    const cli = runNode(FALLBACK_CLI);
+    expect(cli.status).toBe(0);
+    const res = await post(t.app, '/voice/fallback', callParams({ ErrorCode: '11200', ErrorUrl: 'https://ivr.example.be/voice' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/xml/);
+    expect(cli.stdout).toBe(res.body + '\n');
+    assertValidTwiml(cli.stdout.trimEnd());
+    assertValidTwiml(res.body);
+    expect(res.body).toBe(fallbackTwiml(testConfig()));
+  });
+
+  it('is what an internal error answers, with 200 and no stack trace', async () => {
+    const res = await post(t.app, '/voice/broken', callParams());
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(t.app.helpline.safeTwiml);
+    expect(res.body).toBe(fallbackTwiml(testConfig()));
+    expect(res.body).not.toMatch(/broken on purpose|\bat \/|Error/);
+    expect(t.logs.some((l) => l.includes('"event":"internal-error"'))).toBe(true);
+  });
+
+  it('says the emergency numbers in both languages, then puts the caller through to a 24/7 service', () => {
+    const config = testConfig();
+    const root = assertValidTwiml(fallbackTwiml(config));
+    expect([...new Set(languagesSaid(root))]).toEqual(['fr-BE', 'nl-BE']);
+    const says = all(root, 'Say');
+    for (const lang of ['fr-BE', 'nl-BE']) {
+      const text = says.filter((s) => s.attrs.language === lang).map((s) => s.text).join(' ');
+      expect(text).toMatch(/112/);
+      expect(text).toMatch(/101/);
+    }
+    const dials = all(root, 'Dial');
+    expect(dials).toHaveLength(1);
+    const dialled = dials[0]!.children[0]!.text;
+    const service = Object.values(config.services).find((s) => s.dial === dialled)!;
+    expect(config.flow.safetyNet).toContain(service.id);
+    expect(service.hours.alwaysOpen(new Date())).toBe(true);
+    // The emergency numbers come first, the transfer next, and again after it; then the end.
+    expect(root.children.map((c) => c.name)).toEqual(['Say', 'Say', 'Dial', 'Say', 'Say', 'Hangup']);
+  });
+
+  it('is static: no action, no Redirect, no recording of the server, even when recordings exist', () => {
+    const f = fixture();
+    try {
+      mkdirSync(join(f.prompts, 'audio', 'fr'), { recursive: true });
+      writeFileSync(join(f.prompts, 'audio', 'fr', 'error.wav'), Buffer.from('RIFF0000WAVE'));
+      writeFileSync(join(f.prompts, 'audio', 'fr', 'emergency.wav'), Buffer.from('RIFF0000WAVE'));
+      const config = testConfig(f);
+      expect(config.prompts.fr!.audio.has('error')).toBe(true);
+      const xml = fallbackTwiml(config);
+      expect(xml).not.toMatch(/<Play|<Redirect|<Gather|action=|https?:/);
+      const cli = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory, HELPLINE_MENUS: f.menus, HELPLINE_PROMPTS: f.prompts });
+      expect(cli.stdout).toBe(xml + '\n');
+    } finally {
+      f.remove();
+    }
+  });
+
+  it("shows the helpline's number to the service when the directory has it, and says so when it does not", () => {
+    const without = runNode(FALLBACK_CLI);
+    expect(without.stderr).toMatch(/hotline_number is empty/);
+    expect(assertValidTwiml(without.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBeUndefined();
+
+    const f = fixture().edit('directory', (s) => s.replace('hotline_number: ""', 'hotline_number: "+3225550100"'));
+    try {
+      const withNumber = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory });
+      expect(withNumber.status).toBe(0);
+      expect(withNumber.stderr).toBe('');
+      expect(assertValidTwiml(withNumber.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBe('+3225550100');
+    } finally {
+      f.remove();
+    }
+  });
+
+  it('refuses to print a document from broken data, and lists the problems', () => {
+    const f = fixture().edit('directory', (s) => s.replace('dial: "+3242324030"', 'dial: "04 232 40 30"'));
+    try {
+      const r = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/services\.surya\.dial: "04 232 40 30" is not an E\.164 number/);
+    } finally {
+      f.remove();
+    }
+  });
+});

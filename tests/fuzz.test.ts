@@ -1,0 +1,386 @@
+/**
+ * Never fail a caller: every webhook, every parameter it reads, random and hostile values.
+ * Each answer is 200 with valid TwiML of known verbs whose URLs carry only a known call state
+ * and whose destinations are in the directory, or a deliberate 4xx for requests that are not
+ * Twilio-shaped; no input is reflected, no internals shown, nothing logged at error level,
+ * no phone number or unknown key in the logs; and a normal call afterwards is unchanged.
+ *
+ * About 10,000 cases. A failure prints fast-check's seed and path: see tests/helpers/fuzz.ts
+ * for how to replay it (FC_SEED, FC_PATH).
+ */
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import webhooks from 'twilio/lib/webhooks/webhooks.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BODY_LIMIT } from '../src/app.js';
+import {
+  assertNoStackTrace,
+  assertNotReflected,
+  bodyArb,
+  checkAnswer,
+  encodePairs,
+  fcParams,
+  hostile,
+  pairsArb,
+  postSigned,
+  stateQueryArb,
+  vocabulary,
+  type Pair,
+  type Sent,
+} from './helpers/fuzz.js';
+import { digitsLeaks, knownKeys, phoneLeaks } from './helpers/privacy.js';
+import { all, assertValidTwiml, BASE, Call, callParams, makeApp, sign, testConfig, type TestApp, type TwimlNode } from './helpers/twilio.js';
+
+const config = testConfig();
+const vocab = vocabulary(config);
+const keys = knownKeys(config);
+
+let t: TestApp; // as production runs: signatures on
+let dev: TestApp; // as a fresh machine runs: signatures off
+/** Every log line of both apps over the whole run. */
+const allLogs = () => [...t.logs, ...dev.logs];
+
+/** A normal call, start to end, through every kind of step: its answers, in order. */
+async function normalCall(app: FastifyInstance): Promise<string[]> {
+  const call = await new Call(app).start();
+  await call.silence();
+  await call.keys('2', '2', '1'); // Dutch, specialised centres, PAG-ASA
+  await call.outcome('busy');
+  await call.press('1'); // an alternative: Sürya
+  await call.outcome('completed');
+  await call.press('0'); // back to the main menu
+  await call.keys('4', '3', '7', '*', '1', '3'); // information, minors, a wrong key, repeat...
+  await call.outcome('no-answer');
+  await call.keys('8', '8', '8'); // three wrong keys: the safety net
+  return call.history.map((n) => JSON.stringify(n));
+}
+
+let before: string[];
+beforeAll(async () => {
+  t = await makeApp();
+  dev = await makeApp({ token: null });
+  before = await normalCall(t.app);
+});
+afterAll(async () => {
+  await t.app.close();
+  await dev.app.close();
+});
+
+/** The log lines a request wrote: nothing at error level, no phone number, no unknown key,
+ * no caller input. */
+let cases = 0;
+function checkLogs(app: TestApp, from: number, pairs: readonly Pair[]): void {
+  cases++;
+  const lines = app.logs.slice(from);
+  for (const line of lines) {
+    const level = (JSON.parse(line) as { level: number }).level;
+    if (level >= 50) throw new Error('logged at error level (the last-resort handler ran):\n' + line);
+  }
+  const phones = phoneLeaks(lines);
+  if (phones.length) throw new Error('a phone number in the logs:\n' + phones.join('\n'));
+  const digits = digitsLeaks(lines, keys);
+  if (digits.length) throw new Error('an unknown key in the logs:\n' + digits.join('\n'));
+  assertNotReflected(lines.join('\n'), pairs, vocab, 'the logs');
+}
+
+async function signedCase(path: string, query: Pair[], body: Pair[], headers?: Record<string, string>): Promise<{ sent: Sent; twiml: TwimlNode; refused: boolean }> {
+  const from = t.logs.length;
+  const sent = await postSigned(t.app, path, query, body, headers);
+  if (Buffer.byteLength(encodePairs(body)) > BODY_LIMIT) {
+    // Big hostile values can add up past the body limit: a deliberate 413.
+    expect(sent.res.statusCode).toBe(413);
+    checkLogs(t, from, sent.pairs);
+    return { sent, twiml: assertValidTwiml(sent.res.body), refused: true };
+  }
+  const twiml = checkAnswer(sent, vocab);
+  checkLogs(t, from, sent.pairs);
+  return { sent, twiml, refused: false };
+}
+
+const base = callParams();
+const MENU_READS = ['Digits', 'CallSid', 'To', 'From', 'SpeechResult', 'FinishedOnKey'];
+const DIAL_READS = ['DialCallStatus', 'CallSid', 'To', 'From', 'DialCallSid', 'DialCallDuration', 'DialBridged'];
+const VOICE_READS = ['CallSid', 'To', 'From', 'Caller', 'Called', 'CallStatus', 'Direction'];
+const digitArb = fc.oneof(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'), hostile);
+const statusArb = fc.oneof(fc.constantFrom('completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'), hostile);
+
+describe('signed webhooks with hostile parameters answer 200 and valid TwiML', () => {
+  it('POST /voice/menu: any call state in the query, any Digits', async () => {
+    await fc.assert(
+      fc.asyncProperty(stateQueryArb(config), digitArb, bodyArb(MENU_READS, base), async (query, digits, body) => {
+        await signedCase('/voice/menu', query, [['Digits', digits], ...body]);
+      }),
+      fcParams(3500),
+    );
+  });
+
+  it('POST /voice/dial: any language and service in the query, any DialCallStatus', async () => {
+    const services = Object.keys(config.services);
+    const query = fc.oneof(
+      fc.tuple(fc.constantFrom(...config.languages), fc.constantFrom(...services)).map(([l, s]): Pair[] => [['l', l], ['s', s]]),
+      fc.tuple(fc.constantFrom(...config.languages), hostile).map(([l, s]): Pair[] => [['l', l], ['s', s]]),
+      pairsArb(['l', 's'], 6),
+    );
+    await fc.assert(
+      fc.asyncProperty(query, statusArb, bodyArb(DIAL_READS, base), async (q, status, body) => {
+        await signedCase('/voice/dial', q, [['DialCallStatus', status], ...body]);
+      }),
+      fcParams(1500),
+    );
+  });
+
+  it('POST /voice: any body, any query', async () => {
+    await fc.assert(
+      fc.asyncProperty(pairsArb(['l', 'm', 't', 'x', 's']), bodyArb(VOICE_READS, base), async (query, body) => {
+        const { twiml, refused } = await signedCase('/voice', query, body);
+        if (!refused) expect(all(twiml, 'Gather')[0]?.attrs.action).toBe(`${BASE}/voice/menu?m=lang&t=0`);
+      }),
+      fcParams(800),
+    );
+  });
+
+  it('POST /voice/fallback: always the same fallback document', async () => {
+    const expected = t.app.helpline.safeTwiml;
+    await fc.assert(
+      fc.asyncProperty(pairsArb(['l', 'm']), bodyArb(['ErrorCode', 'ErrorUrl', 'CallSid', 'From', 'To'], base), async (query, body) => {
+        const { sent } = await signedCase('/voice/fallback', query, body);
+        expect(sent.res.body).toBe(expected);
+      }),
+      fcParams(500),
+    );
+  });
+
+  it('X-Twilio-Webhooks-Signature-Settings: a hostile value never reaches the console', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const error = vi.spyOn(console, 'error');
+    const header = fc.oneof(
+      hostile.map((h) => h.replace(/[^\x20-\x7e]/g, '')),
+      hostile.map((h) => `key=x,algorithm=${h.replace(/[^\x20-\x7e]/g, '')}`),
+      fc.constantFrom('algorithm=HMAC_SHA1', 'algorithm=hmac_sha1', ' algorithm = HMAC_SHA1 ', ''),
+    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(header, digitArb, async (h, digits) => {
+          const from = t.logs.length;
+          const sent = await postSigned(t.app, '/voice/menu', [['l', 'fr'], ['m', 'main'], ['t', '0']], [...Object.entries(base), ['Digits', digits]], {
+            'x-twilio-webhooks-signature-settings': h,
+          });
+          const sha1 = webhooks.getSignatureAlgorithm(h).toUpperCase() === webhooks.HMAC_SHA1;
+          if (sha1) checkAnswer(sent, vocab);
+          else {
+            // Signed with SHA-1 but announced as another algorithm: not Twilio's, refused.
+            expect(sent.res.statusCode).toBe(403);
+            assertValidTwiml(sent.res.body);
+          }
+          checkLogs(t, from, sent.pairs);
+        }),
+        fcParams(300),
+      );
+      expect(warn).not.toHaveBeenCalled();
+      expect(error).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
+  });
+});
+
+describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx', () => {
+  const WEBHOOKS = ['/voice', '/voice/menu', '/voice/dial', '/voice/fallback'];
+  const PATHS = [
+    ...WEBHOOKS,
+    '/voice/',
+    '/voice/menu/',
+    '/VOICE',
+    '/voice/../voice',
+    '/voice/%2e%2e/voice',
+    '/voice/menu/../../etc/passwd',
+    '/voice/..%2f..%2fetc%2fpasswd',
+    '//voice',
+    '/voice%00',
+    '/voice/%ff',
+    '/voice/unknown',
+    '/',
+    '/health',
+    '/audio/fr/welcome.wav',
+    '/audio/../../package.json',
+    '/audio/fr/..%2f..%2fpackage.json',
+  ];
+  const CONTENT_TYPES = [
+    'application/x-www-form-urlencoded',
+    'application/x-www-form-urlencoded; charset=UTF-8',
+    'application/x-www-form-urlencoded; charset=ISO-8859-1',
+    'application/json',
+    'text/plain',
+    'text/xml',
+    'multipart/form-data; boundary=x',
+    'application/octet-stream',
+    'application/x-www-form-urlencodedX',
+    ';;;',
+    '',
+  ];
+  const RAW_BODIES = fc.oneof(
+    pairsArb(['Digits', 'DialCallStatus', 'CallSid', 'From', 'To']).map(encodePairs),
+    fc.string({ unit: 'binary', maxLength: 200 }),
+    fc.constantFrom('%', '%zz', '%E0%A4%A', '&&&==&=', 'a=%', '=x', '{"Digits":"1"}', '{"Digits":["1"],"__proto__":{"x":1}}', '[1,2', '<Response/>', '\u0000'),
+  );
+  const DELIBERATE = [400, 403, 404, 405, 413, 415];
+
+  for (const [name, which] of [
+    ['signatures on', () => t],
+    ['signatures off', () => dev],
+  ] as const) {
+    it(`any method, path, content type and body (${name})`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+          fc.constantFrom(...PATHS),
+          fc.option(pairsArb(['l', 'm', 't', 'x', 's']).map(encodePairs), { nil: undefined }),
+          fc.constantFrom(...CONTENT_TYPES),
+          RAW_BODIES,
+          fc.boolean(),
+          async (method, path, qs, type, body, signIt) => {
+            const app = which();
+            const url = qs ? `${path}?${qs}` : path;
+            const headers: Record<string, string> = {};
+            if (type) headers['content-type'] = type;
+            if (signIt) headers['x-twilio-signature'] = sign(BASE + url, {});
+            const from = app.logs.length;
+            const res = await app.app.inject({ method: method as 'POST', url, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { payload: body }) });
+            assertNoStackTrace(res.body);
+            if (res.statusCode === 200 && method === 'POST') assertValidTwiml(res.body);
+            else if (!(res.statusCode === 200 && ['GET', 'HEAD'].includes(method)) && !DELIBERATE.includes(res.statusCode)) {
+              throw new Error(`${method} ${url} (${type}) answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
+            }
+            // What Twilio sends, unsigned on a line that checks signatures: refused.
+            const formType = type.startsWith('application/x-www-form-urlencoded;') || type === 'application/x-www-form-urlencoded';
+            if (method === 'POST' && WEBHOOKS.includes(path) && formType) {
+              if (Buffer.byteLength(body) > BODY_LIMIT) expect(res.statusCode).toBe(413);
+              // Signed over no parameters, an empty body is a valid signature.
+              else expect(res.statusCode).toBe(app === dev || (signIt && body === '') ? 200 : 403);
+            }
+            // Another method: 405, unless its body was already refused (type, size).
+            if (method !== 'POST' && WEBHOOKS.includes(path)) expect([400, 405, 413, 415]).toContain(res.statusCode);
+            if (res.statusCode === 405) {
+              expect(res.headers.allow).toBe('POST');
+              if (method !== 'HEAD') assertValidTwiml(res.body);
+            }
+            checkLogs(app, from, []);
+          },
+        ),
+        fcParams(1200),
+      );
+    });
+  }
+
+  it('a body over the limit is refused with 413; one within it is answered', async () => {
+    const sizes = fc.integer({ min: BODY_LIMIT - 300, max: BODY_LIMIT + 3000 });
+    await fc.assert(
+      fc.asyncProperty(sizes, fc.constantFrom('/voice', '/voice/menu?l=fr&m=main&t=0', '/voice/dial?l=nl&s=surya', '/voice/fallback'), async (size, url) => {
+        const params = { ...base, Digits: '1', DialCallStatus: 'busy' };
+        const fixed = new URLSearchParams({ ...params, Pad: '' }).toString().length;
+        const pad = 'p'.repeat(Math.max(0, size - fixed));
+        const body = { ...params, Pad: pad };
+        const payload = new URLSearchParams(body).toString();
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(BASE + url, body) },
+          payload,
+        });
+        assertNoStackTrace(res.body);
+        if (Buffer.byteLength(payload) > BODY_LIMIT) expect(res.statusCode).toBe(413);
+        else {
+          expect(res.statusCode).toBe(200);
+          assertValidTwiml(res.body);
+        }
+      }),
+      fcParams(200),
+    );
+  });
+});
+
+describe('whole calls with hostile callers', () => {
+  /** One move of a caller in the current TwiML. */
+  const move = fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#').map((d) => ({ digits: d })) },
+    { weight: 2, arbitrary: hostile.map((d) => ({ digits: d })) },
+    { weight: 1, arbitrary: fc.constant({ silence: true as const }) },
+    { weight: 2, arbitrary: statusArb.map((s) => ({ status: s })) },
+  );
+
+  it('any walk follows only valid TwiML, and the state stays known', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...config.languages.map((_, i) => String(i + 1))), fc.array(move, { minLength: 1, maxLength: 10 }), async (lang, moves) => {
+        let { twiml } = await signedCase('/voice', [], Object.entries(base));
+        ({ twiml } = await signedCase('/voice/menu', [['m', 'lang'], ['t', '0']], [...Object.entries(base), ['Digits', lang]]));
+        for (const m of moves) {
+          const gather = twiml.children.find((c) => c.name === 'Gather');
+          const dial = twiml.children.find((c) => c.name === 'Dial');
+          let url: string | undefined;
+          let extra: Pair[] = [];
+          if (gather && 'digits' in m) {
+            url = gather.attrs.action;
+            extra = [['Digits', m.digits]];
+          } else if (gather && 'silence' in m) {
+            url = twiml.children.find((c) => c.name === 'Redirect')?.text;
+          } else if (dial?.attrs.action) {
+            url = dial.attrs.action;
+            extra = [['DialCallStatus', 'status' in m ? m.status : 'completed']];
+          }
+          if (!url) break; // the call ended (Hangup, or a Dial without action)
+          const u = new URL(url);
+          ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...extra]));
+        }
+      }),
+      fcParams(800),
+    );
+  });
+
+  it('a caller who only presses wrong keys or says nothing reaches a person or a kind goodbye, never a loop', async () => {
+    const wrong = fc.oneof(fc.constantFrom('7', '8', '#', '', '12', '<Dial>', '__proto__').map((d) => ({ digits: d })), fc.constant({ silence: true as const }));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('1', '2'), fc.array(wrong, { minLength: 12, maxLength: 12 }), async (lang, moves) => {
+        let { twiml } = await signedCase('/voice/menu', [['m', 'lang'], ['t', '0']], [...Object.entries(base), ['Digits', lang]]);
+        let steps = 0;
+        for (const m of moves) {
+          const gather = twiml.children.find((c) => c.name === 'Gather');
+          if (!gather) break;
+          steps++;
+          const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
+          const u = new URL(url);
+          ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])]));
+        }
+        expect(twiml.children.some((c) => c.name === 'Dial' || c.name === 'Hangup')).toBe(true);
+        expect(steps).toBeLessThanOrEqual(config.flow.maxTries);
+      }),
+      fcParams(300),
+    );
+  });
+});
+
+describe('after all of it', () => {
+  it('a normal call is answered exactly as before the hostile run', async () => {
+    expect(await normalCall(t.app)).toEqual(before);
+  });
+
+  it('no log line of the whole run carries a phone number or an unknown key', () => {
+    const lines = allLogs();
+    // The run did log, at least two lines a request, and the flow's events with their keys.
+    expect(cases).toBeGreaterThanOrEqual(Number(process.env.FC_RUNS_FACTOR ?? '1') >= 1 ? 10_000 : 1000);
+    expect(lines.length).toBeGreaterThan(2 * cases);
+    expect(lines.some((l) => l.includes('"event":"choice"') && l.includes('"key":"'))).toBe(true);
+    expect(phoneLeaks(lines)).toEqual([]);
+    expect(digitsLeaks(lines, keys)).toEqual([]);
+  });
+
+  it('the privacy checks themselves catch a leak in any format', () => {
+    for (const leak of ['+32470123456', '0032 470 12 34 56', '0470 12 34 56', '0470/12.34.56', '+32 (0)470 12 34 56', '02 555 01 99']) {
+      expect(phoneLeaks([JSON.stringify({ level: 30, msg: 'x', caller: leak })])).toHaveLength(1);
+    }
+    expect(phoneLeaks([JSON.stringify({ level: 30, time: 1764493200123, callSid: 'CA' + 'a'.repeat(32), responseTime: 0.0470123 })])).toHaveLength(0);
+    expect(digitsLeaks([JSON.stringify({ event: 'choice', key: '1' })], keys)).toHaveLength(0);
+    expect(digitsLeaks([JSON.stringify({ event: 'choice', key: '<Dial>' })], keys)).toHaveLength(1);
+    expect(digitsLeaks([JSON.stringify({ body: { Digits: '1' } })], keys)).toHaveLength(1);
+  });
+});
