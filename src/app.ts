@@ -10,7 +10,7 @@ import { healthRoutes } from '../routes/health.js';
 import { voiceRoutes } from '../routes/voice.js';
 import type { Config } from './config/types.js';
 import { Engine } from './engine.js';
-import { createLogger } from './logging.js';
+import { createLogger, RequestLogsAtDebug } from './logging.js';
 import { TwimlRenderer } from './twiml.js';
 
 export interface AppOptions {
@@ -51,6 +51,7 @@ export const BODY_LIMIT = 32 * 1024;
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'info')) as FastifyBaseLogger,
+    logController: new RequestLogsAtDebug(),
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
     // Twilio gives up after 15 s; never hold a socket longer than that.
