@@ -16,7 +16,8 @@
  *
  * Environment (all optional): BENCH_CONNECTIONS (50), BENCH_ROUNDS and BENCH_SECONDS (per
  * webhook; default 4 x 5 s for POST /voice, 3 x 3 s for the others), BENCH_WARMUP (3 s),
- * BENCH_STARTS (5 starts of each server), BENCH_JSON (a file to write the figures to).
+ * BENCH_STARTS (5 starts of each server), BENCH_LOG_LEVEL (the line's LOG_LEVEL, warn),
+ * BENCH_JSON (a file to write the figures to).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,8 @@ const num = (name: string, fallback: number): number => {
 const CONNECTIONS = num('BENCH_CONNECTIONS', 50);
 const WARMUP_S = num('BENCH_WARMUP', 3);
 const STARTS = Math.max(1, Math.round(num('BENCH_STARTS', 5)));
+/** The line's LOG_LEVEL: warn, as the issue asks; info to measure the cost of the call record. */
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'warn';
 /** Whatever happens, the bench stops itself (and its servers) after this long. */
 const DEADLINE_MS = 10 * 60_000;
 
@@ -160,7 +163,9 @@ interface Server {
   port: number;
   /** Spawn to accepting connections, in ms. */
   startMs: number;
+  /** Its last output lines, kept until `keepOutput` is turned off (before the load). */
   output: string[];
+  keepOutput: boolean;
 }
 
 const children = new Set<ChildProcess>();
@@ -215,7 +220,7 @@ async function startServer(kind: 'line' | 'bare', bareTwiml?: string): Promise<S
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST };
   if (kind === 'line') {
-    Object.assign(env, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, LOG_LEVEL: 'warn', TRUST_PROXY: '' });
+    Object.assign(env, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, LOG_LEVEL, TRUST_PROXY: '' });
   } else if (bareTwiml) {
     env.BARE_TWIML = bareTwiml;
   }
@@ -224,7 +229,10 @@ async function startServer(kind: 'line' | 'bare', bareTwiml?: string): Promise<S
   const child = spawn(process.execPath, [kind === 'line' ? LINE_ENTRY : BARE_ENTRY], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
+  // Its output is kept for error messages until the load starts; then it is read and dropped.
+  const state = { keepOutput: true };
   const keep = (chunk: Buffer) => {
+    if (!state.keepOutput) return;
     output.push(...String(chunk).split('\n').filter(Boolean));
     if (output.length > 200) output.splice(0, output.length - 200);
   };
@@ -238,7 +246,8 @@ async function startServer(kind: 'line' | 'bare', bareTwiml?: string): Promise<S
     if (performance.now() - t0 > 30_000) throw new Error(`the ${kind} server did not listen within 30 s:\n${output.join('\n')}`);
     await sleep(2);
   }
-  return { kind, child, port, startMs: performance.now() - t0, output };
+  const startMs = performance.now() - t0;
+  return Object.assign(state, { kind, child, port, startMs, output });
 }
 
 async function stopServer(s: Server): Promise<void> {
@@ -273,6 +282,24 @@ function cpuMs(pid: number): number {
 async function post(port: number, r: SignedRequest): Promise<{ status: number; type: string; body: string }> {
   const res = await fetch(`http://${HOST}:${port}${r.path}`, { method: 'POST', headers: r.headers, body: r.body });
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+/**
+ * The twilio modules the built line loads (they are CommonJS, so they show in require.cache):
+ * its TwiML builder and webhook check, never the package root and its REST client.
+ */
+function twilioModulesOfTheLine(): string[] {
+  const script = [
+    "import { createRequire } from 'node:module';",
+    "for (const m of ['./dist/src/app.js', './dist/src/config/load.js', './dist/src/env.js', './dist/src/logging.js']) await import(m);",
+    `const cache = createRequire(${JSON.stringify(ROOT)}).cache;`,
+    "console.log(JSON.stringify(Object.keys(cache).filter((f) => f.includes('/node_modules/twilio/')).map((f) => f.slice(f.indexOf('/node_modules/') + 14))));",
+  ].join('\n');
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  const files = JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
+  const rest = files.filter((f) => f === 'twilio/lib/index.js' || f.startsWith('twilio/lib/rest/') || f.startsWith('twilio/lib/base/'));
+  if (rest.length > 0) throw new Error(`the line loads twilio's REST client (${rest.join(', ')}): import twilio/lib/twiml/VoiceResponse.js and twilio/lib/webhooks/webhooks.js only`);
+  return files;
 }
 
 // --- load ------------------------------------------------------------------------------------
@@ -354,7 +381,9 @@ function table(header: string[], rows: string[][]): string {
 async function main(): Promise<void> {
   const began = performance.now();
   const cpuModel = cpus()[0]?.model ?? 'unknown';
-  console.log(`bench: ${cpus().length} CPUs (${cpuModel}), node ${process.version}, ${CONNECTIONS} connections, 127.0.0.1`);
+  console.log(`bench: ${cpus().length} CPUs (${cpuModel}), node ${process.version}, ${CONNECTIONS} connections, 127.0.0.1, the line's LOG_LEVEL=${LOG_LEVEL}`);
+
+  console.log(`twilio modules the line loads: ${twilioModulesOfTheLine().join(', ')}`);
 
   const line = await startServer('line');
   const lineStarts = [line.startMs];
@@ -378,6 +407,8 @@ async function main(): Promise<void> {
   const bareAnswer = (await post(bare.port, pools[0]![0]!)).body;
   if (bareAnswer !== answers[0]) throw new Error('the bare server does not answer the line\'s greeting');
 
+  line.keepOutput = false;
+  bare.keepOutput = false;
   const results: Array<{ webhook: Webhook; line: Side; bare: Side; ratios: number[] }> = [];
   for (const [i, w] of WEBHOOKS.entries()) {
     const pool = pools[i]!;
