@@ -345,6 +345,8 @@ interface Side {
   p50: number;
   p99: number;
   errors: number;
+  /** What the errors were, e.g. "non-2xx 3, timeouts 1"; empty when none. */
+  errorKinds: string;
   cpuUsPerRequest: number;
   bytes: number;
 }
@@ -359,6 +361,11 @@ function summarize(rounds: Round[], bytes: number): Side {
     // The worst round's p99: percentiles of separate runs do not average.
     p99: Math.max(...rounds.map((r) => r.p99)),
     errors: rounds.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts + r.mismatches, 0),
+    errorKinds: (['non2xx', 'errors', 'timeouts', 'mismatches'] as const)
+      .map((k) => [k === 'non2xx' ? 'non-2xx' : k === 'errors' ? 'connection errors' : k === 'mismatches' ? 'wrong bodies' : k, rounds.reduce((a, r) => a + r[k], 0)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', '),
     cpuUsPerRequest: (rounds.reduce((a, r) => a + r.cpuMs, 0) * 1000) / Math.max(1, requests),
     bytes,
   };
@@ -388,7 +395,9 @@ async function main(): Promise<void> {
   const line = await startServer('line');
   const lineStarts = [line.startMs];
 
-  // Sanity: signature checks are on, and each webhook answers the TwiML it should.
+  // Sanity: ready, signature checks on, and each webhook answers the TwiML it should.
+  const health = await fetch(`http://${HOST}:${line.port}/health`);
+  if (health.status !== 200) throw new Error(`the line's /health answered ${health.status}`);
   const [forged] = signedRequests(WEBHOOKS[0]!, 1, 'not-the-token');
   const refused = await post(line.port, forged!);
   if (refused.status !== 403) throw new Error(`the line answered ${refused.status} to a forged signature: are signature checks on?`);
@@ -457,8 +466,8 @@ async function main(): Promise<void> {
         `${f2(Math.min(...ratios))}-${f2(Math.max(...ratios))}`,
         `${l.p50} / ${l.p99}`,
         `${b.p50} / ${b.p99}`,
-        String(l.errors),
-        String(b.errors),
+        l.errors ? `${l.errors} (${l.errorKinds})` : '0',
+        b.errors ? `${b.errors} (${b.errorKinds})` : '0',
         f0(l.cpuUsPerRequest),
         f0(b.cpuUsPerRequest),
         `${l.bytes} / ${b.bytes}`,
