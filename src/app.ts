@@ -10,7 +10,7 @@ import { healthRoutes } from '../routes/health.js';
 import { voiceRoutes, WEBHOOK_PATHS } from '../routes/voice.js';
 import type { Config } from './config/types.js';
 import { Engine } from './engine.js';
-import { createLogger } from './logging.js';
+import { createLogger, RequestLogsAtDebug } from './logging.js';
 import { overloadProtection, type OverloadOptions } from './overload.js';
 import { fallbackTwiml, TwimlRenderer } from './twiml.js';
 
@@ -55,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const safeTwiml = fallbackTwiml(options.config);
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'info')) as FastifyBaseLogger,
+    logController: new RequestLogsAtDebug(),
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
     // Twilio gives up after 15 s; never hold a socket longer than that.

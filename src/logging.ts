@@ -3,6 +3,7 @@
  * transfer outcomes; never a phone number. Two layers: the app never passes Twilio's body to
  * the logger, and every log line is scrubbed of phone-number fields all the same.
  */
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** Twilio parameters that carry a phone number (or a caller's name). */
@@ -40,4 +41,23 @@ export function loggerOptions(level: string): LoggerOptions {
 
 export function createLogger(level = 'info', stream?: DestinationStream): Logger {
   return stream ? pino(loggerOptions(level), stream) : pino(loggerOptions(level));
+}
+
+/**
+ * Fastify's own line per request ("incoming request", "request completed") at debug instead of
+ * info. At info the log is the call record: the 'flow' events (CallSid, language, choices,
+ * transfer outcomes), warnings and errors; two more lines per webhook would double or triple
+ * its volume and cost. A request that errs is still logged at error.
+ */
+export class RequestLogsAtDebug extends LogController {
+  override incomingRequest(request: FastifyRequest): void {
+    if (this.isLogDisabled(request)) return;
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    if (error) reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }

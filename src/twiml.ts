@@ -46,10 +46,59 @@ export function audioPath(lang: Lang, key: string): string {
 
 type Sayer = Pick<VoiceResponse, 'say' | 'play'>;
 
+/** Rendered answers kept at most; past that the cache starts again (time-dependent answers,
+ * such as "it opens again on Monday at 9", make new ones over weeks). */
+export const RENDER_CACHE_MAX = 2_000;
+
 export class TwimlRenderer {
+  /**
+   * Rendered TwiML by the content of the Step and the context it depends on. A Step's TwiML is
+   * a pure function of the Step, that context and this renderer's config, so equal keys give
+   * equal answers; what depends on the time (closed services, the services open now) is
+   * already in the Step the engine built for that instant. The cache lives and dies with the
+   * renderer, which is built for one config: a new config gets a new renderer and cache.
+   */
+  private readonly cache = new Map<string, string>();
+
   constructor(private readonly config: Config) {}
 
+  /** The Step's TwiML, rendered once per distinct Step and context. */
   render(step: Step, ctx: RenderContext): string {
+    const key = this.cacheKey(step, ctx);
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const twiml = this.renderStep(step, ctx);
+    if (this.cache.size >= RENDER_CACHE_MAX) this.cache.clear();
+    this.cache.set(key, twiml);
+    return twiml;
+  }
+
+  /** How many rendered answers the cache holds (for tests and diagnostics). */
+  get cached(): number {
+    return this.cache.size;
+  }
+
+  /**
+   * Everything renderStep reads, as a string: the kind, the URLs' parts, the caller ID, every
+   * speech with its filled-in values. Values come from the config and the engine, never from
+   * what the caller sent (the To number only counts once checked as E.164, via callerId).
+   */
+  private cacheKey(step: Step, ctx: RenderContext): string {
+    let k = `${step.kind}\u0000${ctx.baseUrl}`;
+    if (step.kind === 'gather') {
+      const s = step.state;
+      k += `\u0000${s.lang ?? ''}\u0000${s.menu}\u0000${s.tries}\u0000${s.exclude ?? ''}\u0000${step.timeout}`;
+    } else if (step.kind === 'dial') {
+      k += `\u0000${step.lang}\u0000${step.service.id}\u0000${this.callerId(step.service, ctx) ?? ''}`;
+    }
+    for (const s of step.say) {
+      k += `\u0001${s.lang}\u0000${s.key}`;
+      if (s.vars) for (const name of Object.keys(s.vars)) k += `\u0000${name}\u0002${s.vars[name]}`;
+    }
+    return k;
+  }
+
+  private renderStep(step: Step, ctx: RenderContext): string {
     const r = new VoiceResponse();
     switch (step.kind) {
       case 'gather': {

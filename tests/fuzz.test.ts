@@ -57,8 +57,9 @@ async function normalCall(app: FastifyInstance): Promise<string[]> {
 
 let before: string[];
 beforeAll(async () => {
-  t = await makeApp();
-  dev = await makeApp({ token: null });
+  // At debug, Fastify's per-request lines are logged too: every line is scanned for leaks.
+  t = await makeApp({ logLevel: 'debug' });
+  dev = await makeApp({ token: null, logLevel: 'debug' });
   before = await normalCall(t.app);
 });
 afterAll(async () => {

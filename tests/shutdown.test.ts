@@ -80,7 +80,8 @@ async function refusesNewConnections(port: number): Promise<boolean> {
 
 describe.each(['SIGTERM', 'SIGINT'] as const)('%s', (signal) => {
   it('stops accepting, answers every webhook in flight with valid TwiML, and exits 0', async () => {
-    const server = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE });
+    // At debug the server logs when each request starts (Fastify's "incoming request").
+    const server = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, LOG_LEVEL: 'debug' });
     try {
       const pending: Pending[] = [];
       for (let i = 0; i < IN_FLIGHT; i++) pending.push(await startRequest(server, i));

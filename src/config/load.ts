@@ -212,8 +212,10 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
   const d = dir.data;
   const m = menus.data;
 
-  // Services.
+  // Services. Those with the same hours share one parsed Hours (the rules and the answers it
+  // keeps until the next change): parsing is the slow part of checking the directory.
   const services: Record<string, Service> = {};
+  const parsedHours = new Map<string, Hours>();
   for (const [id, s] of Object.entries(d.services)) {
     const at = `${directoryFile}: services.${id}`;
     const kind = dialKind(s.dial);
@@ -230,7 +232,11 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     }
     let hours: Hours | undefined;
     try {
-      hours = new Hours(s.hours, d.settings.holidays_country);
+      hours = parsedHours.get(s.hours);
+      if (!hours) {
+        hours = new Hours(s.hours, d.settings.holidays_country);
+        parsedHours.set(s.hours, hours);
+      }
       for (const w of hours.warnings()) warnings.push(`${at}.hours: ${w}`);
       if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
         warnings.push(`${at}.hours: "${s.hours}" is never open from now on: callers who choose it hear that it is closed until further notice and are offered the services open now`);

@@ -31,7 +31,7 @@ export interface TestApp {
 
 /** The app as production runs it (signatures on), at a chosen instant, logs captured. */
 export async function makeApp(
-  opts: { at?: string; config?: Config; token?: string | null; publicBaseUrl?: string | null; overload?: Partial<OverloadOptions> } = {},
+  opts: { at?: string; config?: Config; token?: string | null; publicBaseUrl?: string | null; overload?: Partial<OverloadOptions>; logLevel?: string } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
   const stream = new Writable({
@@ -46,7 +46,7 @@ export async function makeApp(
     clock: () => now,
     authToken: opts.token === null ? undefined : (opts.token ?? TOKEN),
     publicBaseUrl: opts.publicBaseUrl === null ? undefined : (opts.publicBaseUrl ?? BASE),
-    logger: createLogger('info', stream),
+    logger: createLogger(opts.logLevel ?? 'info', stream),
     ...(opts.overload ? { overload: opts.overload } : {}),
   });
   return { app, logs, setNow: (iso) => (now = new Date(iso)) };

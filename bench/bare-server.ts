@@ -1,0 +1,29 @@
+/**
+ * The yardstick of `npm run bench`: bare Fastify with @fastify/formbody, no logger, answering
+ * one constant TwiML string to every webhook path the bench posts to. It parses the form body
+ * as the line must, and does nothing else: no signature check, no engine, no rendering.
+ *
+ *   PORT, HOST   where to listen (127.0.0.1 by default: the bench never leaves the machine)
+ *   BARE_TWIML   the answer; the bench passes the line's own answer to POST /voice, so both
+ *                servers send the same number of bytes
+ */
+import formbody from '@fastify/formbody';
+import Fastify from 'fastify';
+
+const FALLBACK =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><Gather input="dtmf" numDigits="1" timeout="6" finishOnKey="" ' +
+  'action="https://ivr.example.be/voice/menu?m=lang&amp;t=0" method="POST"><Say voice="Polly.Isabelle-Neural" language="fr-BE">' +
+  'x'.repeat(600) +
+  '</Say><Say voice="Polly.Lisa-Neural" language="nl-BE">' +
+  'x'.repeat(600) +
+  '</Say></Gather><Redirect method="POST">https://ivr.example.be/voice/menu?m=lang&amp;t=0&amp;s=1</Redirect></Response>';
+
+const twiml = process.env.BARE_TWIML || FALLBACK;
+
+const app = Fastify();
+await app.register(formbody);
+// One handler, on the three paths the line's webhooks use (static routes, like the line's).
+for (const path of ['/voice', '/voice/menu', '/voice/dial']) app.post(path, async (_request, reply) => reply.type('text/xml').send(twiml));
+
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+await app.listen({ port: Number(process.env.PORT ?? 3001), host: process.env.HOST || '127.0.0.1' });

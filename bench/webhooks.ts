@@ -1,0 +1,517 @@
+/**
+ * `npm run bench`: the line's webhooks against bare Fastify, side by side, on this machine.
+ *
+ * `npm run bench` builds the line and this file, then runs it. It starts:
+ *   - the line as `npm start` does (`node dist/src/server.js`), with NODE_ENV=production,
+ *     TWILIO_AUTH_TOKEN set (signature checks on), PUBLIC_BASE_URL set to the base the bench
+ *     signs against, LOG_LEVEL=warn;
+ *   - bench/bare-server.ts: Fastify + @fastify/formbody answering one constant TwiML string
+ *     (the line's own answer to POST /voice, so both send as many bytes).
+ * It drives both with autocannon over 127.0.0.1 with signed form posts as Twilio sends them,
+ * a warm-up, then rounds alternating line, bare, line, bare..., and prints per webhook the
+ * requests/s of both, their ratio, latencies, errors and CPU time per request; then each
+ * server's start time (spawn to accepting connections, median of several starts) and
+ * resident memory after the load. No traffic leaves the machine; the servers are stopped
+ * when the bench ends, fails or is interrupted.
+ *
+ * Environment (all optional): BENCH_CONNECTIONS (50), BENCH_ROUNDS and BENCH_SECONDS (per
+ * webhook; default 4 x 5 s for POST /voice, 3 x 3 s for the others), BENCH_WARMUP (3 s),
+ * BENCH_STARTS (5 starts of each server), BENCH_LOG_LEVEL (the line's LOG_LEVEL, warn),
+ * BENCH_JSON (a file to write the figures to).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import webhooks from 'twilio/lib/webhooks/webhooks.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const LINE_ENTRY = `${ROOT}dist/src/server.js`;
+const BARE_ENTRY = `${ROOT}dist-bench/bench/bare-server.js`;
+const HOST = '127.0.0.1';
+/** The public base the line believes Twilio calls; only a string here, never contacted. */
+const BASE = 'https://ivr.example.be';
+const TOKEN = 'bench-auth-token-0123456789abcdef';
+const HOTLINE = '+3225550100';
+
+const num = (name: string, fallback: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const CONNECTIONS = num('BENCH_CONNECTIONS', 50);
+const WARMUP_S = num('BENCH_WARMUP', 3);
+const STARTS = Math.max(1, Math.round(num('BENCH_STARTS', 5)));
+/** The line's LOG_LEVEL: warn, as the issue asks; info to measure the cost of the call record. */
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'warn';
+/** Whatever happens, the bench stops itself (and its servers) after this long. */
+const DEADLINE_MS = 10 * 60_000;
+
+// --- the webhooks, as Twilio posts them ------------------------------------------------------
+
+interface Webhook {
+  name: string;
+  path: string;
+  extra: Record<string, string>;
+  /** What the line's answer must contain (checked once before the load). */
+  expect: RegExp;
+  rounds: number;
+  seconds: number;
+}
+
+const DEFAULT_WEBHOOKS: Webhook[] = [
+  { name: 'POST /voice (greeting)', path: '/voice', extra: { CallStatus: 'ringing' }, expect: /<Gather[^>]*m=lang/, rounds: 4, seconds: 5 },
+  {
+    name: 'main menu, key 2 (submenu)',
+    path: '/voice/menu?l=fr&m=main&t=0',
+    extra: { Digits: '2', FinishedOnKey: '' },
+    expect: /<Gather[^>]*m=centres/,
+    rounds: 3,
+    seconds: 3,
+  },
+  {
+    name: 'main menu, key 1 (transfer)',
+    path: '/voice/menu?l=fr&m=main&t=0',
+    extra: { Digits: '1', FinishedOnKey: '' },
+    expect: /<Dial[^>]*action="[^"]*\/voice\/dial\?l=fr&amp;s=police/,
+    rounds: 3,
+    seconds: 3,
+  },
+  {
+    name: 'dial result, busy',
+    path: '/voice/dial?l=fr&s=surya',
+    extra: { DialCallStatus: 'busy', DialCallSid: 'CA' + 'b'.repeat(32), DialCallDuration: '0', DialBridged: 'false' },
+    expect: /<Gather[^>]*m=alt/,
+    rounds: 3,
+    seconds: 3,
+  },
+];
+
+const WEBHOOKS: Webhook[] = DEFAULT_WEBHOOKS.map((w) => ({
+  ...w,
+  rounds: Math.round(num('BENCH_ROUNDS', w.rounds)),
+  seconds: num('BENCH_SECONDS', w.seconds),
+}));
+
+/** The parameters of an inbound call from a Belgian mobile, as Twilio sends them. */
+function callParams(i: number, extra: Record<string, string>): Record<string, string> {
+  const caller = `+3247${String(1_000_000 + i).padStart(7, '0')}`;
+  return {
+    AccountSid: 'AC' + '1'.repeat(32),
+    ApiVersion: '2010-04-01',
+    CallSid: 'CA' + i.toString(16).padStart(32, '0'),
+    CallStatus: 'in-progress',
+    Called: HOTLINE,
+    CalledCity: '',
+    CalledCountry: 'BE',
+    CalledState: '',
+    CalledZip: '',
+    Caller: caller,
+    CallerCity: '',
+    CallerCountry: 'BE',
+    CallerState: '',
+    CallerZip: '',
+    Direction: 'inbound',
+    From: caller,
+    FromCity: '',
+    FromCountry: 'BE',
+    FromState: '',
+    FromZip: '',
+    To: HOTLINE,
+    ToCity: '',
+    ToCountry: 'BE',
+    ToState: '',
+    ToZip: '',
+    ...extra,
+  };
+}
+
+interface SignedRequest {
+  method: 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** One signed request per simulated call: the line checks a different signature each time. */
+function signedRequests(w: Webhook, count: number, token = TOKEN): SignedRequest[] {
+  return Array.from({ length: count }, (_, i) => {
+    const params = callParams(i + 1, w.extra);
+    return {
+      method: 'POST',
+      path: w.path,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+        'user-agent': 'TwilioProxy/1.1',
+        accept: '*/*',
+        'cache-control': 'max-age=259200',
+        'i-twilio-idempotency-token': `bench-${i}`,
+        'x-home-region': 'us1',
+        'x-twilio-signature': webhooks.getExpectedTwilioSignature(token, BASE + w.path, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    };
+  });
+}
+
+// --- servers ---------------------------------------------------------------------------------
+
+interface Server {
+  kind: 'line' | 'bare';
+  child: ChildProcess;
+  port: number;
+  /** Spawn to accepting connections, in ms. */
+  startMs: number;
+  /** Its last output lines, kept until `keepOutput` is turned off (before the load). */
+  output: string[];
+  keepOutput: boolean;
+}
+
+const children = new Set<ChildProcess>();
+
+function killAll(signal: NodeJS.Signals): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill(signal);
+}
+process.on('exit', () => killAll('SIGKILL'));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    process.stderr.write(`\nbench: ${sig}: stopping the servers\n`);
+    killAll('SIGKILL');
+    process.exit(130);
+  });
+}
+setTimeout(() => {
+  process.stderr.write(`bench: still running after ${DEADLINE_MS / 60_000} minutes: giving up\n`);
+  killAll('SIGKILL');
+  process.exit(1);
+}, DEADLINE_MS).unref();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, HOST, () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, HOST);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Spawn a server and time it from spawn to its port accepting connections (same method for both). */
+async function startServer(kind: 'line' | 'bare', bareTwiml?: string): Promise<Server> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST };
+  if (kind === 'line') {
+    Object.assign(env, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, LOG_LEVEL, TRUST_PROXY: '' });
+  } else if (bareTwiml) {
+    env.BARE_TWIML = bareTwiml;
+  }
+  const output: string[] = [];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [kind === 'line' ? LINE_ENTRY : BARE_ENTRY], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  // Its output is kept for error messages until the load starts; then it is read and dropped.
+  const state = { keepOutput: true };
+  const keep = (chunk: Buffer) => {
+    if (!state.keepOutput) return;
+    output.push(...String(chunk).split('\n').filter(Boolean));
+    if (output.length > 200) output.splice(0, output.length - 200);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the ${kind} server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output.join('\n')}`);
+    }
+    if (await canConnect(port)) break;
+    if (performance.now() - t0 > 30_000) throw new Error(`the ${kind} server did not listen within 30 s:\n${output.join('\n')}`);
+    await sleep(2);
+  }
+  const startMs = performance.now() - t0;
+  return Object.assign(state, { kind, child, port, startMs, output });
+}
+
+async function stopServer(s: Server): Promise<void> {
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => s.child.once('exit', () => resolve()));
+  s.child.kill('SIGTERM');
+  const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU time the process has used, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+async function post(port: number, r: SignedRequest): Promise<{ status: number; type: string; body: string }> {
+  const res = await fetch(`http://${HOST}:${port}${r.path}`, { method: 'POST', headers: r.headers, body: r.body });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
+}
+
+/**
+ * The twilio modules the built line loads (they are CommonJS, so they show in require.cache):
+ * its TwiML builder and webhook check, never the package root and its REST client.
+ */
+function twilioModulesOfTheLine(): string[] {
+  const script = [
+    "import { createRequire } from 'node:module';",
+    "for (const m of ['./dist/src/app.js', './dist/src/config/load.js', './dist/src/env.js', './dist/src/logging.js']) await import(m);",
+    `const cache = createRequire(${JSON.stringify(ROOT)}).cache;`,
+    "console.log(JSON.stringify(Object.keys(cache).filter((f) => f.includes('/node_modules/twilio/')).map((f) => f.slice(f.indexOf('/node_modules/') + 14))));",
+  ].join('\n');
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  const files = JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
+  const rest = files.filter((f) => f === 'twilio/lib/index.js' || f.startsWith('twilio/lib/rest/') || f.startsWith('twilio/lib/base/'));
+  if (rest.length > 0) throw new Error(`the line loads twilio's REST client (${rest.join(', ')}): import twilio/lib/twiml/VoiceResponse.js and twilio/lib/webhooks/webhooks.js only`);
+  return files;
+}
+
+// --- load ------------------------------------------------------------------------------------
+
+interface Round {
+  requests: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  mismatches: number;
+  cpuMs: number;
+}
+
+async function load(s: Server, requests: SignedRequest[], seconds: number, expected: string): Promise<Round> {
+  const pid = s.child.pid!;
+  const cpu0 = cpuMs(pid);
+  const r = await autocannon({
+    url: `http://${HOST}:${s.port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+    requests: requests.map((q) => ({ ...q, headers: { ...q.headers } })),
+    verifyBody: (body) => body === expected,
+  });
+  return {
+    requests: r.requests.total,
+    seconds: r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    mismatches: r.mismatches,
+    cpuMs: cpuMs(pid) - cpu0,
+  };
+}
+
+interface Side {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** What the errors were, e.g. "non-2xx 3, timeouts 1"; empty when none. */
+  errorKinds: string;
+  cpuUsPerRequest: number;
+  bytes: number;
+}
+
+function summarize(rounds: Round[], bytes: number): Side {
+  const requests = rounds.reduce((a, r) => a + r.requests, 0);
+  const seconds = rounds.reduce((a, r) => a + r.seconds, 0);
+  const p50s = rounds.map((r) => r.p50).sort((a, b) => a - b);
+  return {
+    rps: requests / seconds,
+    p50: p50s[Math.floor(p50s.length / 2)] ?? NaN,
+    // The worst round's p99: percentiles of separate runs do not average.
+    p99: Math.max(...rounds.map((r) => r.p99)),
+    errors: rounds.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts + r.mismatches, 0),
+    errorKinds: (['non2xx', 'errors', 'timeouts', 'mismatches'] as const)
+      .map((k) => [k === 'non2xx' ? 'non-2xx' : k === 'errors' ? 'connection errors' : k === 'mismatches' ? 'wrong bodies' : k, rounds.reduce((a, r) => a + r[k], 0)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', '),
+    cpuUsPerRequest: (rounds.reduce((a, r) => a + r.cpuMs, 0) * 1000) / Math.max(1, requests),
+    bytes,
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  return [line(header), '| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |', ...rows.map(line)].join('\n');
+}
+
+// --- the run ---------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const cpuModel = cpus()[0]?.model ?? 'unknown';
+  console.log(`bench: ${cpus().length} CPUs (${cpuModel}), node ${process.version}, ${CONNECTIONS} connections, 127.0.0.1, the line's LOG_LEVEL=${LOG_LEVEL}`);
+
+  console.log(`twilio modules the line loads: ${twilioModulesOfTheLine().join(', ')}`);
+
+  const line = await startServer('line');
+  const lineStarts = [line.startMs];
+
+  // Sanity: ready, signature checks on, and each webhook answers the TwiML it should.
+  const health = await fetch(`http://${HOST}:${line.port}/health`);
+  if (health.status !== 200) throw new Error(`the line's /health answered ${health.status}`);
+  const [forged] = signedRequests(WEBHOOKS[0]!, 1, 'not-the-token');
+  const refused = await post(line.port, forged!);
+  if (refused.status !== 403) throw new Error(`the line answered ${refused.status} to a forged signature: are signature checks on?`);
+  const pools = WEBHOOKS.map((w) => signedRequests(w, CONNECTIONS));
+  const answers: string[] = [];
+  for (const [i, w] of WEBHOOKS.entries()) {
+    const a = await post(line.port, pools[i]![0]!);
+    if (a.status !== 200 || !a.type.startsWith('text/xml') || !w.expect.test(a.body)) {
+      throw new Error(`${w.name}: unexpected answer ${a.status} ${a.type}:\n${a.body}\n${line.output.join('\n')}`);
+    }
+    answers.push(a.body);
+  }
+
+  const bare = await startServer('bare', answers[0]);
+  const bareStarts = [bare.startMs];
+  const bareAnswer = (await post(bare.port, pools[0]![0]!)).body;
+  if (bareAnswer !== answers[0]) throw new Error('the bare server does not answer the line\'s greeting');
+
+  line.keepOutput = false;
+  bare.keepOutput = false;
+  const results: Array<{ webhook: Webhook; line: Side; bare: Side; ratios: number[] }> = [];
+  for (const [i, w] of WEBHOOKS.entries()) {
+    const pool = pools[i]!;
+    process.stdout.write(`${w.name}: warm-up ${WARMUP_S} s each, then ${w.rounds} x ${w.seconds} s line/bare alternating `);
+    await load(line, pool, WARMUP_S, answers[i]!);
+    await load(bare, pool, WARMUP_S, bareAnswer);
+    const lr: Round[] = [];
+    const br: Round[] = [];
+    for (let round = 0; round < w.rounds; round++) {
+      lr.push(await load(line, pool, w.seconds, answers[i]!));
+      br.push(await load(bare, pool, w.seconds, bareAnswer));
+      process.stdout.write('.');
+    }
+    process.stdout.write('\n');
+    const ratios = lr.map((r, k) => r.requests / r.seconds / (br[k]!.requests / br[k]!.seconds));
+    results.push({ webhook: w, line: summarize(lr, Buffer.byteLength(answers[i]!)), bare: summarize(br, Buffer.byteLength(bareAnswer)), ratios });
+  }
+
+  const rss = { line: procStatus(line.child.pid!, 'VmRSS'), bare: procStatus(bare.child.pid!, 'VmRSS') };
+  const hwm = { line: procStatus(line.child.pid!, 'VmHWM'), bare: procStatus(bare.child.pid!, 'VmHWM') };
+  await stopServer(line);
+  await stopServer(bare);
+
+  // More starts, alternating, each stopped once it listens.
+  for (let k = 1; k < STARTS; k++) {
+    const b = await startServer('bare', answers[0]);
+    bareStarts.push(b.startMs);
+    await stopServer(b);
+    const l = await startServer('line');
+    lineStarts.push(l.startMs);
+    await stopServer(l);
+  }
+
+  const f0 = (x: number) => x.toFixed(0);
+  const f1 = (x: number) => x.toFixed(1);
+  const f2 = (x: number) => x.toFixed(2);
+  console.log('');
+  console.log(
+    table(
+      ['webhook', 'line req/s', 'bare req/s', 'ratio', 'ratio per round', 'line p50/p99 ms', 'bare p50/p99 ms', 'line errors', 'bare errors', 'line CPU µs/req', 'bare CPU µs/req', 'bytes'],
+      results.map(({ webhook, line: l, bare: b, ratios }) => [
+        webhook.name,
+        f0(l.rps),
+        f0(b.rps),
+        f2(l.rps / b.rps),
+        `${f2(Math.min(...ratios))}-${f2(Math.max(...ratios))}`,
+        `${l.p50} / ${l.p99}`,
+        `${b.p50} / ${b.p99}`,
+        l.errors ? `${l.errors} (${l.errorKinds})` : '0',
+        b.errors ? `${b.errors} (${b.errorKinds})` : '0',
+        f0(l.cpuUsPerRequest),
+        f0(b.cpuUsPerRequest),
+        `${l.bytes} / ${b.bytes}`,
+      ]),
+    ),
+  );
+  const lineStart = median(lineStarts);
+  const bareStart = median(bareStarts);
+  console.log('');
+  console.log(
+    table(
+      ['server', `start ms (median of ${STARTS})`, 'start ms (all)', 'RSS MB after load', 'peak RSS MB'],
+      [
+        ['line', f0(lineStart), lineStarts.map(f0).join(' '), f1(rss.line), f1(hwm.line)],
+        ['bare', f0(bareStart), bareStarts.map(f0).join(' '), f1(rss.bare), f1(hwm.bare)],
+      ],
+    ),
+  );
+
+  const voice = results[0]!;
+  const targets: Array<[string, boolean, string]> = [
+    ['POST /voice >= 0.8 x bare req/s', voice.line.rps / voice.bare.rps >= 0.8, f2(voice.line.rps / voice.bare.rps)],
+    ['p99 < 10 ms (every webhook)', results.every((r) => r.line.p99 < 10), results.map((r) => r.line.p99).join(', ') + ' ms'],
+    ['zero errors', results.every((r) => r.line.errors === 0), String(results.reduce((a, r) => a + r.line.errors, 0))],
+    ['start < 2 x bare start', lineStart < 2 * bareStart, `${f0(lineStart)} ms vs ${f0(bareStart)} ms (${f2(lineStart / bareStart)} x)`],
+    ['RSS < 120 MB', rss.line < 120, `${f1(rss.line)} MB`],
+  ];
+  console.log('');
+  for (const [what, ok, value] of targets) console.log(`${ok ? 'met   ' : 'MISSED'}  ${what}: ${value}`);
+  console.log(`\nbench: ${f0((performance.now() - began) / 1000)} s`);
+
+  if (process.env.BENCH_JSON) {
+    writeFileSync(
+      process.env.BENCH_JSON,
+      JSON.stringify({ cpus: cpus().length, cpuModel, node: process.version, connections: CONNECTIONS, results, lineStarts, bareStarts, rss, hwm }, null, 2),
+    );
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    killAll('SIGKILL');
+    process.exit(1);
+  },
+);
