@@ -6,18 +6,19 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.js';
 import { BASE, TOKEN, assertValidTwiml, callParams, sign } from './helpers/twilio.js';
-import { runToExit, startServer, type RunningServer } from './helpers/server.js';
+import { SERVER, runNode, startServer, type Running } from './helpers/built.js';
 
-let server: RunningServer;
+let server: Running;
 beforeAll(async () => {
   server = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', TZ: 'Pacific/Auckland' });
 });
 afterAll(async () => {
-  await server?.stop();
+  server?.child.kill('SIGTERM');
+  await server?.exited;
 });
 
 async function signedPost(path: string, params: Record<string, string>) {
-  return fetch(server.url + path, {
+  return fetch(`http://127.0.0.1:${server.port}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', 'x-twilio-signature': sign(BASE + path, params) },
     body: new URLSearchParams(params).toString(),
@@ -26,7 +27,7 @@ async function signedPost(path: string, params: Record<string, string>) {
 
 describe('the built server', () => {
   it('is healthy and answers a signed POST /voice with valid TwiML', async () => {
-    expect((await fetch(server.url + '/health')).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${server.port}/health`)).status).toBe(200);
     const res = await signedPost('/voice', callParams());
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/xml/);
@@ -40,27 +41,28 @@ describe('the built server', () => {
     const dial = await signedPost('/voice/menu?l=nl&m=centres&t=0', callParams({ Digits: '3' }));
     const root = assertValidTwiml(await dial.text());
     expect(root.children.find((c) => c.name === 'Dial')!.children[0]!.text).toBe('+3242324030');
-    const unsigned = await fetch(server.url + '/voice', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallSid=CA1' });
+    const unsigned = await fetch(`http://127.0.0.1:${server.port}/voice`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallSid=CA1' });
     expect(unsigned.status).toBe(403);
   });
 
   it('logs no phone number', () => {
-    expect(server.output()).not.toContain('470123456');
-    expect(server.output()).not.toContain('25550100');
+    expect(server.stdout() + server.stderr()).not.toContain('470123456');
+    expect(server.stdout() + server.stderr()).not.toContain('25550100');
   });
 });
 
 describe('start-up checks', () => {
   it('refuses to run in production without TWILIO_AUTH_TOKEN, and says why', async () => {
-    const r = await runToExit({ NODE_ENV: 'production' });
-    expect(r.code).toBe(1);
-    expect(r.output).toMatch(/TWILIO_AUTH_TOKEN/);
+    const r = runNode(SERVER, { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/TWILIO_AUTH_TOKEN/);
   });
 
   it('starts without a token outside production, with a loud warning', async () => {
     const s = await startServer({});
-    expect(s.output()).toMatch(/signatures are NOT checked/);
-    expect(await s.stop()).toBe(0);
+    expect(s.stdout()).toMatch(/signatures are NOT checked/);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
   });
 
   it('reads opening hours in Brussels time whatever the machine\'s time zone', () => {

@@ -4,9 +4,9 @@
  */
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { XMLParser } from 'fast-xml-parser';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { buildApp } from '../../src/app.js';
+import { readTwiml, type TwimlNode } from '../../src/cli/twiml-reader.js';
 import { loadConfig, type ConfigPaths } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { createLogger } from '../../src/logging.js';
@@ -92,42 +92,12 @@ export async function post(app: FastifyInstance, url: string, params: Record<str
 
 // --- TwiML --------------------------------------------------------------------------------
 
-export interface TwimlNode {
-  name: string;
-  attrs: Record<string, string>;
-  text: string;
-  children: TwimlNode[];
-}
+export type { TwimlNode } from '../../src/cli/twiml-reader.js';
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  preserveOrder: true,
-  trimValues: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-});
-
-type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
-
-function toNode(o: Ordered): TwimlNode | undefined {
-  const name = Object.keys(o).find((k) => k !== ':@');
-  if (!name || name === '#text' || name === '?xml') return undefined;
-  const kids = (o[name] as Ordered[]) ?? [];
-  return {
-    name,
-    attrs: o[':@'] ?? {},
-    text: kids.filter((k) => '#text' in k).map((k) => String(k['#text'])).join(''),
-    children: kids.map(toNode).filter((n): n is TwimlNode => n !== undefined),
-  };
-}
-
-/** Parse a TwiML document; throws unless it is one <Response>. */
+/** Parse a TwiML document as the terminal caller reads it (one <Response>, well-formed, Twilio's
+ * verbs in their places); throws otherwise. The grammar below is stricter: this line's verbs. */
 export function parseTwiml(xml: string): TwimlNode {
-  if (!xml.startsWith('<?xml') && !xml.startsWith('<Response')) throw new Error('TwiML must not start with whitespace or text: ' + xml.slice(0, 40));
-  const doc = (parser.parse(xml) as Ordered[]).map(toNode).filter((n): n is TwimlNode => n !== undefined);
-  if (doc.length !== 1 || doc[0]!.name !== 'Response') throw new Error('TwiML must have exactly one <Response> root: ' + xml.slice(0, 200));
-  return doc[0]!;
+  return readTwiml(xml);
 }
 
 /** Verbs and nouns this line may use, with their allowed attributes and children. */
