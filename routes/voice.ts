@@ -33,7 +33,7 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
   app.removeContentTypeParser(['application/json', 'text/plain']);
   if (h.authToken) app.addHook('preHandler', signatureHook({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }));
 
-  function answer(request: FastifyRequest, reply: FastifyReply, result: Result): FastifyReply {
+  function answer(request: FastifyRequest, reply: FastifyReply, result: Result): void {
     const sid = param(request.body, 'CallSid');
     const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
     // The call record. Checked first: with info off, no object per event is built for nothing.
@@ -43,12 +43,15 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
       to: param(request.body, 'To', 32),
       from: param(request.body, 'From', 32),
     });
-    return reply.type('text/xml').send(twiml);
+    void reply.type('text/xml').send(twiml);
   }
 
-  // The handlers are synchronous (they return the reply they sent): an async handler costs a
-  // promise and a microtask per webhook. An exception still reaches the error handler.
-  app.post('/voice', (request, reply) => answer(request, reply, h.engine.start()));
+  // The handlers are synchronous and return nothing once they have sent: an async handler (or
+  // returning the reply, which is a thenable) costs a promise and a microtask or a stream
+  // listener per webhook. An exception still reaches the error handler.
+  app.post('/voice', (request, reply) => {
+    answer(request, reply, h.engine.start());
+  });
 
   app.post('/voice/menu', (request, reply) => {
     const q = request.query;
@@ -59,19 +62,19 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
       tries: Number.isNaN(tries) ? 0 : tries,
       exclude: param(q, 'x'),
     };
-    return answer(request, reply, h.engine.input(state, param(request.body, 'Digits', 8), param(q, 's', 1) === '1', h.clock()));
+    answer(request, reply, h.engine.input(state, param(request.body, 'Digits', 8), param(q, 's', 1) === '1', h.clock()));
   });
 
   app.post('/voice/dial', (request, reply) => {
     const q = request.query;
     const status = param(request.body, 'DialCallStatus', 16);
-    return answer(request, reply, h.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock()));
+    answer(request, reply, h.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock()));
   });
 
   app.post('/voice/fallback', (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
     request.log.warn({ event: 'fallback', errorCode: code && /^\d{5}$/.test(code) ? code : undefined }, 'fallback URL called');
-    return reply.type('text/xml').send(h.safeTwiml);
+    void reply.type('text/xml').send(h.safeTwiml);
   });
 };
