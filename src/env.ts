@@ -12,6 +12,8 @@ export interface Env {
   menus: string | undefined;
   prompts: string | undefined;
   logLevel: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -37,6 +39,8 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
     }
   }
   const trust = (e.TRUST_PROXY ?? '').toLowerCase();
+  const metricsToken = e.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken && !/^[\x21-\x7e]+$/.test(metricsToken)) errors.push('METRICS_TOKEN: use printable characters without spaces (e.g. the output of `openssl rand -hex 32`)');
   const logLevel = e.LOG_LEVEL ?? 'info';
   if (!LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LEVELS.join(', ')}`);
   return {
@@ -52,5 +56,6 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
     menus: e.HELPLINE_MENUS || undefined,
     prompts: e.HELPLINE_PROMPTS || undefined,
     logLevel: LEVELS.includes(logLevel) ? logLevel : 'info',
+    metricsToken,
   };
 }
