@@ -2,11 +2,13 @@
  * The server entry: reads the environment, checks the data, listens, stops cleanly.
  *   PORT (3000), HOST (0.0.0.0), NODE_ENV, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, TRUST_PROXY,
  *   HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS, LOG_LEVEL, METRICS_TOKEN
+ * SIGHUP reloads the data files (src/reload.ts); SIGTERM and SIGINT stop cleanly.
  */
 import { buildApp } from './app.js';
 import { loadConfig } from './config/load.js';
 import { createLogger } from './logging.js';
 import { readEnv } from './env.js';
+import { reloadFromSources } from './reload.js';
 import { installShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -43,6 +45,10 @@ async function main(): Promise<void> {
   }
 
   installShutdown(app, log);
+  process.on('SIGHUP', () => {
+    log.info({ event: 'reload', signal: 'SIGHUP' }, 'reloading the directory, menus and prompts');
+    reloadFromSources(app);
+  });
 
   await app.listen({ port: env.port, host: env.host });
 }
