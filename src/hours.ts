@@ -171,9 +171,10 @@ export class Hours {
     if (o && !o.open) return { kind: 'temporary', reason: o.reason };
     const comment = this.oh.getComment(at);
     if (comment?.startsWith(REASON_PREFIX)) return { kind: 'temporary', reason: comment };
-    const rule = this.oh.getMatchingRule(at);
-    if (rule !== undefined && DATED_RULE.test(this.ruleText(rule)) && !this.isPublicHoliday(at)) return { kind: 'temporary' };
+    // A public holiday says more than a dated rule that happens to cover it (Christmas week).
     if (this.isPublicHoliday(at)) return { kind: 'holiday' };
+    const rule = this.oh.getMatchingRule(at);
+    if (rule !== undefined && DATED_RULE.test(this.ruleText(rule))) return { kind: 'temporary' };
     const day = at.getDay();
     if (day === 0 || day === 6) return { kind: 'weekend' };
     return { kind: 'after-hours' };
