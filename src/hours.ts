@@ -111,8 +111,23 @@ export class Hours {
     return this.oh.getState(at) && this.oh.getNextChange(at) === undefined;
   }
 
+  /** The open stretches between two instants, overrides included. */
   intervals(from: Date, to: Date): Array<{ from: Date; to: Date; comment: string | undefined }> {
-    return this.oh.getOpenIntervals(from, to).map(([f, t, , comment]) => ({ from: f, to: t, comment }));
+    if (this.overrides.length === 0) {
+      return this.oh.getOpenIntervals(from, to).map(([f, t, , comment]) => ({ from: f, to: t, comment }));
+    }
+    const out: Array<{ from: Date; to: Date; comment: string | undefined }> = [];
+    let t = from;
+    let open = this.openAt(t);
+    while (t < to) {
+      const next = this.nextChangeAfter(t, open);
+      const end = next && next < to ? next : to;
+      if (open) out.push({ from: t, to: end, comment: this.oh.getComment(t) });
+      if (!next) break;
+      t = next;
+      open = !open;
+    }
+    return out;
   }
 
   comment(at: Date): string | undefined {

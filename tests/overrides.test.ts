@@ -78,6 +78,24 @@ describe('Hours with overrides', () => {
   });
 });
 
+describe('open intervals with overrides (npm run hours, npm run map)', () => {
+  it('a closure cuts a 24/7 service in two; an opening adds a stretch', () => {
+    const h = new Hours('24/7', 'be', [{ from: at('2026-12-24T13:00:00+01:00'), to: at('2026-12-24T17:00:00+01:00'), open: false }]);
+    const iv = h.intervals(at('2026-12-24T00:00:00+01:00'), at('2026-12-25T00:00:00+01:00'));
+    expect(iv.map((i) => [i.from.toISOString(), i.to.toISOString()])).toEqual([
+      ['2026-12-23T23:00:00.000Z', '2026-12-24T12:00:00.000Z'],
+      ['2026-12-24T16:00:00.000Z', '2026-12-24T23:00:00.000Z'],
+    ]);
+    const w = new Hours('Mo-Fr 09:00-17:00; PH off', 'be', [{ from: at('2026-11-28T10:00:00+01:00'), to: at('2026-11-28T14:00:00+01:00'), open: true }]);
+    const week = w.intervals(at('2026-11-27T00:00:00+01:00'), at('2026-11-30T12:00:00+01:00'));
+    expect(week.map((i) => [i.from.toISOString(), i.to.toISOString()])).toEqual([
+      ['2026-11-27T08:00:00.000Z', '2026-11-27T16:00:00.000Z'],
+      ['2026-11-28T09:00:00.000Z', '2026-11-28T13:00:00.000Z'],
+      ['2026-11-30T08:00:00.000Z', '2026-11-30T11:00:00.000Z'],
+    ]);
+  });
+});
+
 describe('why a service is closed', () => {
   const h = new Hours('Mo-Fr 09:00-17:00; PH off', 'be');
   it.each([
