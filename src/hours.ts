@@ -80,29 +80,19 @@ export class Hours {
   }
 
   state(at: Date): HoursState {
-    const t = at.getTime();
-    const c = this.cache;
-    let state: HoursState;
-    if (c && t >= c.from && t < c.until) {
-      state = c.state;
-    } else {
-      const open = this.openAt(at);
-      const nextChange = this.nextChangeAfter(at, open);
-      state = { open, nextChange, comment: this.oh.getComment(at) };
-      this.cache = { from: t, until: nextChange ? nextChange.getTime() : Number.POSITIVE_INFINITY, state };
-    }
+    const state = this.stateUntilChange(at);
     // Why it is closed can change while it stays closed (Friday evening, then the weekend),
     // so it is read at each call; only callers of a closed service ask.
     return state.open ? state : { ...state, comment: this.oh.getComment(at), closure: this.closureAt(at) };
   }
 
   isOpen(at: Date): boolean {
-    return this.state(at).open;
+    return this.stateUntilChange(at).open;
   }
 
   /** Open now and never closing again, overrides included (what "24/7" means here). */
   alwaysOpen(at: Date): boolean {
-    const s = this.state(at);
+    const s = this.stateUntilChange(at);
     return s.open && s.nextChange === undefined;
   }
 
@@ -137,6 +127,18 @@ export class Hours {
   /** True on a public holiday of the country (whatever the service's hours). */
   isPublicHoliday(at: Date): boolean {
     return this.oh.getPublicHolidayContext(at).isHoliday;
+  }
+
+  /** Open or not, and until when: kept until the next change. */
+  private stateUntilChange(at: Date): HoursState {
+    const t = at.getTime();
+    const c = this.cache;
+    if (c && t >= c.from && t < c.until) return c.state;
+    const open = this.openAt(at);
+    const nextChange = this.nextChangeAfter(at, open);
+    const state = { open, nextChange, comment: this.oh.getComment(at) };
+    this.cache = { from: t, until: nextChange ? nextChange.getTime() : Number.POSITIVE_INFINITY, state };
+    return state;
   }
 
   // --- overrides on top of the weekly rules ----------------------------------------------
