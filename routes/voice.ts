@@ -7,6 +7,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { Runtime } from '../src/app.js';
 import type { Result } from '../src/engine.js';
 import { signatureHook } from '../src/signature.js';
 
@@ -33,12 +34,15 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
   app.removeContentTypeParser(['application/json', 'text/plain']);
   if (h.authToken) app.addHook('preHandler', signatureHook({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }));
 
-  function answer(request: FastifyRequest, reply: FastifyReply, result: Result): void {
+  /** `run` is the configuration in force when the request started (see Helpline.current):
+   * the engine's answer is rendered, and counted, with that same configuration. */
+  function answer(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: Result): void {
     const sid = param(request.body, 'CallSid');
     const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
     // The call record. Checked first: with info off, no object per event is built for nothing.
     if ((request.log as Logger).isLevelEnabled('info')) for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
-    const twiml = h.renderer.render(result.step, {
+    h.metrics.record(result.events, run.config);
+    const twiml = run.renderer.render(result.step, {
       baseUrl: h.baseUrl,
       to: param(request.body, 'To', 32),
       from: param(request.body, 'From', 32),
@@ -50,7 +54,8 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
   // returning the reply, which is a thenable) costs a promise and a microtask or a stream
   // listener per webhook. An exception still reaches the error handler.
   app.post('/voice', (request, reply) => {
-    answer(request, reply, h.engine.start());
+    const run = h.current;
+    answer(request, reply, run, run.engine.start());
   });
 
   app.post('/voice/menu', (request, reply) => {
@@ -62,19 +67,22 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
       tries: Number.isNaN(tries) ? 0 : tries,
       exclude: param(q, 'x'),
     };
-    answer(request, reply, h.engine.input(state, param(request.body, 'Digits', 8), param(q, 's', 1) === '1', h.clock()));
+    const run = h.current;
+    answer(request, reply, run, run.engine.input(state, param(request.body, 'Digits', 8), param(q, 's', 1) === '1', h.clock()));
   });
 
   app.post('/voice/dial', (request, reply) => {
     const q = request.query;
     const status = param(request.body, 'DialCallStatus', 16);
-    answer(request, reply, h.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock()));
+    const run = h.current;
+    answer(request, reply, run, run.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock()));
   });
 
   app.post('/voice/fallback', (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
     request.log.warn({ event: 'fallback', errorCode: code && /^\d{5}$/.test(code) ? code : undefined }, 'fallback URL called');
+    h.metrics.fallback();
     void reply.type('text/xml').send(h.safeTwiml);
   });
 };

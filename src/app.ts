@@ -5,12 +5,14 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { audioRoutes } from '../routes/audio.js';
+import { audioRoutes, readAudio, type AudioFile } from '../routes/audio.js';
 import { healthRoutes } from '../routes/health.js';
+import { metricsRoutes } from '../routes/metrics.js';
 import { voiceRoutes, WEBHOOK_PATHS } from '../routes/voice.js';
 import type { Config } from './config/types.js';
 import { Engine } from './engine.js';
 import { createLogger, RequestLogsAtDebug } from './logging.js';
+import { Metrics } from './metrics.js';
 import { overloadProtection, type OverloadOptions } from './overload.js';
 import { fallbackTwiml, TwimlRenderer } from './twiml.js';
 
@@ -28,18 +30,90 @@ export interface AppOptions {
   logger?: Logger;
   /** Shedding load with 503 when the event loop is saturated (src/overload.ts). */
   overload?: Partial<OverloadOptions>;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string | undefined;
+  /** Export the process's own metrics too (the server does; see src/metrics.ts). */
+  processMetrics?: boolean;
 }
 
-export interface Helpline {
-  config: Config;
-  engine: Engine;
-  renderer: TwimlRenderer;
-  clock: () => Date;
-  baseUrl: string;
-  authToken: string | undefined;
-  publicBaseUrl: string | undefined;
-  /** The bilingual fallback TwiML for when anything goes wrong, rendered once (fallbackTwiml). */
-  safeTwiml: string;
+/** Everything that follows from one configuration; swapped whole by Helpline.reload(). */
+export interface Runtime {
+  readonly config: Config;
+  readonly engine: Engine;
+  readonly renderer: TwimlRenderer;
+  /** The bilingual fallback TwiML for when anything goes wrong, rendered once per
+   * configuration (fallbackTwiml). */
+  readonly safeTwiml: string;
+  /** The recorded prompts, read once per configuration. */
+  readonly audio: ReadonlyMap<string, AudioFile>;
+}
+
+/**
+ * The line's state in the app: the settings fixed at start (clock, URLs, token, metrics)
+ * and the configuration in force. A call keeps its state in the URLs, not here, so the
+ * configuration can be swapped between two webhooks of a call (SIGHUP: src/reload.ts).
+ */
+export class Helpline {
+  readonly clock: () => Date;
+  readonly baseUrl: string;
+  readonly authToken: string | undefined;
+  readonly publicBaseUrl: string | undefined;
+  readonly metricsToken: string | undefined;
+  readonly metrics: Metrics;
+  private runtime: Runtime;
+
+  constructor(config: Config, options: Omit<AppOptions, 'config' | 'logger' | 'trustProxy' | 'overload'>) {
+    this.baseUrl = (options.publicBaseUrl ?? '').replace(/\/+$/, '');
+    this.clock = options.clock ?? (() => new Date());
+    this.authToken = options.authToken || undefined;
+    this.publicBaseUrl = this.baseUrl || undefined;
+    this.metricsToken = options.metricsToken || undefined;
+    this.metrics = new Metrics({ processMetrics: options.processMetrics ?? false });
+    this.runtime = this.build(config);
+    this.metrics.configLoadedNow();
+  }
+
+  /** The configuration in force, as one consistent whole: read it once per request. */
+  get current(): Runtime {
+    return this.runtime;
+  }
+
+  get config(): Config {
+    return this.runtime.config;
+  }
+
+  get engine(): Engine {
+    return this.runtime.engine;
+  }
+
+  get renderer(): TwimlRenderer {
+    return this.runtime.renderer;
+  }
+
+  get safeTwiml(): string {
+    return this.runtime.safeTwiml;
+  }
+
+  /**
+   * Put a new (already checked) configuration in force. Everything derived from it is
+   * built first; if that throws, the configuration in force stays. Requests that already
+   * read `current` finish with the configuration they started with.
+   */
+  reload(config: Config): void {
+    const next = this.build(config);
+    this.runtime = next;
+    this.metrics.configLoadedNow();
+  }
+
+  private build(config: Config): Runtime {
+    return {
+      config,
+      engine: new Engine(config),
+      renderer: new TwimlRenderer(config),
+      safeTwiml: fallbackTwiml(config),
+      audio: readAudio(config),
+    };
+  }
 }
 
 declare module 'fastify' {
@@ -52,7 +126,7 @@ declare module 'fastify' {
 export const BODY_LIMIT = 32 * 1024;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const safeTwiml = fallbackTwiml(options.config);
+  const helpline = new Helpline(options.config, options);
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'info')) as FastifyBaseLogger,
     logController: new RequestLogsAtDebug(),
@@ -67,23 +141,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Fastify's own JSON error (which names its internals).
     frameworkErrors: (error, request, reply) => {
       request.log.warn({ event: 'bad-request', status: 400, code: error.code }, 'request refused');
-      void (reply as FastifyReply).code(400).type('text/xml').send(safeTwiml);
+      void (reply as FastifyReply).code(400).type('text/xml').send(helpline.safeTwiml);
     },
   });
 
-  const baseUrl = (options.publicBaseUrl ?? '').replace(/\/+$/, '');
-  const renderer = new TwimlRenderer(options.config);
-  const helpline: Helpline = {
-    config: options.config,
-    engine: new Engine(options.config),
-    renderer,
-    clock: options.clock ?? (() => new Date()),
-    baseUrl,
-    authToken: options.authToken || undefined,
-    publicBaseUrl: baseUrl || undefined,
-    safeTwiml,
-  };
   app.decorate('helpline', helpline);
+
+  // Webhook latency, by route pattern (never the raw URL with its query string).
+  app.addHook('onResponse', async (request, reply) => {
+    helpline.metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+  });
 
   // Never a 5xx or a stack trace to Twilio: an internal error answers the safe TwiML with
   // 200, so the caller hears the emergency numbers and is put through to a 24/7 service.
@@ -95,6 +162,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.code(status).type('text/xml').send(helpline.safeTwiml);
     }
     request.log.error({ event: 'internal-error', err: error }, 'internal error: answered the safe TwiML');
+    helpline.metrics.internalError();
     return reply.code(200).type('text/xml').send(helpline.safeTwiml);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -115,6 +183,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(healthRoutes);
   await app.register(audioRoutes);
+  await app.register(metricsRoutes);
   await app.register(voiceRoutes);
   return app;
 }

@@ -6,7 +6,7 @@
  * The call's state travels in the action URLs (see CallState), so the server keeps nothing
  * between webhooks.
  */
-import { calendarDaysBetween } from './hours.js';
+import { calendarDaysBetween, type Closure, type ClosureKind } from './hours.js';
 import type { Config, Lang, Menu, Service } from './config/types.js';
 
 /** Pseudo-menus of the engine, next to the data's menus. */
@@ -64,6 +64,10 @@ export interface FlowEvent {
   lang?: Lang;
   service?: string;
   outcome?: string;
+  /** dial-result: Twilio's DialCallStatus when it is one Twilio documents, else "unknown". */
+  status?: DialStatus | 'unknown' | 'missing';
+  /** closed: why the service is closed. */
+  reason?: ClosureKind;
 }
 
 export interface Result {
@@ -72,6 +76,15 @@ export interface Result {
 }
 
 export type DialOutcome = 'completed' | 'busy' | 'no-answer' | 'failed';
+
+/** Every DialCallStatus Twilio documents. */
+export const DIAL_STATUSES = ['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+export type DialStatus = (typeof DIAL_STATUSES)[number];
+
+function dialStatus(status: string | undefined): DialStatus | 'unknown' | 'missing' {
+  if (!status) return 'missing';
+  return (DIAL_STATUSES as readonly string[]).includes(status) ? (status as DialStatus) : 'unknown';
+}
 
 /** Twilio's DialCallStatus, mapped to what the caller hears. Anything unknown counts as failed. */
 export function dialOutcome(status: string | undefined): DialOutcome {
@@ -133,7 +146,9 @@ export class Engine {
     const lang = this.isLanguage(langIn) ? langIn : this.flow.languageMenu.default;
     const service = own(this.config.services, serviceId);
     const outcome = dialOutcome(status);
-    const events: FlowEvent[] = [{ event: 'dial-result', lang, service: service?.id ?? 'unknown', outcome: status ? outcome : 'missing' }];
+    const events: FlowEvent[] = [
+      { event: 'dial-result', lang, service: service?.id ?? 'unknown', outcome: status ? outcome : 'missing', status: dialStatus(status) },
+    ];
     if (outcome === 'completed' && service) {
       const step: Step = {
         kind: 'gather',
@@ -264,8 +279,14 @@ export class Engine {
     const name = service.name[lang] ?? service.id;
     const state = service.hours.state(now);
     if (!state.open) {
-      const say = [...prefix, this.speech(lang, 'closed', { name }), ...this.reopening(lang, now, state.nextChange)];
-      return this.alternatives(lang, serviceId, say, 0, now, [...events, { event: 'closed', lang, service: serviceId }]);
+      const closure: Closure = state.closure ?? { kind: 'after-hours' };
+      const say = [
+        ...prefix,
+        this.speech(lang, 'closed', { name }),
+        this.speech(lang, closure.reason ?? `closed-${closure.kind}`),
+        ...this.reopening(lang, now, state.nextChange),
+      ];
+      return this.alternatives(lang, serviceId, say, 0, now, [...events, { event: 'closed', lang, service: serviceId, reason: closure.kind }]);
     }
     const say = [...prefix, this.speech(lang, service.intro ?? 'transfer', { name })];
     return { step: { kind: 'dial', say, lang, service }, events: [...events, { event: 'transfer', lang, service: serviceId }] };

@@ -12,6 +12,8 @@ export interface Env {
   menus: string | undefined;
   prompts: string | undefined;
   logLevel: string;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -19,7 +21,8 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export function readEnv(e: NodeJS.ProcessEnv): Env {
   const errors: string[] = [];
   const production = e.NODE_ENV === 'production';
-  const port = Number(e.PORT ?? '3000');
+  // An empty value (as an .env file or docker compose often leave) means "not set".
+  const port = Number(e.PORT?.trim() || '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65535) errors.push(`PORT: "${e.PORT}" is not a port number`);
   const authToken = e.TWILIO_AUTH_TOKEN?.trim() || undefined;
   if (production && !authToken) {
@@ -37,7 +40,9 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
     }
   }
   const trust = (e.TRUST_PROXY ?? '').toLowerCase();
-  const logLevel = e.LOG_LEVEL ?? 'info';
+  const metricsToken = e.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken && !/^[\x21-\x7e]+$/.test(metricsToken)) errors.push('METRICS_TOKEN: use printable characters without spaces (e.g. the output of `openssl rand -hex 32`)');
+  const logLevel = e.LOG_LEVEL?.trim() || 'info';
   if (!LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LEVELS.join(', ')}`);
   return {
     ok: errors.length === 0,
@@ -52,5 +57,6 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
     menus: e.HELPLINE_MENUS || undefined,
     prompts: e.HELPLINE_PROMPTS || undefined,
     logLevel: LEVELS.includes(logLevel) ? logLevel : 'info',
+    metricsToken,
   };
 }

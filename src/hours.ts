@@ -4,6 +4,10 @@
  * The `opening_hours` library reads a Date's local fields (getHours, getDay), so the
  * process must run in Europe/Brussels: this module sets it before anything reads a date,
  * and refuses to load if the runtime cannot (no time-zone data).
+ *
+ * A service's hours are its weekly rules (an opening_hours expression) with the operator's
+ * temporary overrides on top: closures and openings, each a [from, to) span of time. When a
+ * service is closed, `state()` also says why, as one of four kinds callers are told.
  */
 import OpeningHours from 'opening_hours';
 
@@ -14,24 +18,56 @@ if (new Date(Date.UTC(2026, 6, 1, 12)).getHours() !== 14 || new Date(Date.UTC(20
 
 export const TIME_ZONE = 'Europe/Brussels';
 
+/** Why a service is closed, as callers are told it. */
+export type ClosureKind = 'after-hours' | 'weekend' | 'holiday' | 'temporary';
+export const CLOSURE_KINDS: readonly ClosureKind[] = ['after-hours', 'weekend', 'holiday', 'temporary'];
+
+/** Prompt keys that operators give as the reason of a temporary closure start with this. */
+export const REASON_PREFIX = 'reason-';
+
+export interface Closure {
+  kind: ClosureKind;
+  /** For a temporary closure: the prompt key of its reason (reason-...), when one is given. */
+  reason?: string | undefined;
+}
+
+/** A temporary change on top of the weekly hours: open or closed from `from` up to `to`. */
+export interface Override {
+  from: Date;
+  to: Date;
+  open: boolean;
+  /** For a closure: its reason's prompt key (reason-...). */
+  reason?: string | undefined;
+}
+
 export interface HoursState {
   open: boolean;
   /** When the state changes next; undefined when it never changes again. */
   nextChange: Date | undefined;
   /** The library's comment for the rule in force (for public holidays: their name). */
   comment: string | undefined;
+  /** When closed: why. */
+  closure?: Closure | undefined;
 }
+
+/** A rule that names a date (a year, a month or Easter) closes for a reason of its own. */
+const DATED_RULE = /\b(?:\d{4}|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|easter)\b/;
+/** Enough steps to cross any sensible list of overrides; past it "no change known". */
+const MAX_STEPS = 1000;
 
 /** One service's opening hours. The last answer is kept until the state changes, so a
  * call-heavy minute evaluates the rules once. */
 export class Hours {
   readonly expression: string;
+  readonly overrides: readonly Override[];
   private readonly oh: OpeningHours;
   private cache: { from: number; until: number; state: HoursState } | undefined;
 
-  /** Throws with the library's message when the expression does not parse. */
-  constructor(expression: string, countryCode: string) {
+  /** Throws with the library's message when the expression does not parse. Overrides must
+   * not overlap (the loader checks it and says where). */
+  constructor(expression: string, countryCode: string, overrides: readonly Override[] = []) {
     this.expression = expression;
+    this.overrides = [...overrides].sort((a, b) => a.from.getTime() - b.from.getTime());
     this.oh = new OpeningHours(
       expression,
       // Brussels' coordinates; the country code selects the public holidays ("PH").
@@ -44,32 +80,126 @@ export class Hours {
   }
 
   state(at: Date): HoursState {
+    const state = this.stateUntilChange(at);
+    // Why it is closed can change while it stays closed (Friday evening, then the weekend),
+    // so it is read at each call; only callers of a closed service ask.
+    return state.open ? state : { ...state, comment: this.oh.getComment(at), closure: this.closureAt(at) };
+  }
+
+  isOpen(at: Date): boolean {
+    return this.stateUntilChange(at).open;
+  }
+
+  /** Open now and never closing again, overrides included (what "24/7" means here). */
+  alwaysOpen(at: Date): boolean {
+    const s = this.stateUntilChange(at);
+    return s.open && s.nextChange === undefined;
+  }
+
+  /** The weekly rules alone (without the overrides) are open now and never close. */
+  weeklyAlwaysOpen(at: Date): boolean {
+    return this.oh.getState(at) && this.oh.getNextChange(at) === undefined;
+  }
+
+  /** The open stretches between two instants, overrides included. */
+  intervals(from: Date, to: Date): Array<{ from: Date; to: Date; comment: string | undefined }> {
+    if (this.overrides.length === 0) {
+      return this.oh.getOpenIntervals(from, to).map(([f, t, , comment]) => ({ from: f, to: t, comment }));
+    }
+    const out: Array<{ from: Date; to: Date; comment: string | undefined }> = [];
+    let t = from;
+    let open = this.openAt(t);
+    while (t < to) {
+      const next = this.nextChangeAfter(t, open);
+      const end = next && next < to ? next : to;
+      if (open) out.push({ from: t, to: end, comment: this.oh.getComment(t) });
+      if (!next) break;
+      t = next;
+      open = !open;
+    }
+    return out;
+  }
+
+  comment(at: Date): string | undefined {
+    return this.oh.getComment(at);
+  }
+
+  /** True on a public holiday of the country (whatever the service's hours). */
+  isPublicHoliday(at: Date): boolean {
+    return this.oh.getPublicHolidayContext(at).isHoliday;
+  }
+
+  /** Open or not, and until when: kept until the next change. */
+  private stateUntilChange(at: Date): HoursState {
     const t = at.getTime();
     const c = this.cache;
     if (c && t >= c.from && t < c.until) return c.state;
-    const open = this.oh.getState(at);
-    const nextChange = this.oh.getNextChange(at);
+    const open = this.openAt(at);
+    const nextChange = this.nextChangeAfter(at, open);
     const state = { open, nextChange, comment: this.oh.getComment(at) };
     this.cache = { from: t, until: nextChange ? nextChange.getTime() : Number.POSITIVE_INFINITY, state };
     return state;
   }
 
-  isOpen(at: Date): boolean {
-    return this.state(at).open;
+  // --- overrides on top of the weekly rules ----------------------------------------------
+
+  private overrideAt(t: number): Override | undefined {
+    for (const o of this.overrides) {
+      if (o.from.getTime() > t) return undefined;
+      if (t < o.to.getTime()) return o;
+    }
+    return undefined;
   }
 
-  /** Open now and never closing again (what "24/7" means here). */
-  alwaysOpen(at: Date): boolean {
-    const s = this.state(at);
-    return s.open && s.nextChange === undefined;
+  private nextOverrideStart(t: number): Date | undefined {
+    return this.overrides.find((o) => o.from.getTime() > t)?.from;
   }
 
-  intervals(from: Date, to: Date): Array<{ from: Date; to: Date; comment: string | undefined }> {
-    return this.oh.getOpenIntervals(from, to).map(([f, t, , comment]) => ({ from: f, to: t, comment }));
+  private openAt(at: Date): boolean {
+    const o = this.overrideAt(at.getTime());
+    return o ? o.open : this.oh.getState(at);
   }
 
-  comment(at: Date): string | undefined {
-    return this.oh.getComment(at);
+  /** The first instant after `at` when the state is no longer `open`: walk from boundary to
+   * boundary (an override's end or start, a change of the weekly rules). */
+  private nextChangeAfter(at: Date, open: boolean): Date | undefined {
+    let p = at;
+    for (let i = 0; i < MAX_STEPS; i++) {
+      const t = p.getTime();
+      const o = this.overrideAt(t);
+      let next: Date | undefined;
+      if (o) {
+        next = o.to;
+      } else {
+        const weekly = this.oh.getNextChange(p);
+        const start = this.nextOverrideStart(t);
+        next = weekly && start ? (weekly < start ? weekly : start) : (weekly ?? start);
+      }
+      if (!next) return undefined;
+      if (this.openAt(next) !== open) return next;
+      p = next;
+    }
+    return undefined;
+  }
+
+  /** Why the service is closed at `at`. */
+  private closureAt(at: Date): Closure {
+    const o = this.overrideAt(at.getTime());
+    if (o && !o.open) return { kind: 'temporary', reason: o.reason };
+    const comment = this.oh.getComment(at);
+    if (comment?.startsWith(REASON_PREFIX)) return { kind: 'temporary', reason: comment };
+    // A public holiday says more than a dated rule that happens to cover it (Christmas week).
+    if (this.isPublicHoliday(at)) return { kind: 'holiday' };
+    const rule = this.oh.getMatchingRule(at);
+    if (rule !== undefined && DATED_RULE.test(this.ruleText(rule))) return { kind: 'temporary' };
+    const day = at.getDay();
+    if (day === 0 || day === 6) return { kind: 'weekend' };
+    return { kind: 'after-hours' };
+  }
+
+  private ruleText(index: number): string {
+    // The rule without its comment, so a comment's words do not look like a date.
+    return this.oh.prettifyValue({ rule_index: index }).replace(/"[^"]*"/g, '');
   }
 }
 
@@ -90,4 +220,25 @@ export function calendarDaysBetween(a: Date, b: Date): number {
   const da = Date.UTC(a.getFullYear(), a.getMonth(), a.getDate());
   const db = Date.UTC(b.getFullYear(), b.getMonth(), b.getDate());
   return Math.round((db - da) / 86_400_000);
+}
+
+/**
+ * A Belgian wall-clock time as the operator writes it in the directory: "2026-12-24" (the
+ * start of that day) or "2026-12-24 13:00" (24:00 is the end of the day). With `endOfDay`, a
+ * date alone means the end of that day, so { from: 2026-12-24, to: 2026-12-24 } is the whole
+ * day. Returns undefined for a date or time that does not exist.
+ */
+export function parseLocalTime(text: string, endOfDay = false): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const hasTime = m[4] !== undefined;
+  const hour = hasTime ? Number(m[4]) : 0;
+  const minute = hasTime ? Number(m[5]) : 0;
+  if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || (hour === 24 && minute !== 0)) return undefined;
+  const probe = new Date(year, month - 1, day);
+  if (probe.getFullYear() !== year || probe.getMonth() !== month - 1 || probe.getDate() !== day) return undefined;
+  if (!hasTime && endOfDay) return new Date(year, month - 1, day + 1);
+  // new Date() rolls 24:00 over to the next day, and a time in the spring-forward gap forward.
+  return new Date(year, month - 1, day, hour, minute);
 }

@@ -1,12 +1,14 @@
 /**
  * The server entry: reads the environment, checks the data, listens, stops cleanly.
  *   PORT (3000), HOST (0.0.0.0), NODE_ENV, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, TRUST_PROXY,
- *   HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS, LOG_LEVEL
+ *   HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS, LOG_LEVEL, METRICS_TOKEN
+ * SIGHUP reloads the data files (src/reload.ts); SIGTERM and SIGINT stop cleanly.
  */
 import { buildApp } from './app.js';
 import { loadConfig } from './config/load.js';
 import { createLogger } from './logging.js';
 import { readEnv } from './env.js';
+import { reloadFromSources } from './reload.js';
 import { installShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -35,9 +37,18 @@ async function main(): Promise<void> {
     publicBaseUrl: env.publicBaseUrl,
     trustProxy: env.trustProxy,
     logger: log,
+    metricsToken: env.metricsToken,
+    processMetrics: true,
   });
+  if (!env.metricsToken && env.production) {
+    log.warn({ event: 'metrics-open' }, 'METRICS_TOKEN is not set: GET /metrics answers anyone who reaches it. Set it, or keep /metrics off the public proxy.');
+  }
 
   installShutdown(app, log);
+  process.on('SIGHUP', () => {
+    log.info({ event: 'reload', signal: 'SIGHUP' }, 'reloading the directory, menus and prompts');
+    reloadFromSources(app);
+  });
 
   await app.listen({ port: env.port, host: env.host });
 }

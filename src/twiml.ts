@@ -172,7 +172,12 @@ export class TwimlRenderer {
   private safeService(): Service | undefined {
     const now = new Date();
     const ids = this.config.flow.safetyNet;
-    const id = ids.find((s) => this.config.services[s]?.hours.alwaysOpen(now)) ?? ids[0];
+    // Rendered once per configuration: prefer a service with no closure to come, then one
+    // whose weekly hours are 24/7 (the loader checks there is one).
+    const id =
+      ids.find((s) => this.config.services[s]?.hours.alwaysOpen(now)) ??
+      ids.find((s) => this.config.services[s]?.hours.weeklyAlwaysOpen(now)) ??
+      ids[0];
     return id ? this.config.services[id] : undefined;
   }
 

@@ -36,7 +36,7 @@ export interface Offer {
   to: Date;
   /** The services said, each on its key; empty: nothing open, the call ends with the emergency numbers. */
   services: Array<{ key: string; service: string }>;
-  /** What the caller hears about the closed service (closed, when it reopens), per language, at `from`. */
+  /** What the caller hears about the closed service (closed, why, when it reopens), per language, at `from`. */
   said: Array<{ language: string; text: string }>;
 }
 
@@ -139,7 +139,8 @@ export function auditHours(opts: AuditOptions): Audit {
     for (const lang of config.languages) {
       const step = walk(config, engine, lang, keys, at).at(-1)!.step;
       if (step.kind === 'dial') throw new Error(`the line puts a caller through to ${step.service.id} at ${isoBrussels(at)}, when ${id}'s hours say it is closed`);
-      const notice = step.say.filter((s) => ['closed', 'reopens', 'closed-until-further-notice', 'none-open'].includes(s.key));
+      // Closed, why (closed-after-hours, ..., or a reason- prompt), when it reopens.
+      const notice = step.say.filter((s) => ['closed', 'reopens', 'none-open'].includes(s.key) || /^(closed|reason)-/.test(s.key));
       said.push({ language: config.prompts[lang]!.language, text: notice.map((s) => spoken(config, s)).join(' ') });
       if (lang === firstLang && step.kind === 'gather' && step.state.menu === ALTERNATIVES_MENU) {
         services = step.say

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { Hours } from '../hours.js';
+import { Hours, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
 import { RESERVED_MENU_IDS } from '../engine.js';
 import type { Action, Config, DialKind, Flow, Lang, Menu, PromptCatalog, Service } from './types.js';
@@ -40,6 +40,11 @@ export const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'dial-no-answer': ['name'],
   'dial-failed': ['name'],
   closed: ['name'],
+  // Why it is closed, said after "closed" (one per kind of closure; see src/hours.ts).
+  'closed-after-hours': [],
+  'closed-weekend': [],
+  'closed-holiday': [],
+  'closed-temporary': [],
   reopens: ['day', 'time'],
   'closed-until-further-notice': [],
   'time-hour': ['hour'],
@@ -59,6 +64,9 @@ export const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
 const OPTION_VARS = ['key'];
 const MENU_VARS = ['repeat', 'back'];
 const SERVICE_VARS = ['name'];
+/** Placeholders of a temporary closure's reason (a prompt key starting with "reason-"): none,
+ * so a recorded file can replace it. */
+const REASON_VARS: string[] = [];
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const SHORT = /^[1-9]\d{2,5}$/;
@@ -80,10 +88,23 @@ export function placeholders(text: string): string[] {
 const text = z.string().trim().min(1, 'must not be empty');
 const idKey = z.string().regex(ID, 'use lower-case letters, digits and dashes');
 
+/** "2026-12-24" or "2026-12-24 13:00", Belgian time. */
+const localTime = z
+  .string({ error: 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00" (quoted), in Belgian time' })
+  .regex(/^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?$/, 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00", in Belgian time');
+const reasonKey = z
+  .string()
+  .regex(/^reason-[a-z0-9-]+$/, 'a prompt key starting with "reason-" (e.g. reason-training), defined in every prompts file');
+
+const closureSchema = z.strictObject({ from: localTime, to: localTime, reason: reasonKey.optional() });
+const openingSchema = z.strictObject({ from: localTime, to: localTime });
+
 const serviceSchema = z.strictObject({
   name: z.record(z.string(), text),
   dial: z.union([z.string(), z.number()]).transform(String),
   hours: text,
+  closures: z.array(closureSchema).default([]),
+  openings: z.array(openingSchema).default([]),
   caller_id: z.enum(['hotline', 'caller']).default('hotline'),
   dial_timeout: z.number().int().min(5).max(600).optional(),
   intro: text.optional(),
@@ -216,6 +237,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
   // keeps until the next change): parsing is the slow part of checking the directory.
   const services: Record<string, Service> = {};
   const parsedHours = new Map<string, Hours>();
+  const reasonUses: Array<{ key: string; place: string }> = [];
   for (const [id, s] of Object.entries(d.services)) {
     const at = `${directoryFile}: services.${id}`;
     const kind = dialKind(s.dial);
@@ -230,12 +252,18 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     for (const lang of Object.keys(s.name)) {
       if (!languages.includes(lang)) errors.push(`${at}.name.${lang}: "${lang}" is not a language of the language menu`);
     }
+    const overrides = readOverrides(at, s.closures, s.openings, now, errors, warnings);
     let hours: Hours | undefined;
     try {
-      hours = parsedHours.get(s.hours);
-      if (!hours) {
-        hours = new Hours(s.hours, d.settings.holidays_country);
-        parsedHours.set(s.hours, hours);
+      // A service with closures or openings has hours of its own.
+      if (overrides && overrides.length > 0) {
+        hours = new Hours(s.hours, d.settings.holidays_country, overrides);
+      } else {
+        hours = parsedHours.get(s.hours);
+        if (!hours) {
+          hours = new Hours(s.hours, d.settings.holidays_country);
+          parsedHours.set(s.hours, hours);
+        }
       }
       for (const w of hours.warnings()) warnings.push(`${at}.hours: ${w}`);
       if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
@@ -244,6 +272,15 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     } catch (err) {
       errors.push(`${at}.hours: "${s.hours}" is not valid opening_hours syntax: ${String(err).replace(/\s+/g, ' ').trim()}`);
     }
+    // A comment in the hours ("... off \"reason-training\"") is said as the closure's reason.
+    for (const [, comment] of s.hours.matchAll(/"([^"]*)"/g)) {
+      if (comment?.startsWith(REASON_PREFIX)) reasonUses.push({ key: comment, place: `${at}.hours` });
+      else warnings.push(`${at}.hours: the comment "${comment}" is not a reason prompt key (reason-...): callers are not told it`);
+    }
+    s.closures.forEach((c, i) => {
+      if (c.reason) reasonUses.push({ key: c.reason, place: `${at}.closures[${i}].reason` });
+    });
+    if (!kind || !hours || !overrides) continue;
     if (!kind || !hours) continue;
     services[id] = {
       id,
@@ -283,8 +320,14 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
 
   // Safety net and alternatives.
   m.safety_net.forEach((id, i) => needService(id, `safety_net[${i}]`));
-  if (m.safety_net.every((id) => serviceIds.has(id)) && !m.safety_net.some((id) => services[id]?.hours.alwaysOpen(now))) {
+  if (m.safety_net.every((id) => serviceIds.has(id)) && !m.safety_net.some((id) => services[id]?.hours.weeklyAlwaysOpen(now))) {
     errors.push(`${menusFile}: safety_net: needs at least one service open 24/7 (hours "24/7"), so a caller in trouble always reaches someone`);
+  }
+  for (const id of new Set(m.safety_net)) {
+    const s = services[id];
+    if (s && s.hours.overrides.some((o) => !o.open && o.to > now)) {
+      warnings.push(`${directoryFile}: services.${id}.closures: ${id} is in the safety net (${menusFile}); while it is closed, the safety net skips it`);
+    }
   }
   const alternatives = Object.entries(m.alternatives).map(([key, service]) => ({ key, service }));
   for (const { key, service } of alternatives) {
@@ -334,6 +377,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     if (s.intro) promptUses.push({ key: s.intro, vars: SERVICE_VARS, place: `${directoryFile}: services.${id}.intro` });
     if (s.on_failure) promptUses.push({ key: s.on_failure, vars: SERVICE_VARS, place: `${directoryFile}: services.${id}.on_failure` });
   }
+  for (const { key, place } of reasonUses) promptUses.push({ key, vars: REASON_VARS, place });
   for (const [key, vars] of Object.entries(SYSTEM_PROMPTS)) promptUses.push({ key, vars, place: 'the line itself' });
 
   checkPrompts(prompts, languages, promptsDir, promptUses, errors);
@@ -417,8 +461,55 @@ function checkPrompts(
     }
   }
   for (const key of allKeys) {
-    if (!used.has(key)) errors.push(`${dir}: prompts.${key}: not used by any menu, service or the line (a typo?)`);
+    // Reasons of temporary closures are kept for the next closure even when none uses them now.
+    if (!used.has(key) && !key.startsWith(REASON_PREFIX)) errors.push(`${dir}: prompts.${key}: not used by any menu, service or the line (a typo?)`);
   }
+}
+
+/** A service's closures and openings as overrides of its weekly hours; undefined when one
+ * of them is wrong (each problem is reported with its place). */
+function readOverrides(
+  at: string,
+  closures: Array<{ from: string; to: string; reason?: string | undefined }>,
+  openings: Array<{ from: string; to: string }>,
+  now: Date,
+  errors: string[],
+  warnings: string[],
+): Override[] | undefined {
+  const out: Array<Override & { place: string }> = [];
+  let ok = true;
+  const read = (list: Array<{ from: string; to: string; reason?: string | undefined }>, field: string, open: boolean) => {
+    list.forEach((item, i) => {
+      const place = `${at}.${field}[${i}]`;
+      const from = parseLocalTime(item.from);
+      const to = parseLocalTime(item.to, true);
+      if (!from) errors.push(`${place}.from: "${item.from}" is not a date or time that exists`);
+      if (!to) errors.push(`${place}.to: "${item.to}" is not a date or time that exists`);
+      if (!from || !to) {
+        ok = false;
+        return;
+      }
+      if (to <= from) {
+        errors.push(`${place}: ends ("${item.to}") before it starts ("${item.from}")`);
+        ok = false;
+        return;
+      }
+      if (to <= now) warnings.push(`${place}: ended on ${item.to}: it no longer changes anything and can be removed`);
+      out.push({ from, to, open, reason: item.reason, place });
+    });
+  };
+  read(closures, 'closures', false);
+  read(openings, 'openings', true);
+  out.sort((a, b) => a.from.getTime() - b.from.getTime());
+  let latest = out[0];
+  for (const cur of out.slice(1)) {
+    if (latest && cur.from < latest.to) {
+      errors.push(`${cur.place}: overlaps ${latest.place.slice(at.length + 1)}: a time can be in one closure or opening only`);
+      ok = false;
+    }
+    if (!latest || cur.to > latest.to) latest = cur;
+  }
+  return ok ? out.map(({ place: _place, ...o }) => o) : undefined;
 }
 
 function findAudio(promptsDir: string, lang: Lang, prompts: Record<string, string>, warnings: string[]): Map<string, string> {

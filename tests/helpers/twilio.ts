@@ -31,7 +31,15 @@ export interface TestApp {
 
 /** The app as production runs it (signatures on), at a chosen instant, logs captured. */
 export async function makeApp(
-  opts: { at?: string; config?: Config; token?: string | null; publicBaseUrl?: string | null; overload?: Partial<OverloadOptions>; logLevel?: string } = {},
+  opts: {
+    at?: string;
+    config?: Config;
+    token?: string | null;
+    publicBaseUrl?: string | null;
+    overload?: Partial<OverloadOptions>;
+    logLevel?: string;
+    metricsToken?: string;
+  } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
   const stream = new Writable({
@@ -48,6 +56,7 @@ export async function makeApp(
     publicBaseUrl: opts.publicBaseUrl === null ? undefined : (opts.publicBaseUrl ?? BASE),
     logger: createLogger(opts.logLevel ?? 'info', stream),
     ...(opts.overload ? { overload: opts.overload } : {}),
+    metricsToken: opts.metricsToken,
   });
   return { app, logs, setNow: (iso) => (now = new Date(iso)) };
 }

@@ -1,0 +1,45 @@
+# The helpline in a container: build the TypeScript, then run it on production
+# dependencies only, as the unprivileged "node" user, with Belgian time.
+#   docker build -t helpline-ivr .
+#   docker run --env-file .env -p 127.0.0.1:3000:3000 --read-only --tmpfs /tmp helpline-ivr
+# (docker-compose.yml does all this, and more: see the README, "Run it in a container".)
+
+# The official Node.js 20 image on Debian 12, slim. Pin a digest here for reproducible builds.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- build: all dependencies, compile src/ and routes/ to dist/ ------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY routes ./routes
+RUN npm run build
+
+# --- runtime: production dependencies, the compiled code and the data ------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    TZ=Europe/Brussels \
+    PORT=3000 \
+    HOST=0.0.0.0
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The code and the data belong to root and are only read by the app (the "node" user cannot
+# change them). An operator's own directory/menus/prompts are mounted and named by
+# HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS.
+COPY --from=build /app/dist ./dist
+COPY config ./config
+COPY prompts ./prompts
+
+USER node
+EXPOSE 3000
+# SIGTERM: the app stops taking requests, finishes those in flight (8 s at most), exits.
+# SIGHUP: the app reloads the directory, menus and prompts.
+STOPSIGNAL SIGTERM
+# No curl in the slim image: Node's own fetch asks GET /health.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM and SIGHUP itself (no shell in between).
+CMD ["node", "dist/src/server.js"]

@@ -1,0 +1,219 @@
+/**
+ * GET /metrics: Prometheus text counted from the call flow, without personal data, behind a
+ * bearer token when METRICS_TOKEN is set, and one registry per app.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerMatches } from '../src/metrics.js';
+import { CALLER, Call, HOTLINE, callParams, makeApp, post, type TestApp } from './helpers/twilio.js';
+
+/** One sample of the exposition text: name, labels, value. */
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+function parse(text: string): Sample[] {
+  const out: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) throw new Error('not Prometheus text: ' + line);
+    const labels: Record<string, string> = {};
+    for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[k!] = v!;
+    out.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+async function scrape(t: TestApp, headers: Record<string, string> = {}): Promise<Sample[]> {
+  const res = await t.app.inject({ method: 'GET', url: '/metrics', headers });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parse(res.body);
+}
+
+/** The value of the one sample with exactly these labels (0 when absent). */
+function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+  const found = samples.filter(
+    (s) => s.name === name && Object.keys(s.labels).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
+  if (found.length > 1) throw new Error(`several samples of ${name} ${JSON.stringify(labels)}`);
+  return found[0]?.value ?? 0;
+}
+
+describe('counters after scripted calls', () => {
+  let t: TestApp;
+  let samples: Sample[];
+  beforeAll(async () => {
+    t = await makeApp({ at: '2026-11-30T10:00:00+01:00' }); // a Monday morning: 1712 open
+    // 1. French; centres; PAG-ASA busy; Sürya from the alternatives, answered.
+    const a = await new Call(t.app).start();
+    await a.keys('1', '2', '1');
+    await a.outcome('busy');
+    await a.press('1');
+    await a.outcome('completed');
+    // 2. Silence twice (default French); a wrong key and a time-out in the main menu; *
+    //    repeats; 1712 on a Saturday (closed: weekend); the caller gives up there.
+    const b = await new Call(t.app).start();
+    await b.silence();
+    await b.silence();
+    await b.press('7');
+    await b.silence();
+    await b.press('*');
+    t.setNow('2026-11-28T11:00:00+01:00');
+    await b.press('3');
+    // 3. Dutch; 9 switches to French; the police; the transfer fails (Twilio's status).
+    t.setNow('2026-11-30T10:00:00+01:00');
+    const c = await new Call(t.app).start();
+    await c.keys('2', '9', '1');
+    await c.outcome('canceled');
+    // 4. Three wrong keys: the safety net.
+    const d = await new Call(t.app).start();
+    await d.keys('2', '8', '8', '8');
+    // The number's fallback URL.
+    expect((await post(t.app, '/voice/fallback', callParams({ ErrorCode: '11200' }))).statusCode).toBe(200);
+    samples = await scrape(t);
+  });
+  afterAll(() => t.app.close());
+
+  it('calls, and the language they go on in', () => {
+    expect(value(samples, 'helpline_calls_total')).toBe(4);
+    expect(value(samples, 'helpline_call_language_total', { language: 'fr', via: 'key' })).toBe(1);
+    expect(value(samples, 'helpline_call_language_total', { language: 'fr', via: 'default' })).toBe(1);
+    expect(value(samples, 'helpline_call_language_total', { language: 'nl', via: 'key' })).toBe(2);
+    expect(value(samples, 'helpline_language_switches_total', { language: 'fr' })).toBe(1);
+  });
+
+  it('menu choices by menu and key, and the common keys', () => {
+    expect(value(samples, 'helpline_menu_choices_total', { menu: 'main', key: '2' })).toBe(1);
+    expect(value(samples, 'helpline_menu_choices_total', { menu: 'centres', key: '1' })).toBe(1);
+    expect(value(samples, 'helpline_menu_choices_total', { menu: 'alt', key: '1' })).toBe(1);
+    expect(value(samples, 'helpline_menu_choices_total', { menu: 'main', key: '3' })).toBe(1);
+    expect(value(samples, 'helpline_menu_choices_total', { menu: 'main', key: '1' })).toBe(1);
+    expect(value(samples, 'helpline_menu_navigation_total', { menu: 'main', action: 'repeat' })).toBe(1);
+  });
+
+  it('time-outs and wrong keys per menu, and the safety net', () => {
+    expect(value(samples, 'helpline_failed_inputs_total', { menu: 'lang', kind: 'timeout' })).toBe(2);
+    expect(value(samples, 'helpline_failed_inputs_total', { menu: 'main', kind: 'timeout' })).toBe(1);
+    expect(value(samples, 'helpline_failed_inputs_total', { menu: 'main', kind: 'invalid-key' })).toBe(4);
+    expect(value(samples, 'helpline_safety_net_total')).toBe(1);
+  });
+
+  it('transfers by service, their outcomes, and callers who found a service closed', () => {
+    expect(value(samples, 'helpline_transfers_total', { service: 'pag-asa' })).toBe(1);
+    expect(value(samples, 'helpline_transfers_total', { service: 'surya' })).toBe(2); // the alternative, and the safety net
+    expect(value(samples, 'helpline_transfers_total', { service: 'police' })).toBe(1);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'pag-asa', outcome: 'busy', status: 'busy' })).toBe(1);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'completed', status: 'completed' })).toBe(1);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'police', outcome: 'failed', status: 'canceled' })).toBe(1);
+    expect(value(samples, 'helpline_closed_total', { service: 'violence-line', reason: 'weekend' })).toBe(1);
+  });
+
+  it('fallbacks, internal errors, reloads', () => {
+    expect(value(samples, 'helpline_fallbacks_total')).toBe(1);
+    expect(value(samples, 'helpline_internal_errors_total')).toBe(0);
+    expect(value(samples, 'helpline_config_reloads_total', { result: 'failed' })).toBe(0);
+    expect(value(samples, 'helpline_config_loaded_timestamp_seconds')).toBeGreaterThan(1_700_000_000);
+  });
+
+  it('a latency histogram per route pattern, never per raw URL', () => {
+    const counts = samples.filter((s) => s.name === 'helpline_http_request_duration_seconds_count');
+    const routes = new Set(counts.map((s) => s.labels.route));
+    expect(routes).toEqual(new Set(['/voice', '/voice/menu', '/voice/dial', '/voice/fallback']));
+    expect(value(samples, 'helpline_http_request_duration_seconds_count', { method: 'POST', route: '/voice', status_code: '200' })).toBe(4);
+    const buckets = samples.filter((s) => s.name === 'helpline_http_request_duration_seconds_bucket' && s.labels.route === '/voice/menu');
+    expect(buckets.find((s) => s.labels.le === '+Inf')?.value).toBeGreaterThan(10);
+  });
+
+  it('no label value is a phone number, a CallSid or free text', () => {
+    for (const s of samples) {
+      for (const [k, v] of Object.entries(s.labels)) {
+        expect(v, `${s.name} ${k}`).not.toMatch(/\d{6,}|\+\d|CA[0-9a-f]{32}/i);
+        expect(v, `${s.name} ${k}`).toMatch(/^[a-z0-9/:*#.+-]+$|^\+Inf$/i);
+      }
+    }
+  });
+});
+
+describe('hostile input never becomes a label', () => {
+  it('numbers, CallSids and junk in every parameter and query field are counted as other/unknown', async () => {
+    const t = await makeApp();
+    const sid = 'CA' + 'f'.repeat(32);
+    const junk = { CallSid: sid, From: CALLER, To: HOTLINE, Digits: '+32470123456', DialCallStatus: '<b>+32470123456</b>' };
+    for (const url of [
+      `/voice/menu?l=fr&m=${encodeURIComponent(CALLER)}&t=0`,
+      `/voice/menu?l=${sid}&m=main&t=0`,
+      `/voice/menu?l=fr&m=alt&t=0&x=${encodeURIComponent(CALLER)}`,
+      `/voice/dial?l=fr&s=${encodeURIComponent(CALLER)}`,
+      `/voice/dial?l=${sid}&s=surya`,
+      `/voice/${encodeURIComponent(CALLER)}`,
+    ]) {
+      expect((await post(t.app, url, callParams(junk))).statusCode).toBe(200);
+    }
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    for (const secret of ['470123456', '5550100', sid, 'ffffffff', '<b>']) expect(res.body).not.toContain(secret);
+    const samples = parse(res.body);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'unknown', outcome: 'failed', status: 'unknown' })).toBe(1);
+    expect(samples.some((s) => s.name === 'helpline_http_request_duration_seconds_count' && s.labels.route === 'unmatched')).toBe(true);
+    await t.app.close();
+  });
+});
+
+describe('an internal error', () => {
+  it('is counted', async () => {
+    const t = await makeApp();
+    t.app.helpline.engine.input = () => {
+      throw new Error('boom');
+    };
+    await post(t.app, '/voice/menu?l=fr&m=main&t=0', callParams({ Digits: '1' }));
+    expect(value(await scrape(t), 'helpline_internal_errors_total')).toBe(1);
+    await t.app.close();
+  });
+});
+
+describe('one registry per app', () => {
+  it('two apps in one process count apart', async () => {
+    const a = await makeApp();
+    const b = await makeApp();
+    await new Call(a.app).start();
+    await new Call(a.app).start();
+    await new Call(b.app).start();
+    expect(value(await scrape(a), 'helpline_calls_total')).toBe(2);
+    expect(value(await scrape(b), 'helpline_calls_total')).toBe(1);
+    await a.app.close();
+    await b.app.close();
+  });
+});
+
+describe('METRICS_TOKEN', () => {
+  const token = 'm3tr1cs-t0ken-0123456789abcdef';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await makeApp({ metricsToken: token });
+  });
+  afterAll(() => t.app.close());
+
+  it('refuses a scrape without the token, or with another one: 401 with WWW-Authenticate', async () => {
+    for (const authorization of [undefined, 'Bearer wrong', `Basic ${token}`, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, 'Bearer', '']) {
+      const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: authorization === undefined ? {} : { authorization } });
+      expect(res.statusCode, String(authorization)).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(res.body).not.toContain('helpline_');
+    }
+  });
+
+  it('answers with the token (scheme in any case); Twilio signatures are not asked for', async () => {
+    expect(value(await scrape(t, { authorization: `Bearer ${token}` }), 'helpline_calls_total')).toBe(0);
+    expect((await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `bearer ${token}` } })).statusCode).toBe(200);
+  });
+
+  it('bearerMatches compares whole tokens', () => {
+    expect(bearerMatches(`Bearer ${token}`, token)).toBe(true);
+    expect(bearerMatches(`Bearer  ${token} `, token)).toBe(true);
+    expect(bearerMatches(`Bearer ${token} extra`, token)).toBe(false);
+    expect(bearerMatches(undefined, token)).toBe(false);
+    expect(bearerMatches('Bearer a', 'b')).toBe(false);
+  });
+});

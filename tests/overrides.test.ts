@@ -1,0 +1,292 @@
+/**
+ * Operator overrides: temporary closures and openings on top of the weekly hours, the reason
+ * callers hear for each kind of closure, and the checks of the directory's new fields.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { Hours, parseLocalTime } from '../src/hours.js';
+import { copyData } from './helpers/fixtures.js';
+import { Call, makeApp, testConfig } from './helpers/twilio.js';
+
+const at = (iso: string) => new Date(iso);
+
+describe('parseLocalTime: Belgian wall-clock times as the operator writes them', () => {
+  it('reads a date, a date and time, 24:00, and the end of a day', () => {
+    expect(parseLocalTime('2026-12-24 13:00')?.toISOString()).toBe('2026-12-24T12:00:00.000Z');
+    expect(parseLocalTime('2026-07-21')?.toISOString()).toBe('2026-07-20T22:00:00.000Z');
+    expect(parseLocalTime('2026-07-21', true)?.toISOString()).toBe('2026-07-21T22:00:00.000Z');
+    expect(parseLocalTime('2026-12-24 24:00')?.toISOString()).toBe('2026-12-24T23:00:00.000Z');
+  });
+
+  it('refuses what does not exist', () => {
+    for (const bad of ['2026-02-30', '2026-13-01', '2026-12-24 25:00', '2026-12-24 24:30', '24/12/2026', '2026-12-24 9:00', '']) {
+      expect(parseLocalTime(bad), bad).toBeUndefined();
+    }
+  });
+});
+
+describe('Hours with overrides', () => {
+  const closure = { from: at('2026-12-24T13:00:00+01:00'), to: at('2026-12-24T17:00:00+01:00'), open: false, reason: 'reason-training' };
+
+  it('a closure of a 24/7 service: closed with its reason until it ends, open before and after', () => {
+    const h = new Hours('24/7', 'be', [closure]);
+    const before = h.state(at('2026-12-24T12:00:00+01:00'));
+    expect(before.open).toBe(true);
+    expect(before.nextChange?.toISOString()).toBe(closure.from.toISOString());
+    const during = h.state(at('2026-12-24T14:00:00+01:00'));
+    expect(during).toMatchObject({ open: false, closure: { kind: 'temporary', reason: 'reason-training' } });
+    expect(during.nextChange?.toISOString()).toBe(closure.to.toISOString());
+    const after = h.state(at('2026-12-24T17:00:00+01:00'));
+    expect(after.open).toBe(true);
+    expect(after.nextChange).toBeUndefined();
+    expect(h.alwaysOpen(at('2026-12-24T18:00:00+01:00'))).toBe(true);
+    // Before the closure it is not "always open", but its weekly hours still are.
+    expect(h.alwaysOpen(at('2026-12-20T12:00:00+01:00'))).toBe(false);
+    expect(h.weeklyAlwaysOpen(at('2026-12-20T12:00:00+01:00'))).toBe(true);
+  });
+
+  it('a closure that runs into the weekly closing reopens with the weekly hours', () => {
+    // Thursday 24 December 13:00 to 17:00 closed; Friday 25 is Christmas; Monday 28 at 9.
+    const h = new Hours('Mo-Fr 09:00-17:00; PH off', 'be', [closure]);
+    const during = h.state(at('2026-12-24T15:00:00+01:00'));
+    expect(during.open).toBe(false);
+    expect(during.nextChange?.toISOString()).toBe('2026-12-28T08:00:00.000Z');
+    // The morning before: open until the closure starts.
+    expect(h.state(at('2026-12-24T10:00:00+01:00')).nextChange?.toISOString()).toBe('2026-12-24T12:00:00.000Z');
+  });
+
+  it('a closure that ends while the weekly hours are closed does not make a change of its own', () => {
+    const h = new Hours('Mo-Fr 09:00-17:00; PH off', 'be', [
+      { from: at('2026-11-30T09:00:00+01:00'), to: at('2026-11-30T20:00:00+01:00'), open: false },
+    ]);
+    const s = h.state(at('2026-11-30T10:00:00+01:00'));
+    expect(s).toMatchObject({ open: false, closure: { kind: 'temporary' } });
+    expect(s.nextChange?.toISOString()).toBe('2026-12-01T08:00:00.000Z');
+  });
+
+  it('an opening on a Saturday opens a working-days service, then it closes at the weekend again', () => {
+    const h = new Hours('Mo-Fr 09:00-17:00; PH off', 'be', [
+      { from: at('2026-11-28T10:00:00+01:00'), to: at('2026-11-28T14:00:00+01:00'), open: true },
+    ]);
+    const s = h.state(at('2026-11-28T11:00:00+01:00'));
+    expect(s.open).toBe(true);
+    expect(s.nextChange?.toISOString()).toBe('2026-11-28T13:00:00.000Z');
+    const later = h.state(at('2026-11-28T15:00:00+01:00'));
+    expect(later).toMatchObject({ open: false, closure: { kind: 'weekend' } });
+    expect(later.nextChange?.toISOString()).toBe('2026-11-30T08:00:00.000Z');
+    expect(h.state(at('2026-11-28T09:00:00+01:00')).nextChange?.toISOString()).toBe('2026-11-28T09:00:00.000Z');
+  });
+});
+
+describe('open intervals with overrides (npm run hours, npm run map)', () => {
+  it('a closure cuts a 24/7 service in two; an opening adds a stretch', () => {
+    const h = new Hours('24/7', 'be', [{ from: at('2026-12-24T13:00:00+01:00'), to: at('2026-12-24T17:00:00+01:00'), open: false }]);
+    const iv = h.intervals(at('2026-12-24T00:00:00+01:00'), at('2026-12-25T00:00:00+01:00'));
+    expect(iv.map((i) => [i.from.toISOString(), i.to.toISOString()])).toEqual([
+      ['2026-12-23T23:00:00.000Z', '2026-12-24T12:00:00.000Z'],
+      ['2026-12-24T16:00:00.000Z', '2026-12-24T23:00:00.000Z'],
+    ]);
+    const w = new Hours('Mo-Fr 09:00-17:00; PH off', 'be', [{ from: at('2026-11-28T10:00:00+01:00'), to: at('2026-11-28T14:00:00+01:00'), open: true }]);
+    const week = w.intervals(at('2026-11-27T00:00:00+01:00'), at('2026-11-30T12:00:00+01:00'));
+    expect(week.map((i) => [i.from.toISOString(), i.to.toISOString()])).toEqual([
+      ['2026-11-27T08:00:00.000Z', '2026-11-27T16:00:00.000Z'],
+      ['2026-11-28T09:00:00.000Z', '2026-11-28T13:00:00.000Z'],
+      ['2026-11-30T08:00:00.000Z', '2026-11-30T11:00:00.000Z'],
+    ]);
+  });
+});
+
+describe('why a service is closed', () => {
+  const h = new Hours('Mo-Fr 09:00-17:00; PH off', 'be');
+  it.each([
+    ['a weekday evening', '2026-11-30T20:00:00+01:00', 'after-hours'],
+    ['a Friday evening (the weekend has not begun)', '2026-11-27T18:00:00+01:00', 'after-hours'],
+    ['a weekday early morning', '2026-11-30T07:00:00+01:00', 'after-hours'],
+    ['a Saturday', '2026-11-28T11:00:00+01:00', 'weekend'],
+    ['a Sunday night', '2026-11-29T23:30:00+01:00', 'weekend'],
+    ['Whit Monday', '2026-05-25T10:00:00+02:00', 'holiday'],
+    ['Christmas Day', '2026-12-25T10:00:00+01:00', 'holiday'],
+  ])('%s: %s', (_label, iso, kind) => {
+    expect(h.state(at(iso)).closure?.kind).toBe(kind);
+  });
+
+  it('a dated rule in the hours is a temporary closure; its comment, when a reason key, is the reason', () => {
+    const withReason = new Hours('Mo-Fr 09:00-17:00; PH off; 2026 Dec 28-2026 Dec 31 off "reason-leave"', 'be');
+    expect(withReason.state(at('2026-12-29T10:00:00+01:00')).closure).toEqual({ kind: 'temporary', reason: 'reason-leave' });
+    const bare = new Hours('Mo-Fr 09:00-17:00; PH off; 2026 Dec 24 off', 'be');
+    expect(bare.state(at('2026-12-24T10:00:00+01:00')).closure).toEqual({ kind: 'temporary' });
+    // A weekday rule without a date is the weekend, not a temporary closure.
+    const weekend = new Hours('Mo-Fr 09:00-17:00; Sa,Su off', 'be');
+    expect(weekend.state(at('2026-11-28T11:00:00+01:00')).closure).toEqual({ kind: 'weekend' });
+  });
+
+  it('changes from "after hours" to "weekend" while the service stays closed', () => {
+    const hours = new Hours('Mo-Fr 09:00-17:00', 'be');
+    expect(hours.state(at('2026-11-27T23:59:00+01:00')).closure?.kind).toBe('after-hours');
+    expect(hours.state(at('2026-11-28T00:01:00+01:00')).closure?.kind).toBe('weekend');
+  });
+});
+
+/** The text of every <Say> of the current TwiML. */
+const said = (call: Call) => call.gather!.children.map((c) => c.text).join(' ');
+
+describe('callers hear the reason, in their language', () => {
+  const config = testConfig();
+  const fr = config.prompts.fr!.prompts;
+  const nl = config.prompts.nl!.prompts;
+
+  it.each([
+    ['after hours', '2026-11-30T19:00:00+01:00', 'closed-after-hours'],
+    ['at the weekend', '2026-11-28T11:00:00+01:00', 'closed-weekend'],
+    ['on a public holiday', '2026-07-21T11:00:00+02:00', 'closed-holiday'],
+  ])('1712 %s', async (_label, iso, key) => {
+    const t = await makeApp({ at: iso });
+    for (const [langKey, catalog] of [['1', fr], ['2', nl]] as const) {
+      const call = await new Call(t.app).start();
+      await call.keys(langKey, '3');
+      expect(call.dial).toBeUndefined();
+      expect(said(call)).toContain(catalog[key]);
+      // The reason comes between "closed" and when it reopens.
+      const text = said(call);
+      expect(text.indexOf(catalog.closed!.replace('{name}', ''))).toBeLessThan(text.indexOf(catalog[key]!));
+      expect(text.indexOf(catalog[key]!)).toBeLessThan(text.indexOf(catalog.reopens!.split('{')[0]!));
+    }
+    await t.app.close();
+  });
+
+  it('a closure in the directory closes PAG-ASA with its reason, says when it reopens, and offers the others', async () => {
+    const data = copyData();
+    data.edit('directory', (s) =>
+      s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30 09:00", to: "2026-11-30 13:30", reason: reason-training }\n'),
+    );
+    const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
+    const call = await new Call(t.app).start();
+    await call.keys('1', '2', '1');
+    expect(call.dial).toBeUndefined();
+    expect(said(call)).toContain(fr['reason-training']);
+    expect(said(call)).toContain(fr['time-hour-minute']!.replace('{hour}', '13').replace('{minute}', '30'));
+    expect(said(call)).toContain(fr.today);
+    expect(call.gather!.attrs.action).toMatch(/m=alt&t=0&x=pag-asa/);
+    await call.press('1');
+    expect(call.dialled).toBe('+3242324030');
+    // Services with the same weekly hours ("24/7") but no closure stay open.
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '2'))).dialled).toBe('+3232011690');
+    // Without a reason: the generic temporary closure, in Dutch.
+    const data2 = copyData();
+    data2.edit('directory', (s) => s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30", to: "2026-12-01" }\n'));
+    const t2 = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data2) });
+    const nlCall = await new Call(t2.app).start();
+    await nlCall.keys('2', '2', '1');
+    expect(said(nlCall)).toContain(nl['closed-temporary']);
+    expect(said(nlCall)).toContain(nl['day-3']); // reopens Wednesday
+    // After the closure, PAG-ASA is put through again.
+    t.setNow('2026-11-30T13:30:00+01:00');
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe('+3225116464');
+    await t.app.close();
+    await t2.app.close();
+  });
+
+  it('an opening puts 1712 through on a Saturday', async () => {
+    const data = copyData();
+    data.edit('directory', (s) =>
+      s.replace('  violence-line:\n', '  violence-line:\n    openings:\n      - { from: "2026-11-28 10:00", to: "2026-11-28 14:00" }\n'),
+    );
+    const t = await makeApp({ at: '2026-11-28T11:00:00+01:00', config: testConfig(data) });
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '3'))).dialled).toBe('1712');
+    t.setNow('2026-11-28T14:00:00+01:00');
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '3'))).dial).toBeUndefined();
+    await t.app.close();
+  });
+
+  it('the reason in a comment of the hours is said too', async () => {
+    const data = copyData();
+    data.edit('directory', (s) =>
+      s.replace(`hours: "Mo-Fr 09:00-17:00; PH off"`, `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Nov 30 off "reason-team-meeting"'`),
+    );
+    const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
+    const call = await new Call(t.app).start();
+    await call.keys('2', '3');
+    expect(said(call)).toContain(nl['reason-team-meeting']);
+    expect(said(call)).toContain(nl.tomorrow);
+    await t.app.close();
+  });
+});
+
+describe('checks of closures and openings at start-up', () => {
+  function problems(edit: (s: string) => string): { errors: string[]; warnings: string[] } {
+    const data = copyData();
+    data.edit('directory', edit);
+    const r = loadConfig(data, at('2026-11-30T10:00:00+01:00'));
+    return { errors: r.ok ? [] : r.errors, warnings: r.warnings };
+  }
+  const closures = (lines: string) => (s: string) => s.replace('  pag-asa:\n', `  pag-asa:\n    closures:\n${lines}`);
+
+  it('the built-in reasons may stay unused; the data loads as shipped', () => {
+    const r = loadConfig();
+    expect(r.ok ? [] : r.errors).toEqual([]);
+  });
+
+  it('every wrong closure is named with its place', () => {
+    const { errors } = problems(
+      closures(
+        [
+          '      - { from: "2026-02-30", to: "2026-03-02" }',
+          '      - { from: "2026-12-24 17:00", to: "2026-12-24 13:00" }',
+          '      - { from: "2026-12-01", to: "2026-12-03", reason: training }',
+          '      - { from: "2026-12-10", to: "2026-12-12", reason: reason-nowhere }',
+          '      - { from: "24/12/2026", to: "2026-12-24", why: "x" }',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(errors).toContainEqual(expect.stringMatching(/directory\.yaml: services\.pag-asa\.closures\.2\.reason: a prompt key starting with "reason-"/));
+    expect(errors).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\.4\.from: a date such as/));
+    expect(errors).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\.4: Unrecognized key: "why"/));
+    // The others are checked once the shapes are right.
+    const second = problems(
+      closures(
+        [
+          '      - { from: "2026-02-30", to: "2026-03-02" }',
+          '      - { from: "2026-12-24 17:00", to: "2026-12-24 13:00" }',
+          '      - { from: "2026-12-10", to: "2026-12-12", reason: reason-nowhere }',
+          '',
+        ].join('\n'),
+      ),
+    ).errors;
+    expect(second).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\[0\]\.from: "2026-02-30" is not a date or time that exists/));
+    expect(second).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\[1\]: ends \("2026-12-24 13:00"\) before it starts/));
+    expect(second).toContainEqual(expect.stringMatching(/fr\.yaml: prompts\.reason-nowhere: missing \(used by .*services\.pag-asa\.closures\[2\]\.reason\)/));
+    expect(second).toContainEqual(expect.stringMatching(/nl\.yaml: prompts\.reason-nowhere: missing/));
+  });
+
+  it('overlapping closures and openings are refused', () => {
+    const { errors } = problems((s) =>
+      s.replace(
+        '  pag-asa:\n',
+        '  pag-asa:\n    closures:\n      - { from: "2026-12-01", to: "2026-12-05" }\n    openings:\n      - { from: "2026-12-03 10:00", to: "2026-12-03 12:00" }\n',
+      ),
+    );
+    expect(errors).toContainEqual(expect.stringMatching(/services\.pag-asa\.openings\[0\]: overlaps closures\[0\]/));
+  });
+
+  it('warns of a past closure, a comment that is not a reason, and a closed safety-net service', () => {
+    const { errors, warnings } = problems((s) =>
+      s
+        .replace('  surya:\n', '  surya:\n    closures:\n      - { from: "2026-12-01", to: "2026-12-02" }\n      - { from: "2025-01-01", to: "2025-01-02" }\n')
+        .replace(`hours: "Mo-Fr 09:00-17:00; PH off"`, `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Dec 24 off "training day"'`),
+    );
+    expect(errors).toEqual([]);
+    expect(warnings).toContainEqual(expect.stringMatching(/services\.surya\.closures\[1\]: ended on 2025-01-02/));
+    expect(warnings).toContainEqual(expect.stringMatching(/services\.violence-line\.hours: the comment "training day" is not a reason prompt key/));
+    expect(warnings).toContainEqual(expect.stringMatching(/services\.surya\.closures: surya is in the safety net/));
+  });
+
+  it('a reason used by a closure must exist in every language and have no placeholder', () => {
+    const data = copyData();
+    data.edit('directory', closures('      - { from: "2026-12-01", to: "2026-12-02", reason: reason-training }\n'));
+    data.edit('fr', (s) => s.replace(/^ {2}reason-training:.*$/m, '  reason-training: "Fermé pour {name}."'));
+    data.edit('nl', (s) => s.replace(/^ {2}reason-training:.*$/m, '  reason-training: "Gesloten voor {name}."'));
+    const r = loadConfig(data);
+    expect(r.ok ? [] : r.errors).toContainEqual(expect.stringMatching(/fr\.yaml: prompts\.reason-training: unknown placeholder \{name\}/));
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * Reloading the data files while the line runs (SIGHUP): a good file changes what callers
+ * get, calls in flight go on, a broken file keeps the configuration in force and every
+ * problem is logged; then the same against the built server with a real SIGHUP.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reloadFromSources } from '../src/reload.js';
+import { copyData, type DataCopy } from './helpers/fixtures.js';
+import { startServer } from './helpers/built.js';
+import { BASE, Call, TOKEN, assertValidTwiml, callParams, makeApp, sign, testConfig } from './helpers/twilio.js';
+
+const PAG_ASA = '+3225116464';
+const NEW_NUMBER = '+3225550199';
+
+/** The same file, with PAG-ASA's number changed. */
+const renumber = (d: DataCopy) => d.edit('directory', (s) => s.replace(`dial: "${PAG_ASA}"`, `dial: "${NEW_NUMBER}"`));
+/** Two problems in the directory and one in a prompts file. */
+function breakData(d: DataCopy): void {
+  d.edit('directory', (s) => s.replace('dial: "+3232011690"', 'dial: "03 201 16 90"').replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "Mo-Fr 25:00-17:00"'));
+  d.edit('nl', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
+}
+
+describe('reload in the app', () => {
+  it('a good file changes behaviour at once, and a call in flight goes on', async () => {
+    const data = copyData();
+    const t = await makeApp({ config: testConfig(data) });
+    const inFlight = await new Call(t.app).start();
+    await inFlight.keys('1', '2'); // in the centres menu
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe(PAG_ASA);
+
+    renumber(data);
+    const r = reloadFromSources(t.app);
+    expect(r.ok).toBe(true);
+    expect(t.logs.some((l) => l.includes('"event":"reloaded"'))).toBe(true);
+
+    await inFlight.press('1');
+    expect(inFlight.dialled).toBe(NEW_NUMBER);
+    expect((await new Call(t.app).start().then((c) => c.keys('2', '2', '1'))).dialled).toBe(NEW_NUMBER);
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^helpline_config_reloads_total\{result="ok"\} 1$/m);
+    await t.app.close();
+  });
+
+  it('a broken file keeps the configuration in force and logs every problem with its place', async () => {
+    const data = copyData();
+    const t = await makeApp({ config: testConfig(data) });
+    const before = t.app.helpline.current;
+    breakData(data);
+    const r = reloadFromSources(t.app);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toContainEqual(expect.stringMatching(/directory\.yaml: services\.payoke\.dial: "03 201 16 90" is not/));
+    expect(r.errors).toContainEqual(expect.stringMatching(/directory\.yaml: services\.violence-line\.hours: .* is not valid opening_hours syntax/));
+    expect(r.errors).toContainEqual(expect.stringMatching(/nl\.yaml: prompts\.goodbye: missing/));
+    for (const e of r.errors) expect(t.logs.some((l) => l.includes('"event":"reload-problem"') && l.includes(JSON.stringify(e).slice(1, 40)))).toBe(true);
+    expect(t.logs.some((l) => l.includes('"event":"reload-failed"'))).toBe(true);
+    expect(t.app.helpline.current).toBe(before);
+    const call = await new Call(t.app).start();
+    await call.keys('1', '2', '2');
+    expect(call.dialled).toBe('+3232011690');
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^helpline_config_reloads_total\{result="failed"\} 1$/m);
+    await t.app.close();
+  });
+
+  it('a call in a menu that the new file removes goes on from the main menu, never dropped', async () => {
+    const data = copyData();
+    const t = await makeApp({ config: testConfig(data) });
+    const call = await new Call(t.app).start();
+    await call.keys('1', '5'); // care centres
+    data.edit('menus', (s) =>
+      s.replace('      "5": { menu: care-centres, say: opt-care-centres }\n', '').replace(/\n {2}care-centres:\n(?: {4}.*\n)+/, '\n'),
+    );
+    data.edit('fr', (s) => s.replace(/^ {2}(care-intro|opt-care-centres|opt-care-brussels|opt-care-ghent|opt-care-liege):.*\n/gm, ''));
+    data.edit('nl', (s) => s.replace(/^ {2}(care-intro|opt-care-centres|opt-care-brussels|opt-care-ghent|opt-care-liege):.*\n/gm, ''));
+    const r = reloadFromSources(t.app);
+    expect(r.ok ? [] : r.errors).toEqual([]);
+    await call.press('1');
+    expect(call.gather!.attrs.action).toMatch(/l=fr&m=main&t=0/);
+    await call.press('1');
+    expect(call.dialled).toBe('101');
+    await t.app.close();
+  });
+
+  it('recorded prompts are read again', async () => {
+    const data = copyData();
+    const t = await makeApp({ config: testConfig(data) });
+    expect((await t.app.inject({ method: 'GET', url: '/audio/nl/goodbye.wav' })).statusCode).toBe(404);
+    mkdirSync(join(data.prompts, 'audio', 'nl'), { recursive: true });
+    writeFileSync(join(data.prompts, 'audio', 'nl', 'goodbye.wav'), Buffer.from('RIFF....WAVEfmt fake'));
+    expect(reloadFromSources(t.app).ok).toBe(true);
+    expect((await t.app.inject({ method: 'GET', url: '/audio/nl/goodbye.wav' })).statusCode).toBe(200);
+    await t.app.close();
+  });
+});
+
+describe('SIGHUP against the built server', () => {
+  it('reloads a good file, keeps the previous one when broken, and still stops cleanly', async () => {
+    const data = copyData();
+    const server = await startServer({
+      TWILIO_AUTH_TOKEN: TOKEN,
+      PUBLIC_BASE_URL: BASE,
+      NODE_ENV: 'production',
+      METRICS_TOKEN: 'scrape-token-0123456789',
+      HELPLINE_CONFIG: data.directory,
+      HELPLINE_MENUS: data.menus,
+      HELPLINE_PROMPTS: data.prompts,
+    });
+    const url = `http://127.0.0.1:${server.port}`;
+    const dialled = async () => {
+      const path = '/voice/menu?l=fr&m=centres&t=0';
+      const params = callParams({ Digits: '1' });
+      const res = await fetch(url + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(BASE + path, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      return assertValidTwiml(await res.text()).children.find((c) => c.name === 'Dial')?.children[0]?.text;
+    };
+    try {
+      expect(await dialled()).toBe(PAG_ASA);
+
+      renumber(data);
+      server.child.kill('SIGHUP');
+      await server.waitFor(/"event":"reloaded"/);
+      expect(await dialled()).toBe(NEW_NUMBER);
+
+      breakData(data);
+      const mark = server.stdout().length;
+      server.child.kill('SIGHUP');
+      await server.waitFor(/"event":"reload-failed"/);
+      const said = server.stdout().slice(mark);
+      expect(said).toMatch(/services\.payoke\.dial/);
+      expect(said).toMatch(/services\.violence-line\.hours/);
+      expect(said).toMatch(/prompts\.goodbye: missing/);
+      expect(await dialled()).toBe(NEW_NUMBER);
+      expect((await fetch(url + '/health')).status).toBe(200);
+
+      const metrics = await fetch(url + '/metrics', { headers: { authorization: 'Bearer scrape-token-0123456789' } });
+      const text = await metrics.text();
+      expect(text).toMatch(/^helpline_config_reloads_total\{result="ok"\} 1$/m);
+      expect(text).toMatch(/^helpline_config_reloads_total\{result="failed"\} 1$/m);
+      expect(text).toMatch(/^helpline_process_resident_memory_bytes /m);
+      expect((await fetch(url + '/metrics')).status).toBe(401);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+  });
+});
