@@ -32,6 +32,9 @@ export interface AppOptions {
   overload?: Partial<OverloadOptions>;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string | undefined;
+  /** Serve GET /metrics at all (default true; the server turns it off in production
+   * without METRICS_TOKEN, so usage figures never answer anyone who reaches the port). */
+  metricsEnabled?: boolean;
   /** Export the process's own metrics too (the server does; see src/metrics.ts). */
   processMetrics?: boolean;
 }
@@ -185,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(healthRoutes);
   await app.register(audioRoutes);
-  await app.register(metricsRoutes);
+  if (options.metricsEnabled ?? true) await app.register(metricsRoutes);
   await app.register(voiceRoutes);
   return app;
 }

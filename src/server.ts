@@ -38,10 +38,14 @@ async function main(): Promise<void> {
     trustProxy: env.trustProxy,
     logger: log,
     metricsToken: env.metricsToken,
+    // In production, usage figures are served only behind a token.
+    metricsEnabled: !env.production || env.metricsToken !== undefined,
     processMetrics: true,
   });
   if (!env.metricsToken && env.production) {
-    log.warn({ event: 'metrics-open' }, 'METRICS_TOKEN is not set: GET /metrics answers anyone who reaches it. Set it, or keep /metrics off the public proxy.');
+    log.warn({ event: 'metrics-off' }, 'METRICS_TOKEN is not set: GET /metrics is turned off in production. Set METRICS_TOKEN to scrape it.');
+  } else if (!env.metricsToken) {
+    log.warn({ event: 'metrics-open' }, 'METRICS_TOKEN is not set: GET /metrics answers anyone who reaches it (development only; in production it is turned off).');
   }
 
   installShutdown(app, log);

@@ -45,6 +45,22 @@ describe('the built server', () => {
     expect(unsigned.status).toBe(403);
   });
 
+  it('in production without METRICS_TOKEN, /metrics is off', async () => {
+    expect((await fetch(`http://127.0.0.1:${server.port}/metrics`)).status).toBe(404);
+    expect(server.stdout()).toMatch(/"event":"metrics-off"/);
+  });
+
+  it('in production with METRICS_TOKEN, /metrics answers only with the token', async () => {
+    const s = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, NODE_ENV: 'production', METRICS_TOKEN: 'm-token' });
+    const url = `http://127.0.0.1:${s.port}/metrics`;
+    expect((await fetch(url)).status).toBe(401);
+    const ok = await fetch(url, { headers: { authorization: 'Bearer m-token' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/^# HELP /m);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+
   it('logs no phone number', () => {
     expect(server.stdout() + server.stderr()).not.toContain('470123456');
     expect(server.stdout() + server.stderr()).not.toContain('25550100');
