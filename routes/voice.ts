@@ -75,7 +75,7 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
     const q = request.query;
     const status = param(request.body, 'DialCallStatus', 16);
     const run = h.current;
-    answer(request, reply, run, run.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock()));
+    answer(request, reply, run, run.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock(), param(q, 'n', 1) === '1'));
   });
 
   app.post('/voice/fallback', (request, reply) => {

@@ -35,8 +35,9 @@ export interface Speech {
 export type Step =
   /** Say, then wait for one key; the key goes to `state`'s menu, silence too (marked). */
   | { kind: 'gather'; say: Speech[]; state: CallState; timeout: number }
-  /** Say, then put the caller through; the outcome comes back to dialResult. */
-  | { kind: 'dial'; say: Speech[]; lang: Lang; service: Service }
+  /** Say, then put the caller through; the outcome comes back to dialResult. `safetyNet`:
+   * the transfer made after too many failed tries (its failure ends the call kindly). */
+  | { kind: 'dial'; say: Speech[]; lang: Lang; service: Service; safetyNet?: boolean }
   /** Say, then end the call. */
   | { kind: 'hangup'; say: Speech[] };
 
@@ -135,32 +136,32 @@ export class Engine {
     const tries = Number.isInteger(state.tries) && state.tries >= 0 && state.tries < 100 ? state.tries : 0;
     if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput(key, tries);
     if (state.menu === ALTERNATIVES_MENU) return this.alternativesInput(lang, key, tries, state.exclude, now);
-    if (state.menu === AFTER_CALL_MENU) return this.afterCallInput(lang, key, now);
+    if (state.menu === AFTER_CALL_MENU) return this.afterCallInput(lang, key);
     const menu = own(this.flow.menus, state.menu);
     if (!menu) return { step: this.menuStep(lang, 'main', 0, [], true), events: [{ event: 'back', menu: 'main', lang }] };
     return this.menuInput(lang, menu, key, tries, now);
   }
 
   /** The outcome of a transfer (Twilio's DialCallStatus). */
-  dialResult(langIn: string | undefined, serviceId: string | undefined, status: string | undefined, now: Date): Result {
+  dialResult(langIn: string | undefined, serviceId: string | undefined, status: string | undefined, now: Date, viaSafetyNet = false): Result {
     const lang = this.isLanguage(langIn) ? langIn : this.flow.languageMenu.default;
     const service = own(this.config.services, serviceId);
     const outcome = dialOutcome(status);
     const events: FlowEvent[] = [
       { event: 'dial-result', lang, service: service?.id ?? 'unknown', outcome: status ? outcome : 'missing', status: dialStatus(status) },
     ];
-    if (outcome === 'completed' && service) {
-      const step: Step = {
-        kind: 'gather',
-        say: [this.speech(lang, 'after-call', { key: this.keyName(lang, this.flow.keys.back) })],
-        state: { lang, menu: AFTER_CALL_MENU, tries: 0 },
-        timeout: this.flow.gatherTimeout,
-      };
-      return { step, events };
-    }
+    if (outcome === 'completed' && service) return { step: this.afterCall(lang), events };
     const say: Speech[] = [];
     if (service?.onFailure) say.push(this.speech(lang, service.onFailure, { name: service.name[lang] ?? service.id }));
     else if (service) say.push(this.speech(lang, `dial-${outcome === 'completed' ? 'failed' : outcome}`, { name: service.name[lang] ?? service.id }));
+    // The safety net was the last resort after a caller could not use the menus: its failure
+    // ends the call with the emergency numbers rather than starting the menus over (a loop).
+    if (viaSafetyNet) {
+      return {
+        step: { kind: 'hangup', say: [...say, this.speech(lang, 'emergency'), this.speech(lang, 'goodbye')] },
+        events: [...events, { event: 'goodbye', lang }],
+      };
+    }
     return this.alternatives(lang, service?.id, say, 0, now, events);
   }
 
@@ -221,7 +222,7 @@ export class Engine {
   }
 
   private menuInput(lang: Lang, menu: Menu, key: string | undefined, tries: number, now: Date): Result {
-    const common = this.commonKey(lang, menu.id, key, now);
+    const common = this.commonKey(lang, menu.id, key, (l) => this.menuStep(l, menu.id, 0, [], true));
     if (common) return common;
     const option = key === undefined ? undefined : menu.options.find((o) => o.key === key);
     if (!option) return this.failedTry(lang, menu.id, key, tries, now);
@@ -242,22 +243,18 @@ export class Engine {
     }
   }
 
-  /** The keys that do the same in every menu. */
-  private commonKey(lang: Lang, menuId: string, key: string | undefined, now: Date): Result | undefined {
+  /** The keys that do the same in every menu: repeat and switch language say the menu again
+   * (`redo`, in a language), back goes to the main menu (from the main menu: the greeting). */
+  private commonKey(lang: Lang, menuId: string, key: string | undefined, redo: (lang: Lang) => Step): Result | undefined {
     const { repeat, back, switchLanguage } = this.flow.keys;
-    if (key === repeat) {
-      const step = menuId === ALTERNATIVES_MENU ? undefined : this.menuStep(lang, menuId, 0, [], true);
-      return step ? { step, events: [{ event: 'repeat', menu: menuId, lang }] } : undefined;
-    }
+    if (key === repeat) return { step: redo(lang), events: [{ event: 'repeat', menu: menuId, lang }] };
     if (key === back) {
       const step = menuId === 'main' ? this.languageMenu(0, []) : this.menuStep(lang, 'main', 0, [], true);
       return { step, events: [{ event: 'back', menu: menuId, lang }] };
     }
     if (key === switchLanguage && this.config.languages.length > 1) {
       const other = this.otherLanguage(lang);
-      const step =
-        menuId === ALTERNATIVES_MENU ? undefined : this.menuStep(other, menuId, 0, [], true);
-      return step ? { step, events: [{ event: 'switch-language', menu: menuId, lang: other }] } : undefined;
+      return { step: redo(other), events: [{ event: 'switch-language', menu: menuId, lang: other }] };
     }
     return undefined;
   }
@@ -265,7 +262,7 @@ export class Engine {
   private failedTry(lang: Lang, menuId: string, key: string | undefined, tries: number, now: Date, exclude?: string): Result {
     const event: FlowEvent = key === undefined ? { event: 'no-input', menu: menuId, lang } : { event: 'invalid-key', menu: menuId, lang };
     const next = tries + 1;
-    if (next >= this.flow.maxTries) return this.safetyNet(lang, now, [event]);
+    if (next >= this.flow.maxTries) return this.safetyNet(lang, now, [event], exclude);
     const prefix = [this.speech(lang, key === undefined ? 'no-input' : 'invalid-key')];
     if (menuId === ALTERNATIVES_MENU) return this.alternatives(lang, exclude, prefix, next, now, [event], false);
     return { step: this.menuStep(lang, menuId, next, prefix, false), events: [event] };
@@ -273,7 +270,7 @@ export class Engine {
 
   // --- transfers -----------------------------------------------------------------------
 
-  private transfer(lang: Lang, serviceId: string, prefix: Speech[], now: Date, events: FlowEvent[]): Result {
+  private transfer(lang: Lang, serviceId: string, prefix: Speech[], now: Date, events: FlowEvent[], safetyNet = false): Result {
     const service = own(this.config.services, serviceId);
     if (!service) return this.safetyNet(lang, now, events);
     const name = service.name[lang] ?? service.id;
@@ -289,16 +286,18 @@ export class Engine {
       return this.alternatives(lang, serviceId, say, 0, now, [...events, { event: 'closed', lang, service: serviceId, reason: closure.kind }]);
     }
     const say = [...prefix, this.speech(lang, service.intro ?? 'transfer', { name })];
-    return { step: { kind: 'dial', say, lang, service }, events: [...events, { event: 'transfer', lang, service: serviceId }] };
+    const step: Step = safetyNet ? { kind: 'dial', say, lang, service, safetyNet } : { kind: 'dial', say, lang, service };
+    return { step, events: [...events, { event: 'transfer', lang, service: serviceId }] };
   }
 
-  /** After too many failed tries: the emergency numbers, then a service open now. */
-  private safetyNet(lang: Lang, now: Date, events: FlowEvent[]): Result {
-    const id = this.flow.safetyNet.find((s) => this.isOpen(s, now));
+  /** After too many failed tries: the emergency numbers, then a service open now (not the one
+   * that just failed or was closed). */
+  private safetyNet(lang: Lang, now: Date, events: FlowEvent[], exclude?: string): Result {
+    const id = this.flow.safetyNet.find((s) => s !== exclude && this.isOpen(s, now));
     const warn = [this.speech(lang, 'emergency')];
     const all = [...events, { event: 'safety-net' as const, lang }];
     if (!id) return { step: { kind: 'hangup', say: [...warn, this.speech(lang, 'goodbye')] }, events: [...all, { event: 'none-open', lang }] };
-    return this.transfer(lang, id, warn, now, all);
+    return this.transfer(lang, id, warn, now, all, true);
   }
 
   /** The services open now, each on its fixed key; none open: the emergency numbers, kindly. */
@@ -323,22 +322,30 @@ export class Engine {
 
   private alternativesInput(lang: Lang, key: string | undefined, tries: number, excludeIn: string | undefined, now: Date): Result {
     const exclude = own(this.config.services, excludeIn) ? excludeIn : undefined;
-    const { repeat, switchLanguage } = this.flow.keys;
-    if (key === repeat) return this.alternatives(lang, exclude, [], 0, now, [{ event: 'repeat', menu: ALTERNATIVES_MENU, lang }]);
-    if (key === switchLanguage && this.config.languages.length > 1) {
-      const other = this.otherLanguage(lang);
-      return this.alternatives(other, exclude, [], 0, now, [{ event: 'switch-language', menu: ALTERNATIVES_MENU, lang: other }]);
-    }
-    const common = this.commonKey(lang, ALTERNATIVES_MENU, key, now);
+    const common = this.commonKey(lang, ALTERNATIVES_MENU, key, (l) => this.alternatives(l, exclude, [], 0, now, []).step);
     if (common) return common;
     const chosen = key === undefined ? undefined : this.openAlternatives(exclude, now).find((a) => a.key === key);
     if (!chosen) return this.failedTry(lang, ALTERNATIVES_MENU, key, tries, now, exclude);
     return this.transfer(lang, chosen.service.id, [], now, [{ event: 'choice', menu: ALTERNATIVES_MENU, key: chosen.key, lang }]);
   }
 
-  private afterCallInput(lang: Lang, key: string | undefined, now: Date): Result {
-    if (key === this.flow.keys.back) return { step: this.menuStep(lang, 'main', 0, [], true), events: [{ event: 'back', menu: AFTER_CALL_MENU, lang }] };
-    return { step: { kind: 'hangup', say: [this.speech(lang, 'goodbye')] }, events: [{ event: 'goodbye', lang }] };
+  /** After a transfer that ended normally: a way back to the menus, else goodbye. */
+  private afterCall(lang: Lang): Step {
+    return {
+      kind: 'gather',
+      say: [this.speech(lang, 'after-call', { key: this.keyName(lang, this.flow.keys.back) })],
+      state: { lang, menu: AFTER_CALL_MENU, tries: 0 },
+      timeout: this.flow.gatherTimeout,
+    };
+  }
+
+  private afterCallInput(lang: Lang, key: string | undefined): Result {
+    const common = this.commonKey(lang, AFTER_CALL_MENU, key, (l) => this.afterCall(l));
+    if (common) return common;
+    return {
+      step: { kind: 'hangup', say: [this.speech(lang, 'emergency'), this.speech(lang, 'goodbye')] },
+      events: [{ event: 'goodbye', lang }],
+    };
   }
 
   private openAlternatives(exclude: string | undefined, now: Date): Array<{ key: string; service: Service }> {
@@ -352,15 +359,26 @@ export class Engine {
 
   // --- words ---------------------------------------------------------------------------
 
-  /** "It opens again monday at 9 o'clock", or "no reopening planned". */
+  /** "It opens again on Monday at 9", "tomorrow", "on 4 January at 9", or "no reopening
+   * planned". A week or more away, the date; at midnight, the day alone. */
   private reopening(lang: Lang, now: Date, next: Date | undefined): Speech[] {
     if (!next) return [this.speech(lang, 'closed-until-further-notice')];
     const days = calendarDaysBetween(now, next);
-    const day = days === 0 ? this.text(lang, 'today') : days === 1 ? this.text(lang, 'tomorrow') : this.text(lang, `day-${next.getDay()}`);
-    const hour = String(next.getHours());
+    const day =
+      days === 0
+        ? this.text(lang, 'today')
+        : days === 1
+          ? this.text(lang, 'tomorrow')
+          : days < 7
+            ? this.text(lang, `day-${next.getDay()}`)
+            : this.text(lang, 'date', { day: String(next.getDate()), month: this.text(lang, `month-${next.getMonth() + 1}`) });
+    const hour = next.getHours();
     const minute = next.getMinutes();
+    if (hour === 0 && minute === 0) return [this.speech(lang, 'reopens-day', { day })];
     const time =
-      minute === 0 ? this.text(lang, 'time-hour', { hour }) : this.text(lang, 'time-hour-minute', { hour, minute: String(minute) });
+      minute === 0
+        ? this.text(lang, 'time-hour', { hour: String(hour) })
+        : this.text(lang, 'time-hour-minute', { hour: String(hour), minute: String(minute) });
     return [this.speech(lang, 'reopens', { day, time })];
   }
 

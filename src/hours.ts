@@ -83,7 +83,11 @@ export class Hours {
     const state = this.stateUntilChange(at);
     // Why it is closed can change while it stays closed (Friday evening, then the weekend),
     // so it is read at each call; only callers of a closed service ask.
-    return state.open ? state : { ...state, comment: this.oh.getComment(at), closure: this.closureAt(at) };
+    if (state.open) return state;
+    const closure = this.closureAt(at);
+    // Closed for good ("off", or every opening past): not "the weekend" or "a holiday".
+    const why = state.nextChange === undefined && closure.kind !== 'temporary' ? { kind: 'temporary' as const } : closure;
+    return { ...state, comment: this.oh.getComment(at), closure: why };
   }
 
   isOpen(at: Date): boolean {

@@ -27,8 +27,9 @@ export function menuPath(state: CallState, silent = false): string {
   return `/voice/menu?${q.toString()}`;
 }
 
-export function dialPath(lang: Lang, serviceId: string): string {
-  return `/voice/dial?${new URLSearchParams({ l: lang, s: serviceId }).toString()}`;
+/** The URL a transfer's outcome is posted to; `n=1` marks the safety net's transfer. */
+export function dialPath(lang: Lang, serviceId: string, safetyNet = false): string {
+  return `/voice/dial?${new URLSearchParams(safetyNet ? { l: lang, s: serviceId, n: '1' } : { l: lang, s: serviceId }).toString()}`;
 }
 
 /**
@@ -105,7 +106,7 @@ export class TwimlRenderer {
       const s = step.state;
       k += `\u0000${s.lang ?? ''}\u0000${s.menu}\u0000${s.tries}\u0000${s.exclude ?? ''}\u0000${step.timeout}`;
     } else if (step.kind === 'dial') {
-      k += `\u0000${step.lang}\u0000${step.service.id}\u0000${this.callerId(step.service, ctx) ?? ''}`;
+      k += `\u0000${step.lang}\u0000${step.service.id}\u0000${step.safetyNet ? 'n' : ''}\u0000${this.callerId(step.service, ctx) ?? ''}`;
     }
     for (const s of step.say) {
       k += `\u0001${s.lang}\u0000${s.key}`;
@@ -134,7 +135,7 @@ export class TwimlRenderer {
       }
       case 'dial': {
         this.say(r, step.say, ctx);
-        this.dial(r, step.service, ctx, ctx.baseUrl + dialPath(step.lang, step.service.id));
+        this.dial(r, step.service, ctx, ctx.baseUrl + dialPath(step.lang, step.service.id, step.safetyNet));
         break;
       }
       case 'hangup': {

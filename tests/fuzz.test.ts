@@ -358,6 +358,37 @@ describe('whole calls with hostile callers', () => {
       fcParams(300),
     );
   });
+
+  it('a caller who never manages a key, and whose every transfer fails, is not kept in a loop: the call ends with the emergency numbers', async () => {
+    const wrong = fc.oneof(fc.constantFrom('7', '8', '#', '').map((d) => ({ digits: d })), fc.constant({ silence: true as const }));
+    const failure = fc.constantFrom('busy', 'no-answer', 'failed', 'canceled');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('1', '2'), fc.array(wrong, { minLength: 40, maxLength: 40 }), fc.array(failure, { minLength: 10, maxLength: 10 }), async (lang, moves, failures) => {
+        let { twiml } = await signedCase('/voice/menu', [['m', 'lang'], ['t', '0']], [...Object.entries(base), ['Digits', lang]]);
+        let webhooks = 0;
+        const dialled: string[] = [];
+        while (!twiml.children.some((c) => c.name === 'Hangup')) {
+          expect(webhooks++, 'the call should have ended by now').toBeLessThan(12);
+          const dial = twiml.children.find((c) => c.name === 'Dial');
+          if (dial) {
+            dialled.push(dial.children[0]!.text);
+            const u = new URL(dial.attrs.action!);
+            ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ['DialCallStatus', failures[dialled.length % failures.length]!]]));
+            continue;
+          }
+          const m = moves[webhooks % moves.length]!;
+          const gather = twiml.children.find((c) => c.name === 'Gather')!;
+          const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
+          const u = new URL(url);
+          ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])]));
+        }
+        // One safety-net transfer, then the end: never the same failing service again and again.
+        expect(dialled.length).toBe(1);
+        expect(twiml.children.filter((c) => c.name === 'Say').map((c) => c.text).join(' ')).toMatch(/112/);
+      }),
+      fcParams(200),
+    );
+  });
 });
 
 describe('after all of it', () => {

@@ -4,7 +4,9 @@
  * caller hears when it is closed; and the Hours class itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fill } from '../src/engine.js';
 import { Hours } from '../src/hours.js';
+import { copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
 
 const config = testConfig();
@@ -130,5 +132,36 @@ describe('Hours', () => {
 
   it('throws on a syntax error', () => {
     expect(() => new Hours('Mo-Fr 25:00-17:00', 'be')).toThrow();
+  });
+});
+
+describe('when a closed service opens again, as said', () => {
+  const said = (c: Call) => c.twiml.children.flatMap((n) => [n, ...n.children]).filter((n) => n.name === 'Say').map((n) => n.text).join(' ');
+
+  it('a closure of a week or more gives the date; a reopening at midnight gives the day alone', async () => {
+    const data = copyData();
+    data.edit('directory', (s) => s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-12-21", to: "2027-01-03", reason: reason-leave }\n'));
+    const app = await makeApp({ at: '2026-12-21T10:00:00+01:00', config: testConfig(data) });
+    const frCall = await (await new Call(app.app).start()).keys('1', '2', '1');
+    expect(frCall.dial).toBeUndefined();
+    expect(said(frCall)).toContain(fill(fr['reopens-day']!, { day: fill(fr.date!, { day: '4', month: fr['month-1']! }) }));
+    expect(said(frCall)).not.toMatch(/\b0 heures/);
+    const nlCall = await (await new Call(app.app).start()).keys('2', '2', '1');
+    expect(said(nlCall)).toContain(fill(nl['reopens-day']!, { day: fill(nl.date!, { day: '4', month: nl['month-1']! }) }));
+    await app.app.close();
+  });
+
+  it('a service closed for good is "closed until further notice", not "the weekend" or "a holiday"', async () => {
+    const data = copyData();
+    data.edit('directory', (s) => s.replace(/(payoke:[\s\S]*?)hours: "24\/7"/, '$1hours: "off"'));
+    for (const at of ['2026-12-26T11:00:00+01:00', '2026-12-25T11:00:00+01:00', '2026-12-22T20:00:00+01:00']) {
+      const app = await makeApp({ at, config: testConfig(data) });
+      const call = await (await new Call(app.app).start()).keys('1', '2', '2');
+      expect(said(call), at).toContain(fr['closed-temporary']);
+      expect(said(call), at).toContain(fr['closed-until-further-notice']);
+      expect(said(call), at).not.toContain(fr['closed-weekend']);
+      expect(said(call), at).not.toContain(fr['closed-holiday']);
+      await app.app.close();
+    }
   });
 });

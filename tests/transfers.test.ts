@@ -35,6 +35,21 @@ describe.each([
     expect(bye.hungUp).toBe(true);
   });
 
+  it('after a call: * says it again, 9 in the other language, 0 the main menu; anything else ends with the emergency numbers', async () => {
+    const call = await (await toPagAsa(langKey)).outcome('completed');
+    const first = call.xml;
+    await call.press('*');
+    expect(call.xml).toBe(first);
+    await call.press('9');
+    expect(call.gather!.attrs.action).toMatch(/m=end/);
+    expect(call.languages.every((l) => l !== code)).toBe(true);
+    await call.press('9');
+    expect(call.xml).toBe(first);
+    await call.press('5');
+    expect(call.hungUp).toBe(true);
+    expect(call.twiml.children.map((c) => c.text).join(' ')).toMatch(/112/);
+  });
+
   it.each(['busy', 'no-answer', 'failed', 'canceled'] as const)('%s: the caller hears so and is offered the services open now, 24/7 first', async (status) => {
     const call = await toPagAsa(langKey);
     await call.outcome(status);
@@ -64,6 +79,22 @@ describe.each([
     expect(first).toMatch(/112/);
     expect(first).toMatch(/101/);
     expect(call.gather!.attrs.action).toMatch(/m=alt&t=0&x=police/);
+  });
+});
+
+describe('the safety net', () => {
+  it('never puts the caller back through to the service that just failed, and its own failure ends the call', async () => {
+    const call = await (await new Call(t.app).start()).keys('1', '2', '3');
+    expect(call.dialled).toBe('+3242324030'); // Sürya, chosen
+    await call.outcome('no-answer');
+    await call.silence();
+    await call.silence();
+    await call.silence(); // third failed try in the alternatives: the safety net, without Sürya
+    expect(call.dialled).toBe('+3225116464'); // PAG-ASA, next in the safety net
+    expect(call.dial!.attrs.action).toMatch(/n=1/);
+    await call.outcome('busy');
+    expect(call.hungUp).toBe(true);
+    expect(call.twiml.children.map((c) => c.text).join(' ')).toMatch(/112/);
   });
 });
 

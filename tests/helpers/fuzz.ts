@@ -336,7 +336,7 @@ function checkUrl(u: string, vocab: Vocabulary): void {
           (k === 'x' && vocab.services.has(v)) ||
           (k === 's' && v === '1')
         : url.pathname === '/voice/dial'
-          ? (k === 'l' && vocab.langs.has(v)) || (k === 's' && vocab.services.has(v))
+          ? (k === 'l' && vocab.langs.has(v)) || (k === 's' && vocab.services.has(v)) || (k === 'n' && v === '1')
           : false;
     if (!ok) throw new Error(`unexpected ${k}=${JSON.stringify(v)} in ${u}`);
   }
