@@ -3,6 +3,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
+import { rejectTwiml } from './twiml.js';
+
+const REJECT = rejectTwiml();
 
 /** The algorithms Twilio signs with (X-Twilio-Webhooks-Signature-Settings); absent: HMAC_SHA1. */
 const ALGORITHMS = new Set([webhooks.HMAC_SHA1, webhooks.HMAC_SHA256]);
@@ -43,6 +46,6 @@ export function signatureHook(opts: SignatureOptions) {
       { event: 'signature-rejected', path: request.url.split('?')[0] },
       'X-Twilio-Signature does not match: if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
     );
-    await reply.code(403).type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response><Reject/></Response>');
+    await reply.code(403).type('text/xml').send(REJECT);
   };
 }

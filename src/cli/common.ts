@@ -23,7 +23,7 @@ export class UsageError extends Error {
 /** The data files the server would read: HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS or the built-in ones. */
 export function envPaths(env: NodeJS.ProcessEnv = process.env): ConfigPaths {
   const e = readEnv(env);
-  return { directory: e.directory, menus: e.menus, prompts: e.prompts };
+  return { directory: e.directory, menus: e.menus, prompts: e.prompts, hotlineNumber: e.hotlineNumber };
 }
 
 /** The line's data, checked exactly as at start-up; a broken file is a UsageError listing every problem. */

@@ -15,6 +15,9 @@ export interface ConfigPaths {
   directory?: string | undefined;
   menus?: string | undefined;
   prompts?: string | undefined;
+  /** The helpline's own number from the deployment (HOTLINE_NUMBER), over the directory's
+   * settings.hotline_number. */
+  hotlineNumber?: string | undefined;
 }
 
 export type LoadResult =
@@ -284,7 +287,6 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       if (c.reason) reasonUses.push({ key: c.reason, place: `${at}.closures[${i}].reason` });
     });
     if (!kind || !hours || !overrides) continue;
-    if (!kind || !hours) continue;
     services[id] = {
       id,
       name: s.name,
@@ -405,12 +407,12 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
         holidaysCountry: d.settings.holidays_country,
         dialTimeout: d.settings.dial_timeout,
         ringTone: d.settings.ring_tone,
-        hotlineNumber: d.settings.hotline_number || undefined,
+        hotlineNumber: paths.hotlineNumber || d.settings.hotline_number || undefined,
       },
       services,
       flow,
       prompts,
-      sources: { directory: directoryFile, menus: menusFile, prompts: promptsDir },
+      sources: { directory: directoryFile, menus: menusFile, prompts: promptsDir, hotlineNumber: paths.hotlineNumber },
     },
   };
 }
