@@ -54,6 +54,11 @@ export function isMain(metaUrl: string): boolean {
 
 /** Runs a CLI's main, turning UsageErrors into a message and an exit code. */
 export function runMain(main: () => Promise<number>): void {
+  // `npm run hours | head`: the reader went away; stop quietly, as other tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   main().then(
     (code) => {
       process.exitCode = code;
