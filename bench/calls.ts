@@ -60,7 +60,7 @@ const logFile = join(logDir, 'server.log');
 const logFd = openSync(logFile, 'w');
 const server = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
   cwd: ROOT,
-  env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+  env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', HOTLINE_NUMBER: '+3225550100', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
   stdio: ['ignore', logFd, logFd],
 });
 const serverExit = new Promise<number | string>((r) => server.on('exit', (code, signal) => r(code ?? signal ?? 'unknown')));

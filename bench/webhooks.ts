@@ -220,7 +220,7 @@ async function startServer(kind: 'line' | 'bare', bareTwiml?: string): Promise<S
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST };
   if (kind === 'line') {
-    Object.assign(env, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, LOG_LEVEL, TRUST_PROXY: '' });
+    Object.assign(env, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, HOTLINE_NUMBER: '+3225550100', LOG_LEVEL, TRUST_PROXY: '' });
   } else if (bareTwiml) {
     env.BARE_TWIML = bareTwiml;
   }

@@ -176,9 +176,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (request.method !== 'POST' && WEBHOOK_PATHS.includes(path.replace(/\/+$/, ''))) {
       return reply.code(405).header('allow', 'POST').type('text/xml').send(helpline.safeTwiml);
     }
-    // A POST to an unknown path mid-call (an old URL after a deploy): start the call again.
+    // A POST to an unknown path mid-call (an old URL after a deploy): the fallback document,
+    // which needs no call state. The path is not logged: anyone can write anything there.
     if (request.method === 'POST') {
-      request.log.warn({ event: 'unknown-webhook', path: request.url.split('?')[0] }, 'unknown webhook');
+      request.log.warn({ event: 'unknown-webhook' }, 'unknown webhook');
       return reply.code(200).type('text/xml').send(helpline.safeTwiml);
     }
     return reply.code(404).send({ error: 'not found' });

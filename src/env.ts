@@ -14,6 +14,8 @@ export interface Env {
   logLevel: string;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** The helpline's own number (E.164), shown to services instead of the caller's. */
+  hotlineNumber: string | undefined;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -41,6 +43,8 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
   }
   const trust = (e.TRUST_PROXY ?? '').toLowerCase();
   const metricsToken = e.METRICS_TOKEN?.trim() || undefined;
+  const hotlineNumber = e.HOTLINE_NUMBER?.trim() || undefined;
+  if (hotlineNumber && !/^\+[1-9]\d{6,14}$/.test(hotlineNumber)) errors.push(`HOTLINE_NUMBER: "${hotlineNumber}" is not an E.164 number such as +3225550100`);
   if (metricsToken && !/^[\x21-\x7e]+$/.test(metricsToken)) errors.push('METRICS_TOKEN: use printable characters without spaces (e.g. the output of `openssl rand -hex 32`)');
   const logLevel = e.LOG_LEVEL?.trim() || 'info';
   if (!LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LEVELS.join(', ')}`);
@@ -58,5 +62,6 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
     prompts: e.HELPLINE_PROMPTS || undefined,
     logLevel: LEVELS.includes(logLevel) ? logLevel : 'info',
     metricsToken,
+    hotlineNumber,
   };
 }

@@ -13,8 +13,7 @@ export type ReloadResult = { ok: true; warnings: string[] } | { ok: false; error
 export function reloadFromSources(app: FastifyInstance, now: Date = new Date()): ReloadResult {
   const h = app.helpline;
   const log = app.log;
-  const { directory, menus, prompts } = h.config.sources;
-  const loaded = loadConfig({ directory, menus, prompts }, now);
+  const loaded = loadConfig(h.config.sources, now);
   for (const w of loaded.warnings) log.warn({ event: 'config-warning' }, w);
   let errors: string[] = loaded.ok ? [] : loaded.errors;
   if (loaded.ok) {

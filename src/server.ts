@@ -1,7 +1,7 @@
 /**
  * The server entry: reads the environment, checks the data, listens, stops cleanly.
  *   PORT (3000), HOST (0.0.0.0), NODE_ENV, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, TRUST_PROXY,
- *   HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS, LOG_LEVEL, METRICS_TOKEN
+ *   HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS, LOG_LEVEL, METRICS_TOKEN, HOTLINE_NUMBER
  * SIGHUP reloads the data files (src/reload.ts); SIGTERM and SIGINT stop cleanly.
  */
 import { buildApp } from './app.js';
@@ -19,11 +19,23 @@ async function main(): Promise<void> {
     process.stderr.write(`Refusing to start:\n${env.errors.map((e) => `  - ${e}`).join('\n')}\n`);
     process.exit(1);
   }
-  const loaded = loadConfig({ directory: env.directory, menus: env.menus, prompts: env.prompts });
+  const loaded = loadConfig({ directory: env.directory, menus: env.menus, prompts: env.prompts, hotlineNumber: env.hotlineNumber });
   for (const w of loaded.warnings) log.warn({ event: 'config-warning' }, w);
   if (!loaded.ok) {
     process.stderr.write(`Refusing to start: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
     process.exit(1);
+  }
+  if (env.production && !loaded.config.settings.hotlineNumber) {
+    process.stderr.write(
+      "Refusing to start: HOTLINE_NUMBER is not set (nor settings.hotline_number in the directory), and NODE_ENV=production: transfers to services with caller_id: hotline, and the fallback document's transfer, would show the caller's own number. Set HOTLINE_NUMBER to the helpline's Twilio number (E.164, e.g. +3225550100).\n",
+    );
+    process.exit(1);
+  }
+  if (env.production && !env.publicBaseUrl && !env.trustProxy) {
+    log.warn(
+      { event: 'public-url-unset' },
+      'PUBLIC_BASE_URL is not set and TRUST_PROXY is off: signatures are checked against the URL as this process sees it. Behind a TLS proxy every webhook will get 403: set PUBLIC_BASE_URL to the URL Twilio calls.',
+    );
   }
   if (!env.authToken) {
     log.warn(

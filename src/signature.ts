@@ -3,6 +3,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
+import { rejectTwiml } from './twiml.js';
+
+const REJECT = rejectTwiml();
 
 /** The algorithms Twilio signs with (X-Twilio-Webhooks-Signature-Settings); absent: HMAC_SHA1. */
 const ALGORITHMS = new Set([webhooks.HMAC_SHA1, webhooks.HMAC_SHA256]);
@@ -35,8 +38,6 @@ export function isValidTwilioRequest(request: FastifyRequest, opts: SignatureOpt
     return false; // a URL or parameter the validator cannot even read is not Twilio's
   }
 }
-
-const REJECT = '<?xml version="1.0" encoding="UTF-8"?><Response><Reject/></Response>';
 
 /**
  * The preHandler that refuses (403) a webhook whose signature does not match. Callback-style

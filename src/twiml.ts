@@ -32,6 +32,13 @@ export function dialPath(lang: Lang, serviceId: string, safetyNet = false): stri
   return `/voice/dial?${new URLSearchParams(safetyNet ? { l: lang, s: serviceId, n: '1' } : { l: lang, s: serviceId }).toString()}`;
 }
 
+/** The answer to a request whose signature does not match: Twilio never sends one. */
+export function rejectTwiml(): string {
+  const r = new VoiceResponse();
+  r.reject();
+  return r.toString();
+}
+
 /**
  * The fallback document: what `npm run fallback` prints for the number's fallback URL (a
  * TwiML Bin), what POST /voice/fallback serves, and what the line answers on an internal

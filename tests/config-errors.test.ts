@@ -158,6 +158,18 @@ describe('every problem at once', () => {
     for (const m of EXPECTED) expect(errors.some((e) => m.test(e)), `${m} in:\n${errors.join('\n')}`).toBe(true);
   });
 
+  it('a menus file that cannot be read does not hide the directory\'s own problems', () => {
+    const errors = problems((f) =>
+      f
+        .edit('directory', (s) => s.replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "Mo-Fr 25:00-17:00"').replace('dial: "+3232011690"', 'dial: "03 201 16 90"'))
+        .edit('menus', (s) => s.replace('  care-centres:\n', '  care-liège:\n')),
+    );
+    expect(errors).toContainEqual(expect.stringMatching(/menus\.yaml: menus\.care-liège/));
+    expect(errors).toContainEqual(expect.stringMatching(/services\.violence-line\.hours: "Mo-Fr 25:00-17:00" is not valid/));
+    expect(errors).toContainEqual(expect.stringMatching(/services\.payoke\.dial: "03 201 16 90" is not an E\.164/));
+    expect(errors.filter((e) => /is not a language of the language menu/.test(e))).toEqual([]);
+  });
+
   it('the built server refuses to start: exit code 1, and every problem on stderr', () => {
     f = fixture();
     BROKEN(f);

@@ -41,6 +41,10 @@ describe('internal errors', () => {
     const res = await post(t.app, '/voice/old-route?x=1', callParams());
     expect(res.statusCode).toBe(200);
     assertValidTwiml(res.body);
+    // Its path is anyone's text: never logged.
+    await post(t.app, '/+32471234567', callParams());
+    expect(t.logs.join('\n')).not.toContain('471234567');
+    expect(t.logs.some((l) => l.includes('"event":"unknown-webhook"'))).toBe(true);
     await t.app.close();
   });
 });

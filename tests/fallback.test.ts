@@ -75,6 +75,9 @@ describe('the fallback document', () => {
       expect(xml).not.toMatch(/<Play|<Redirect|<Gather|action=|https?:/);
       const cli = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory, HELPLINE_MENUS: f.menus, HELPLINE_PROMPTS: f.prompts });
       expect(cli.stdout).toBe(xml + '\n');
+      const fromEnv = runNode(FALLBACK_CLI, { HOTLINE_NUMBER: '+3225550111' });
+      expect(fromEnv.stderr).toBe('');
+      expect(assertValidTwiml(fromEnv.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBe('+3225550111');
     } finally {
       f.remove();
     }
@@ -82,7 +85,7 @@ describe('the fallback document', () => {
 
   it("shows the helpline's number to the service when the directory has it, and says so when it does not", () => {
     const without = runNode(FALLBACK_CLI);
-    expect(without.stderr).toMatch(/hotline_number is empty/);
+    expect(without.stderr).toMatch(/HOTLINE_NUMBER .* is not set/);
     expect(assertValidTwiml(without.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBeUndefined();
 
     const f = fixture().edit('directory', (s) => s.replace('hotline_number: ""', 'hotline_number: "+3225550100"'));

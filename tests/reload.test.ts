@@ -103,6 +103,7 @@ describe('SIGHUP against the built server', () => {
       TWILIO_AUTH_TOKEN: TOKEN,
       PUBLIC_BASE_URL: BASE,
       NODE_ENV: 'production',
+      HOTLINE_NUMBER: '+3225550100',
       METRICS_TOKEN: 'scrape-token-0123456789',
       HELPLINE_CONFIG: data.directory,
       HELPLINE_MENUS: data.menus,

@@ -5,12 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.js';
-import { BASE, TOKEN, assertValidTwiml, callParams, sign } from './helpers/twilio.js';
+import { BASE, HOTLINE, TOKEN, assertValidTwiml, callParams, sign } from './helpers/twilio.js';
 import { SERVER, runNode, startServer, type Running } from './helpers/built.js';
 
 let server: Running;
 beforeAll(async () => {
-  server = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', TZ: 'Pacific/Auckland' });
+  server = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', HOTLINE_NUMBER: HOTLINE, TZ: 'Pacific/Auckland' });
 });
 afterAll(async () => {
   server?.child.kill('SIGTERM');
@@ -51,7 +51,7 @@ describe('the built server', () => {
   });
 
   it('in production with METRICS_TOKEN, /metrics answers only with the token', async () => {
-    const s = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, NODE_ENV: 'production', METRICS_TOKEN: 'm-token' });
+    const s = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, NODE_ENV: 'production', HOTLINE_NUMBER: HOTLINE, METRICS_TOKEN: 'm-token' });
     const url = `http://127.0.0.1:${s.port}/metrics`;
     expect((await fetch(url)).status).toBe(401);
     const ok = await fetch(url, { headers: { authorization: 'Bearer m-token' } });
@@ -72,6 +72,13 @@ describe('start-up checks', () => {
     const r = runNode(SERVER, { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1' });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/TWILIO_AUTH_TOKEN/);
+  });
+
+  it('refuses to run in production without the helpline\'s own number, so no transfer shows the caller\'s', async () => {
+    const r = runNode(SERVER, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PORT: '0', HOST: '127.0.0.1' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/HOTLINE_NUMBER/);
+    expect(runNode(SERVER, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, HOTLINE_NUMBER: '02 555 01 00', PORT: '0' }).stderr).toMatch(/HOTLINE_NUMBER: .* is not an E\.164 number/);
   });
 
   it('starts without a token outside production, with a loud warning', async () => {

@@ -23,7 +23,7 @@ export class UsageError extends Error {
 /** The data files the server would read: HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS or the built-in ones. */
 export function envPaths(env: NodeJS.ProcessEnv = process.env): ConfigPaths {
   const e = readEnv(env);
-  return { directory: e.directory, menus: e.menus, prompts: e.prompts };
+  return { directory: e.directory, menus: e.menus, prompts: e.prompts, hotlineNumber: e.hotlineNumber };
 }
 
 /** The line's data, checked exactly as at start-up; a broken file is a UsageError listing every problem. */
@@ -54,6 +54,11 @@ export function isMain(metaUrl: string): boolean {
 
 /** Runs a CLI's main, turning UsageErrors into a message and an exit code. */
 export function runMain(main: () => Promise<number>): void {
+  // `npm run hours | head`: the reader went away; stop quietly, as other tools do.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   main().then(
     (code) => {
       process.exitCode = code;

@@ -15,6 +15,7 @@ const loaded = loadConfig({
   directory: process.env.HELPLINE_CONFIG || undefined,
   menus: process.env.HELPLINE_MENUS || undefined,
   prompts: process.env.HELPLINE_PROMPTS || undefined,
+  hotlineNumber: process.env.HOTLINE_NUMBER?.trim() || undefined,
 });
 if (!loaded.ok) {
   process.stderr.write(`Cannot write the fallback document: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
@@ -23,7 +24,7 @@ if (!loaded.ok) {
 const { config } = loaded;
 if (!config.settings.hotlineNumber) {
   process.stderr.write(
-    'Note: settings.hotline_number is empty in the directory, so the fallback transfer shows the caller\'s own number to the 24/7 service. Set it to the helpline\'s number (E.164) and print this again to keep callers private.\n',
+    'Note: HOTLINE_NUMBER (or settings.hotline_number in the directory) is not set, so the fallback transfer shows the caller\'s own number to the 24/7 service. Set it to the helpline\'s number (E.164) and print this again to keep callers private.\n',
   );
 }
 process.stdout.write(fallbackTwiml(config) + '\n');

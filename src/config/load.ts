@@ -15,6 +15,9 @@ export interface ConfigPaths {
   directory?: string | undefined;
   menus?: string | undefined;
   prompts?: string | undefined;
+  /** The helpline's own number from the deployment (HOTLINE_NUMBER), over the directory's
+   * settings.hotline_number. */
+  hotlineNumber?: string | undefined;
 }
 
 export type LoadResult =
@@ -230,11 +233,12 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     prompts[lang] = { lang, ...parsed.data, audio: findAudio(promptsDir, lang, parsed.data.prompts, warnings) };
   }
 
-  if (!dir?.success || !menus?.success || Object.keys(prompts).length !== languages.length) {
-    return { ok: false, errors, warnings };
-  }
+  if (!dir?.success) return { ok: false, errors, warnings };
   const d = dir.data;
-  const m = menus.data;
+  // When the menus or a prompt file cannot be read, the directory's own problems (numbers,
+  // hours) are still checked below, so one start lists them all; the languages are then
+  // unknown, and the names per language are checked once the menus read.
+  const menusReadable = menus?.success === true && Object.keys(prompts).length === languages.length;
 
   // Services. Those with the same hours share one parsed Hours (the rules and the answers it
   // keeps until the next change): parsing is the slow part of checking the directory.
@@ -252,7 +256,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     for (const lang of languages) {
       if (!s.name[lang]) errors.push(`${at}.name.${lang}: missing (the line speaks ${languages.join(', ')})`);
     }
-    for (const lang of Object.keys(s.name)) {
+    for (const lang of menusReadable ? Object.keys(s.name) : []) {
       if (!languages.includes(lang)) errors.push(`${at}.name.${lang}: "${lang}" is not a language of the language menu`);
     }
     const overrides = readOverrides(at, s.closures, s.openings, now, errors, warnings);
@@ -284,7 +288,6 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       if (c.reason) reasonUses.push({ key: c.reason, place: `${at}.closures[${i}].reason` });
     });
     if (!kind || !hours || !overrides) continue;
-    if (!kind || !hours) continue;
     services[id] = {
       id,
       name: s.name,
@@ -299,6 +302,8 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       check: s.check,
     };
   }
+  if (!menusReadable || !menus?.success) return { ok: false, errors, warnings };
+  const m = menus.data;
   const serviceIds = new Set(Object.keys(d.services));
   const needService = (id: string, place: string) => {
     if (!serviceIds.has(id)) errors.push(`${menusFile}: ${place}: unknown service "${id}" (the directory has: ${[...serviceIds].join(', ')})`);
@@ -405,12 +410,12 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
         holidaysCountry: d.settings.holidays_country,
         dialTimeout: d.settings.dial_timeout,
         ringTone: d.settings.ring_tone,
-        hotlineNumber: d.settings.hotline_number || undefined,
+        hotlineNumber: paths.hotlineNumber || d.settings.hotline_number || undefined,
       },
       services,
       flow,
       prompts,
-      sources: { directory: directoryFile, menus: menusFile, prompts: promptsDir },
+      sources: { directory: directoryFile, menus: menusFile, prompts: promptsDir, hotlineNumber: paths.hotlineNumber },
     },
   };
 }

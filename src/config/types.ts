@@ -70,5 +70,5 @@ export interface Config {
   flow: Flow;
   prompts: Record<Lang, PromptCatalog>;
   /** Where each part was read from, for messages and the docs. */
-  sources: { directory: string; menus: string; prompts: string };
+  sources: { directory: string; menus: string; prompts: string; hotlineNumber?: string | undefined };
 }
