@@ -6,6 +6,7 @@
  *   POST /voice/fallback  the number's fallback URL: the safe bilingual TwiML
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Runtime } from '../src/app.js';
 import type { Result } from '../src/engine.js';
 import { signatureHook } from '../src/signature.js';
@@ -35,25 +36,29 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
 
   /** `run` is the configuration in force when the request started (see Helpline.current):
    * the engine's answer is rendered, and counted, with that same configuration. */
-  function answer(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: Result): FastifyReply {
+  function answer(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: Result): void {
     const sid = param(request.body, 'CallSid');
     const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
-    for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
+    // The call record. Checked first: with info off, no object per event is built for nothing.
+    if ((request.log as Logger).isLevelEnabled('info')) for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
     h.metrics.record(result.events, run.config);
     const twiml = run.renderer.render(result.step, {
       baseUrl: h.baseUrl,
       to: param(request.body, 'To', 32),
       from: param(request.body, 'From', 32),
     });
-    return reply.type('text/xml').send(twiml);
+    void reply.type('text/xml').send(twiml);
   }
 
-  app.post('/voice', async (request, reply) => {
+  // The handlers are synchronous and return nothing once they have sent: an async handler (or
+  // returning the reply, which is a thenable) costs a promise and a microtask or a stream
+  // listener per webhook. An exception still reaches the error handler.
+  app.post('/voice', (request, reply) => {
     const run = h.current;
-    return answer(request, reply, run, run.engine.start());
+    answer(request, reply, run, run.engine.start());
   });
 
-  app.post('/voice/menu', async (request, reply) => {
+  app.post('/voice/menu', (request, reply) => {
     const q = request.query;
     const tries = Number.parseInt(param(q, 't', 3) ?? '0', 10);
     const state = {
@@ -63,21 +68,21 @@ export const voiceRoutes: FastifyPluginAsync = async (app) => {
       exclude: param(q, 'x'),
     };
     const run = h.current;
-    return answer(request, reply, run, run.engine.input(state, param(request.body, 'Digits', 8), param(q, 's', 1) === '1', h.clock()));
+    answer(request, reply, run, run.engine.input(state, param(request.body, 'Digits', 8), param(q, 's', 1) === '1', h.clock()));
   });
 
-  app.post('/voice/dial', async (request, reply) => {
+  app.post('/voice/dial', (request, reply) => {
     const q = request.query;
     const status = param(request.body, 'DialCallStatus', 16);
     const run = h.current;
-    return answer(request, reply, run, run.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock(), param(q, 'n', 1) === '1'));
+    answer(request, reply, run, run.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock(), param(q, 'n', 1) === '1'));
   });
 
-  app.post('/voice/fallback', async (request, reply) => {
+  app.post('/voice/fallback', (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
     request.log.warn({ event: 'fallback', errorCode: code && /^\d{5}$/.test(code) ? code : undefined }, 'fallback URL called');
     h.metrics.fallback();
-    return reply.type('text/xml').send(h.safeTwiml);
+    void reply.type('text/xml').send(h.safeTwiml);
   });
 };

@@ -103,6 +103,14 @@ export function dialOutcome(status: string | undefined): DialOutcome {
 }
 
 export class Engine {
+  /**
+   * Menus as first heard (no prefix: no "wrong key" before them), by language, menu and try.
+   * They depend on the config only, never on the time or the caller, so each is built once
+   * and the same frozen Step is returned every time: the renderer then finds its TwiML by the
+   * Step's identity (src/twiml.ts). Bounded: languages x menus x tries (0-99) x intro.
+   */
+  private readonly menus = new Map<string, Step>();
+
   constructor(private readonly config: Config) {}
 
   private get flow() {
@@ -160,6 +168,14 @@ export class Engine {
   // --- menus ---------------------------------------------------------------------------
 
   private languageMenu(tries: number, prefix: Speech[]): Step {
+    if (prefix.length > 0) return this.buildLanguageMenu(tries, prefix);
+    const id = `lang\u0000${tries}`;
+    let step = this.menus.get(id);
+    if (!step) this.menus.set(id, (step = deepFreeze(this.buildLanguageMenu(tries, prefix))));
+    return step;
+  }
+
+  private buildLanguageMenu(tries: number, prefix: Speech[]): Step {
     // The emergency numbers first, in every language, before anything else.
     const say: Speech[] = [...prefix, ...this.config.languages.map((lang) => this.speech(lang, 'emergency'))];
     for (const { key, lang } of this.flow.languageMenu.options) {
@@ -186,6 +202,14 @@ export class Engine {
 
   private menuStep(lang: Lang, menuId: string, tries: number, prefix: Speech[], intro: boolean): Step {
     const menu = own(this.flow.menus, menuId) ?? this.flow.menus.main!;
+    if (prefix.length > 0) return this.buildMenuStep(lang, menu, tries, prefix, intro);
+    const id = `${lang}\u0000${menu.id}\u0000${tries}\u0000${intro ? 1 : 0}`;
+    let step = this.menus.get(id);
+    if (!step) this.menus.set(id, (step = deepFreeze(this.buildMenuStep(lang, menu, tries, prefix, intro))));
+    return step;
+  }
+
+  private buildMenuStep(lang: Lang, menu: Menu, tries: number, prefix: Speech[], intro: boolean): Step {
     const say: Speech[] = [...prefix];
     const vars = { repeat: this.keyName(lang, this.flow.keys.repeat), back: this.keyName(lang, this.flow.keys.back) };
     if (intro) for (const k of menu.say) say.push(this.speech(lang, k, vars));
@@ -387,6 +411,16 @@ export class Engine {
   private text(lang: Lang, key: string, vars?: Record<string, string>): string {
     return fill(this.config.prompts[lang]?.prompts[key] ?? '', vars);
   }
+}
+
+/** Frozen through: a Step shared between requests cannot be changed by one of them. Services
+ * (from the config) are left as they are; they are shared by design. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const [k, v] of Object.entries(value)) if (k !== 'service') deepFreeze(v);
+  }
+  return value;
 }
 
 /**

@@ -153,10 +153,25 @@ export class Metrics {
 
   /** One answered request; `route` is the route's pattern (never the raw URL). */
   observeRequest(method: string, route: string | undefined, statusCode: number, seconds: number): void {
-    this.latency.observe(
-      { method: METHODS.includes(method) ? method : OTHER, route: route ?? 'unmatched', status_code: String(statusCode) },
-      seconds,
-    );
+    this.latency.observe(this.requestLabels(method, route, statusCode), seconds);
+  }
+
+  /**
+   * The labels of a request's series, built once per series and reused: no object or string
+   * per request. Bounded like the series themselves: methods x route patterns x status codes.
+   */
+  private readonly requestSeries = new Map<string, Map<string, Map<number, Readonly<Record<'method' | 'route' | 'status_code', string>>>>>();
+
+  private requestLabels(methodIn: string, routeIn: string | undefined, statusCode: number): Readonly<Record<'method' | 'route' | 'status_code', string>> {
+    const method = METHODS.includes(methodIn) ? methodIn : OTHER;
+    const route = routeIn ?? 'unmatched';
+    let byRoute = this.requestSeries.get(method);
+    if (!byRoute) this.requestSeries.set(method, (byRoute = new Map()));
+    let byStatus = byRoute.get(route);
+    if (!byStatus) byRoute.set(route, (byStatus = new Map()));
+    let labels = byStatus.get(statusCode);
+    if (!labels) byStatus.set(statusCode, (labels = Object.freeze({ method, route, status_code: String(statusCode) })));
+    return labels;
   }
 
   fallback(): void {

@@ -6,11 +6,10 @@
  * work for that request.
  *
  * Measured here: the mean event-loop delay over each sample window (a window in which the loop
- * never came round counts for its whole length); @fastify/under-pressure applies the verdict to
- * every request first (an onRequest hook), before its body is read.
+ * never came round counts for its whole length); an onRequest hook applies the verdict to
+ * every request first, before its body is read.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 
 export interface OverloadOptions {
@@ -39,44 +38,62 @@ export const OVERLOAD_DEFAULTS: OverloadOptions = {
  * and a 503 from the fallback URL itself would leave the caller with Twilio's error message. */
 const SERVED_UNDER_PRESSURE = new Set(['/voice/fallback']);
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True while requests are shed (the last window's mean loop delay was over the limit). */
+    isUnderPressure(): boolean;
+  }
+}
+
 export async function overloadProtection(app: FastifyInstance, options: Partial<OverloadOptions> = {}): Promise<void> {
   const o = { ...OVERLOAD_DEFAULTS, ...options };
   if (o.maxEventLoopDelayMs <= 0) return;
-  // The delay is measured here rather than by under-pressure's maxEventLoopDelay, which counts
-  // a window without any sample as an infinite delay: one loop turn longer than the window (a
-  // cold start with 200 connections at once) then shed calls the line could serve. Here such a
-  // window counts for what it lasted.
+  // The delay is measured here rather than by a library's maxEventLoopDelay (such as
+  // under-pressure's), which counts a window without any sample as an infinite delay: one
+  // loop turn longer than the window (a cold start with 200 connections at once) then shed
+  // calls the line could serve. Here such a window counts for what it lasted.
   const RESOLUTION_MS = 10;
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   let windowStart = performance.now();
   let delay = 0;
-  const measure = async (): Promise<boolean> => {
+  let overloaded = false;
+  const measure = (): void => {
     const now = performance.now();
     delay = histogram.count > 0 ? Math.max(0, histogram.mean / 1e6 - RESOLUTION_MS) : now - windowStart;
     histogram.reset();
     windowStart = now;
-    return delay <= o.maxEventLoopDelayMs;
+    overloaded = delay > o.maxEventLoopDelayMs;
   };
-  app.addHook('onClose', async () => histogram.disable());
+  measure();
+  // Measured once per window by a timer; every request only reads the verdict (a boolean),
+  // so the protection costs a request next to nothing. (This was @fastify/under-pressure,
+  // whose hook built Fastify's routeOptions object for every request: see the README.)
+  const timer = setInterval(measure, o.sampleIntervalMs);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    histogram.disable();
+  });
+  app.decorate('isUnderPressure', () => overloaded);
 
   let lastLog = 0;
   let shed = 0;
-  await app.register(underPressure, {
-    healthCheck: measure,
-    healthCheckInterval: o.sampleIntervalMs,
-    retryAfter: o.retryAfterSeconds,
-    pressureHandler: (request, reply) => {
-      if (SERVED_UNDER_PRESSURE.has(request.routeOptions.url ?? '')) return; // handled as usual
-      shed++;
-      // One log line per window at most: under overload, logging is work too.
-      const now = Date.now();
-      if (now - lastLog >= o.sampleIntervalMs) {
-        lastLog = now;
-        request.log.warn({ event: 'overload', eventLoopDelayMs: Math.round(delay), shed }, 'overloaded: answering 503 so Twilio uses the fallback URL');
-        shed = 0;
-      }
-      void reply.code(503).header('retry-after', String(o.retryAfterSeconds)).type('text/plain').send('overloaded');
-    },
+  const retryAfter = String(o.retryAfterSeconds);
+  // Every request, before its body is read (so a shed request costs no parsing).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!overloaded || SERVED_UNDER_PRESSURE.has(request.routeOptions.url ?? '')) {
+      done();
+      return;
+    }
+    shed++;
+    // One log line per window at most: under overload, logging is work too.
+    const now = Date.now();
+    if (now - lastLog >= o.sampleIntervalMs) {
+      lastLog = now;
+      request.log.warn({ event: 'overload', eventLoopDelayMs: Math.round(delay), shed }, 'overloaded: answering 503 so Twilio uses the fallback URL');
+      shed = 0;
+    }
+    void reply.code(503).header('retry-after', retryAfter).type('text/plain').send('overloaded');
   });
 }

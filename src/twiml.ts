@@ -68,16 +68,32 @@ export class TwimlRenderer {
    */
   private readonly cache = new Map<string, string>();
 
+  /**
+   * In front of it, by the Step's identity: the engine returns the same frozen Step for a
+   * menu that depends on nothing but the config (src/engine.ts), so the common answers (the
+   * greeting, a menu) are found without building and hashing the content key. Only for steps
+   * without a transfer (a transfer's caller ID can come from the request's To); the base URL
+   * is kept with the answer and compared.
+   */
+  private readonly byStep = new WeakMap<Step, { baseUrl: string; twiml: string }>();
+
   constructor(private readonly config: Config) {}
 
   /** The Step's TwiML, rendered once per distinct Step and context. */
   render(step: Step, ctx: RenderContext): string {
+    const frozen = step.kind !== 'dial' && Object.isFrozen(step);
+    if (frozen) {
+      const hit = this.byStep.get(step);
+      if (hit !== undefined && hit.baseUrl === ctx.baseUrl) return hit.twiml;
+    }
     const key = this.cacheKey(step, ctx);
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
-    const twiml = this.renderStep(step, ctx);
-    if (this.cache.size >= RENDER_CACHE_MAX) this.cache.clear();
-    this.cache.set(key, twiml);
+    let twiml = this.cache.get(key);
+    if (twiml === undefined) {
+      twiml = this.renderStep(step, ctx);
+      if (this.cache.size >= RENDER_CACHE_MAX) this.cache.clear();
+      this.cache.set(key, twiml);
+    }
+    if (frozen) this.byStep.set(step, { baseUrl: ctx.baseUrl, twiml });
     return twiml;
   }
 

@@ -3,7 +3,7 @@
  * bearer token when METRICS_TOKEN is set, and one registry per app.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerMatches } from '../src/metrics.js';
+import { bearerMatches, Metrics } from '../src/metrics.js';
 import { CALLER, Call, HOTLINE, callParams, makeApp, post, type TestApp } from './helpers/twilio.js';
 
 /** One sample of the exposition text: name, labels, value. */
@@ -215,5 +215,34 @@ describe('METRICS_TOKEN', () => {
     expect(bearerMatches(`Bearer ${token} extra`, token)).toBe(false);
     expect(bearerMatches(undefined, token)).toBe(false);
     expect(bearerMatches('Bearer a', 'b')).toBe(false);
+  });
+});
+
+describe('the latency series', () => {
+  it('labels built once per series count each request in its own series', async () => {
+    const m = new Metrics();
+    const requests: Array<[string, string | undefined, number]> = [
+      ['POST', '/voice', 200],
+      ['POST', '/voice', 200],
+      ['POST', '/voice', 403],
+      ['POST', '/voice/menu', 200],
+      ['GET', '/voice', 405],
+      ['PATCH', '/voice', 405],
+      ['PROPFIND', '/voice', 405], // another unknown method: the same "other" series
+      ['POST', undefined, 200],
+      ['POST', '/voice', 200],
+    ];
+    for (const [method, route, status] of requests) m.observeRequest(method, route, status, 0.002);
+    const samples = parse(await m.text());
+    const count = (method: string, route: string, status: string) =>
+      value(samples, 'helpline_http_request_duration_seconds_count', { method, route, status_code: status });
+    expect(count('POST', '/voice', '200')).toBe(3);
+    expect(count('POST', '/voice', '403')).toBe(1);
+    expect(count('POST', '/voice/menu', '200')).toBe(1);
+    expect(count('GET', '/voice', '405')).toBe(1);
+    expect(count('other', '/voice', '405')).toBe(2);
+    expect(count('POST', 'unmatched', '200')).toBe(1);
+    const all = samples.filter((s) => s.name === 'helpline_http_request_duration_seconds_count');
+    expect(all.reduce((n, s) => n + s.value, 0)).toBe(requests.length);
   });
 });

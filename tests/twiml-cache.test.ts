@@ -73,6 +73,33 @@ describe('the rendered-TwiML cache', () => {
     }
   });
 
+  it('menus that depend only on the config are one frozen Step, found by identity with the same answer', () => {
+    const now = new Date(INSTANTS[1]!);
+    const greeting = engine.start().step;
+    expect(engine.start().step).toBe(greeting);
+    expect(Object.isFrozen(greeting)).toBe(true);
+    expect(Object.isFrozen(greeting.say)).toBe(true);
+    expect(Object.isFrozen(greeting.say[0])).toBe(true);
+    expect(() => (greeting.say as unknown[]).push({ lang: 'fr', key: 'goodbye' })).toThrow();
+    const submenu = engine.input({ lang: 'fr', menu: 'main', tries: 0 }, '2', false, now).step;
+    expect(engine.input({ lang: 'fr', menu: 'main', tries: 0 }, '2', false, now).step).toBe(submenu);
+    // Not shared: a step with a prefix (a wrong key), or one that depends on the time.
+    const wrong = engine.input({ lang: 'fr', menu: 'main', tries: 0 }, '7', false, now).step;
+    expect(engine.input({ lang: 'fr', menu: 'main', tries: 0 }, '7', false, now).step).not.toBe(wrong);
+    expect(Object.isFrozen(wrong)).toBe(false);
+    const r = new TwimlRenderer(config);
+    for (const step of [greeting, submenu, wrong]) {
+      for (const ctx of [...contexts, contexts[0]!, { baseUrl: 'https://other.example' }, contexts[2]!]) {
+        const first = r.render(step, ctx);
+        expect(first).toBe(new TwimlRenderer(config).render(step, ctx));
+        expect(r.render(step, ctx)).toBe(first); // the second time by identity
+      }
+    }
+    // A renderer of its own (for an equal config) answers the same bytes.
+    const changed = { ...config, settings: { ...config.settings } };
+    expect(new TwimlRenderer(changed).render(greeting, contexts[0]!)).toBe(r.render(greeting, contexts[0]!));
+  });
+
   it('tells apart steps that differ only in the caller ID of a transfer', () => {
     const step = engine.input({ lang: 'fr', menu: 'centres', tries: 0 }, '1', false, new Date(INSTANTS[1]!)).step;
     expect(step.kind).toBe('dial');
