@@ -9,14 +9,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { buildApp } from '../app.js';
 import type { Config } from '../config/types.js';
 import { createLogger } from '../logging.js';
-import { isMain, loadLineConfig, runMain, UsageError } from './common.js';
+import { isMain, loadLineConfig, runMain, UsageError, parseOptions } from './common.js';
 import { formatOffset, formatWallClock, isoBrussels, parseWallClock, TIME_ZONE, wallClockOf } from './time.js';
 import { readTwiml, TwimlError, type TwimlNode } from './twiml-reader.js';
 
@@ -508,13 +507,7 @@ export interface CliIO {
 
 /** `npm run call` with its arguments; resolves with the exit status. */
 export async function callCli(argv: string[], io: CliIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
+  const values = parseOptions(argv, {
         at: { type: 'string' },
         keys: { type: 'string' },
         dial: { type: 'string' },
@@ -524,11 +517,7 @@ export async function callCli(argv: string[], io: CliIO): Promise<number> {
         from: { type: 'string' },
         to: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-  }
+      }, USAGE);
   if (values.help) {
     io.out(USAGE);
     return EXIT.ok;

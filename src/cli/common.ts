@@ -5,6 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type ConfigPaths } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { readEnv } from '../env.js';
@@ -73,4 +74,14 @@ export function runMain(main: () => Promise<number>): void {
       }
     },
   );
+}
+
+/** The command's options (node:util parseArgs, strict, no positionals); a mistake is a
+ * UsageError with the usage text. */
+export function parseOptions<const O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+  } catch (err) {
+    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
+  }
 }

@@ -5,11 +5,10 @@
  * and menus as the line, evaluates the same Hours objects, and asks the line's own engine for
  * the offer, walking the menu path to the service at that instant.
  */
-import { parseArgs } from 'node:util';
 import type { Config, Lang } from '../config/types.js';
 import { ALTERNATIVES_MENU, Engine } from '../engine.js';
 import { Hours } from '../hours.js';
-import { isMain, loadLineConfig, runMain, UsageError } from './common.js';
+import { isMain, loadLineConfig, runMain, UsageError, parseOptions } from './common.js';
 import { servicePaths, spoken, walk } from './menu-paths.js';
 import { addDays, dateOf, formatDay, formatDuration, formatOffset, formatWallClock, isoBrussels, parseWallClock, startOfDay, TIME_ZONE, wallClockOf } from './time.js';
 
@@ -249,23 +248,13 @@ export interface HoursIO {
 
 /** `npm run hours`; resolves with the exit status. */
 export async function hoursCli(argv: string[], io: HoursIO, now: Date = new Date()): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
+  const values = parseOptions(argv, {
         from: { type: 'string' },
         days: { type: 'string', default: '14' },
         service: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-  }
+      }, USAGE);
   if (values.help) {
     io.out(USAGE);
     return 0;

@@ -6,11 +6,10 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Config, Lang, Service } from '../config/types.js';
 import { Engine } from '../engine.js';
 import { ROOT } from '../paths.js';
-import { displayPath, envPaths, isMain, loadLineConfig, runMain, UsageError } from './common.js';
+import { displayPath, envPaths, isMain, loadLineConfig, runMain, UsageError, parseOptions } from './common.js';
 import { servicePaths, languageKey, spoken, walk } from './menu-paths.js';
 import { formatWallClock, parseWallClock } from './time.js';
 
@@ -270,17 +269,7 @@ export interface MapIO {
 
 /** `npm run map`; resolves with the exit status. */
 export async function mapCli(argv: string[], io: MapIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { check: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    }));
-  } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
-  }
+  const values = parseOptions(argv, { check: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } }, USAGE);
   if (values.help) {
     io.out(`${USAGE}\n`);
     return 0;
