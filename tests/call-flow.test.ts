@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Call, makeApp, type TestApp } from './helpers/twilio.js';
+import { SERVICES } from './helpers/expected.js';
 
 const MONDAY_MORNING = '2026-11-30T10:00:00+01:00';
 
@@ -18,17 +19,6 @@ const LANGS = [
   { key: '2', code: 'nl-BE', voice: 'Polly.Lisa-Neural', other: 'fr-BE' },
 ];
 
-/** Every service, at most two keys after the language choice. */
-const SERVICES: Array<{ keys: string[]; dial: string }> = [
-  { keys: ['1'], dial: '101' },
-  { keys: ['2', '1'], dial: '+3225116464' },
-  { keys: ['2', '2'], dial: '+3232011690' },
-  { keys: ['2', '3'], dial: '+3242324030' },
-  { keys: ['3'], dial: '1712' },
-  { keys: ['5', '1'], dial: '+3225354542' },
-  { keys: ['5', '2'], dial: '+3293328080' },
-  { keys: ['5', '3'], dial: '+3243679311' },
-];
 
 describe('greeting', () => {
   it('says the emergency numbers first, in French then Dutch, each language in its own voice', async () => {

@@ -4,7 +4,6 @@
  * hand-written answers (Gather fall-through, Dial with and without action, Redirect, errors).
  * Assertions are on the transcript's structure: event kinds, numbers dialled, language codes.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import formbody from '@fastify/formbody';
@@ -24,9 +23,10 @@ import {
 } from '../src/cli/call.js';
 import { UsageError } from '../src/cli/common.js';
 import { parseWallClock } from '../src/cli/time.js';
-import { ROOT } from '../src/paths.js';
 import { copyData } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
+import { SERVICES } from './helpers/expected.js';
+import { CALL_CLI, runNode } from './helpers/built.js';
 
 const config = testConfig();
 const MONDAY_MORNING = '2026-11-30T10:00';
@@ -36,17 +36,6 @@ const LANGS = [
   { key: '2', code: 'nl-BE', other: 'fr-BE' },
 ];
 
-/** Every service and its keys after the language choice (the README's menu). */
-const SERVICES = [
-  { keys: ['1'], dial: '101' },
-  { keys: ['2', '1'], dial: '+3225116464' },
-  { keys: ['2', '2'], dial: '+3232011690' },
-  { keys: ['2', '3'], dial: '+3242324030' },
-  { keys: ['3'], dial: '1712' },
-  { keys: ['5', '1'], dial: '+3225354542' },
-  { keys: ['5', '2'], dial: '+3293328080' },
-  { keys: ['5', '3'], dial: '+3243679311' },
-];
 const SURYA = '+3242324030';
 
 function call(keys: string[], opts: { at?: string; dial?: DialStatus[] } = {}): Promise<CallResult> {
@@ -373,11 +362,7 @@ describe('the caller reads TwiML as Twilio does', () => {
 
 describe('the built command', () => {
   it('node dist/src/cli/call.js plays a scripted call and exits 0', () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'call.js'), '--at', '2026-12-25T10:00', '--keys', '2,3,1,T', '--json'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH },
-      encoding: 'utf8',
-    });
+    const run = runNode(CALL_CLI, {}, ['--at', '2026-12-25T10:00', '--keys', '2,3,1,T', '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as CallEvent);
@@ -386,11 +371,10 @@ describe('the built command', () => {
   });
 
   it('exits 3 when the keys run out, and 2 on a bad option', () => {
-    const entry = join(ROOT, 'dist', 'src', 'cli', 'call.js');
-    const short = spawnSync(process.execPath, [entry, '--keys', '1'], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    const short = runNode(CALL_CLI, {}, ['--keys', '1']);
     expect(short.status).toBe(3);
     expect(short.stdout.trim().split('\n').at(-1)).toMatch(/^STOP /);
-    const bad = spawnSync(process.execPath, [entry, '--keys', 'x'], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    const bad = runNode(CALL_CLI, {}, ['--keys', 'x']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--keys/);
   });
@@ -398,11 +382,7 @@ describe('the built command', () => {
   it('reads HELPLINE_CONFIG as the line does: broken data is listed, exit 1', () => {
     const data = copyData();
     data.edit('directory', (t) => t.replace('dial: "+3242324030"', 'dial: "04 232 40 30"'));
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'call.js')], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HELPLINE_CONFIG: data.directory },
-      encoding: 'utf8',
-    });
+    const run = runNode(CALL_CLI, { HELPLINE_CONFIG: data.directory });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/services\.surya\.dial: "04 232 40 30"/);
     expect(run.stdout).toBe('');

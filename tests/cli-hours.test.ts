@@ -3,16 +3,14 @@
  * time (28 March 2027, with Easter Monday the day after); what a caller is offered while a
  * service is closed, checked against the line itself through the terminal caller.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCall, scriptedInput } from '../src/cli/call.js';
 import { UsageError } from '../src/cli/common.js';
 import { auditHours, formatAudit, hoursCli, type Audit, type Period } from '../src/cli/hours.js';
 import { wallClockOf } from '../src/cli/time.js';
-import { ROOT } from '../src/paths.js';
 import { copyData } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
+import { HOURS_CLI, runNode } from './helpers/built.js';
 
 const config = testConfig();
 const ALWAYS = ['police', 'pag-asa', 'payoke', 'surya', 'care-brussels', 'care-ghent', 'care-liege'];
@@ -179,11 +177,7 @@ describe('the command', () => {
   });
 
   it('the built script prints JSON with Brussels offsets', () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'hours.js'), '--from', '2027-03-22', '--days', '14', '--json'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH },
-      encoding: 'utf8',
-    });
+    const run = runNode(HOURS_CLI, {}, ['--from', '2027-03-22', '--days', '14', '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const json = JSON.parse(run.stdout) as { from: string; to: string; timeChanges: Array<{ at: string }>; services: Array<{ id: string; periods: Array<{ from: string }> }> };

@@ -2,15 +2,14 @@
  * `npm run map`: docs/call-flow.md is generated from the data and must be up to date; its
  * diagram, path times and prompt tables follow the data; flags appear when the data earns them.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countWords, DOC_PATH, LONG_PROMPT_SECONDS, mapCli, promptWords, renderCallFlowMap, speakingSeconds } from '../src/cli/map.js';
 import { servicePaths } from '../src/cli/menu-paths.js';
-import { ROOT } from '../src/paths.js';
 import { copyData } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
+import { MAP_CLI, runNode } from './helpers/built.js';
 
 const config = testConfig();
 const doc = renderCallFlowMap(config);
@@ -112,7 +111,7 @@ describe('flags follow the data', () => {
 
 describe('the command', () => {
   it('--check passes on the committed file (built script), and fails on a stale one', async () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli', 'map.js'), '--check'], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    const run = runNode(MAP_CLI, {}, ['--check']);
     expect(run.stderr).toMatch(/up to date/);
     expect(run.status).toBe(0);
     const data = copyData();

@@ -7,6 +7,9 @@ import { ROOT } from '../../src/paths.js';
 
 export const SERVER = join(ROOT, 'dist', 'src', 'server.js');
 export const FALLBACK_CLI = join(ROOT, 'dist', 'src', 'cli', 'fallback.js');
+export const CALL_CLI = join(ROOT, 'dist', 'src', 'cli', 'call.js');
+export const MAP_CLI = join(ROOT, 'dist', 'src', 'cli', 'map.js');
+export const HOURS_CLI = join(ROOT, 'dist', 'src', 'cli', 'hours.js');
 
 /** The environment of a child: this one, without what would change the line's data or port. */
 export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
@@ -16,8 +19,8 @@ export function childEnv(extra: Record<string, string | undefined>): NodeJS.Proc
   return env;
 }
 
-export function runNode(script: string, env: Record<string, string | undefined> = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [script], { cwd: ROOT, env: childEnv(env), encoding: 'utf8', timeout: 60_000 });
+export function runNode(script: string, env: Record<string, string | undefined> = {}, args: string[] = []): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, env: childEnv(env), encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
