@@ -1,6 +1,7 @@
 /**
  * Twilio's request signature (X-Twilio-Signature), checked before any webhook runs.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { rejectTwiml } from './twiml.js';
@@ -28,15 +29,42 @@ export function isValidTwilioRequest(request: FastifyRequest, opts: SignatureOpt
   if (typeof header !== 'string' || header.length === 0 || header.length > 512) return false;
   const settings = request.headers['x-twilio-webhooks-signature-settings'];
   const algorithm = webhooks.getSignatureAlgorithm(typeof settings === 'string' ? settings : undefined);
-  // The library console.warn()s an unknown algorithm, with the header's text: refuse it here,
-  // so nobody can write to the console through a header.
   if (!ALGORITHMS.has(algorithm.toUpperCase())) return false;
   const params = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+  const url = signedUrl(request, opts.publicBaseUrl);
+  if (signedAsReceived(opts.authToken, header, url, params, algorithm)) return true;
   try {
-    return webhooks.validateRequest(opts.authToken, header, signedUrl(request, opts.publicBaseUrl), params, algorithm);
+    return webhooks.validateRequest(opts.authToken, header, url, params, algorithm);
   } catch {
     return false; // a URL or parameter the validator cannot even read is not Twilio's
   }
+}
+
+/**
+ * The common case, checked first and cheaply: Twilio's signature of a form webhook is the
+ * HMAC (SHA-1, or SHA-256 when the settings header says so), keyed with the auth token, of the
+ * URL exactly as Twilio called it followed by every POST parameter's name and value, names
+ * sorted (twilio's getExpectedTwilioSignature builds the same string). A match proves the
+ * request is Twilio's: only the holder of the token can make it. Anything else (no match, a
+ * repeated parameter) goes to twilio's validateRequest, which also tries the URL with and
+ * without its port and in its normalised forms. twilio's function costs about 6 us a
+ * request, this one about 2.5 (mostly the HMAC): see the README, Performance.
+ */
+export function signedAsReceived(authToken: string, header: string, url: string, params: Record<string, unknown>, algorithm: string): boolean {
+  let data = url;
+  for (const key of Object.keys(params).sort()) {
+    const value = params[key];
+    if (typeof value !== 'string') return false;
+    data += key + value;
+  }
+  const expected = Buffer.from(
+    createHmac(algorithm.toUpperCase() === webhooks.HMAC_SHA256 ? 'sha256' : 'sha1', authToken)
+      .update(data)
+      .digest('base64'),
+  );
+  // Compared as twilio compares: the base64 text, in constant time.
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /**
