@@ -7,7 +7,7 @@
 # The official Node.js 20 image on Debian 12, slim. Pin a digest here for reproducible builds.
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# --- build: all dependencies, compile src/ and routes/ to dist/ ------------------------------
+# --- build: all dependencies, compile src/ and routes/ to dist/, bundle the server -----------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -15,9 +15,13 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY routes ./routes
+COPY scripts ./scripts
+# tsc to dist/, then esbuild bundles the server into dist/server.mjs (scripts/bundle.mjs).
 RUN npm run build
 
-# --- runtime: production dependencies, the compiled code and the data ------------------------
+# --- runtime: the bundle, the data, and the production dependencies ---------------------------
+# The bundle runs on its own (tests/server.test.ts checks it without node_modules); the
+# production dependencies are kept for their licence files and for dist/src (the CLIs).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     TZ=Europe/Brussels \
@@ -42,4 +46,4 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM and SIGHUP itself (no shell in between).
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "dist/server.mjs"]

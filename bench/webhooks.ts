@@ -2,7 +2,7 @@
  * `npm run bench`: the line's webhooks against bare Fastify, side by side, on this machine.
  *
  * `npm run bench` builds the line and this file, then runs it. It starts:
- *   - the line as `npm start` does (`node dist/src/server.js`), with NODE_ENV=production,
+ *   - the line as `npm start` does (`node dist/server.mjs`, the bundle), with NODE_ENV=production,
  *     TWILIO_AUTH_TOKEN set (signature checks on), PUBLIC_BASE_URL set to the base the bench
  *     signs against, LOG_LEVEL=warn;
  *   - bench/bare-server.ts: Fastify + @fastify/formbody answering one constant TwiML string
@@ -28,7 +28,7 @@ import autocannon from 'autocannon';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LINE_ENTRY = `${ROOT}dist/src/server.js`;
+const LINE_ENTRY = `${ROOT}dist/server.mjs`;
 const BARE_ENTRY = `${ROOT}dist-bench/bench/bare-server.js`;
 const HOST = '127.0.0.1';
 /** The public base the line believes Twilio calls; only a string here, never contacted. */
@@ -285,20 +285,16 @@ async function post(port: number, r: SignedRequest): Promise<{ status: number; t
 }
 
 /**
- * The twilio modules the built line loads (they are CommonJS, so they show in require.cache):
+ * The twilio modules in the line's bundle (scripts/bundle.mjs writes the list of its inputs):
  * its TwiML builder and webhook check, never the package root and its REST client.
  */
 function twilioModulesOfTheLine(): string[] {
-  const script = [
-    "import { createRequire } from 'node:module';",
-    "for (const m of ['./dist/src/app.js', './dist/src/config/load.js', './dist/src/env.js', './dist/src/logging.js']) await import(m);",
-    `const cache = createRequire(${JSON.stringify(ROOT)}).cache;`,
-    "console.log(JSON.stringify(Object.keys(cache).filter((f) => f.includes('/node_modules/twilio/')).map((f) => f.slice(f.indexOf('/node_modules/') + 14))));",
-  ].join('\n');
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
-  const files = JSON.parse(out.trim().split('\n').pop() ?? '[]') as string[];
+  const meta = JSON.parse(readFileSync(`${LINE_ENTRY}.meta.json`, 'utf8')) as { inputs: Record<string, unknown> };
+  const files = Object.keys(meta.inputs)
+    .filter((f) => f.includes('node_modules/twilio/'))
+    .map((f) => f.slice(f.indexOf('node_modules/') + 13));
   const rest = files.filter((f) => f === 'twilio/lib/index.js' || f.startsWith('twilio/lib/rest/') || f.startsWith('twilio/lib/base/'));
-  if (rest.length > 0) throw new Error(`the line loads twilio's REST client (${rest.join(', ')}): import twilio/lib/twiml/VoiceResponse.js and twilio/lib/webhooks/webhooks.js only`);
+  if (rest.length > 0) throw new Error(`the line bundles twilio's REST client (${rest.join(', ')}): import twilio/lib/twiml/VoiceResponse.js and twilio/lib/webhooks/webhooks.js only`);
   return files;
 }
 
@@ -390,7 +386,7 @@ async function main(): Promise<void> {
   const cpuModel = cpus()[0]?.model ?? 'unknown';
   console.log(`bench: ${cpus().length} CPUs (${cpuModel}), node ${process.version}, ${CONNECTIONS} connections, 127.0.0.1, the line's LOG_LEVEL=${LOG_LEVEL}`);
 
-  console.log(`twilio modules the line loads: ${twilioModulesOfTheLine().join(', ')}`);
+  console.log(`twilio modules in the line's bundle: ${twilioModulesOfTheLine().join(', ')}`);
 
   const line = await startServer('line');
   const lineStarts = [line.startMs];

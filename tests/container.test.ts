@@ -95,7 +95,7 @@ describe('Dockerfile', () => {
   });
 
   it('starts the built server in exec form, stops on SIGTERM, and checks /health', () => {
-    expect(lines.at(-1)).toBe('CMD ["node", "dist/src/server.js"]');
+    expect(lines.at(-1)).toBe('CMD ["node", "dist/server.mjs"]');
     expect(existsSync(SERVER)).toBe(true); // what npm run build makes (tests/global-setup.ts)
     expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", ".*\/health.*"\]$/m);

@@ -1,8 +1,11 @@
 /**
- * The built server as a new user starts it (`npm start` runs dist/src/server.js under plain
- * Node ESM, where vitest's module handling does not apply).
+ * The built server as a new user starts it (`npm start` runs the bundle dist/server.mjs under
+ * plain Node ESM, where vitest's module handling does not apply).
  */
 import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.js';
 import { BASE, HOTLINE, TOKEN, assertValidTwiml, callParams, sign } from './helpers/twilio.js';
@@ -59,6 +62,29 @@ describe('the built server', () => {
     expect(await ok.text()).toMatch(/^# HELP /m);
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
+  });
+
+  it('runs from the bundle alone: a copy with its data and no node_modules answers a call', async () => {
+    // What makes the start fast (scripts/bundle.mjs): nothing is read from node_modules.
+    const dir = mkdtempSync(join(tmpdir(), 'helpline-bundle-'));
+    try {
+      for (const f of ['package.json', 'config', 'prompts', 'dist/server.mjs']) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+      const s = await startServer({ NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, HOTLINE_NUMBER: HOTLINE }, join(dir, 'dist', 'server.mjs'));
+      const params = callParams({ Digits: '3' });
+      const path = '/voice/menu?l=fr&m=centres&t=0';
+      const res = await fetch(`http://127.0.0.1:${s.port}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(BASE + path, params) },
+        body: new URLSearchParams(params).toString(),
+      });
+      const root = assertValidTwiml(await res.text());
+      expect(root.children.find((c) => c.name === 'Dial')!.children[0]!.text).toBe('+3242324030');
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+      expect(s.stderr()).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('logs no phone number', () => {

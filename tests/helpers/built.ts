@@ -5,7 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../src/paths.js';
 
-export const SERVER = join(ROOT, 'dist', 'src', 'server.js');
+/** What `npm start` runs: the bundle of dist/src/server.js (scripts/bundle.mjs). */
+export const SERVER = join(ROOT, 'dist', 'server.mjs');
 export const FALLBACK_CLI = join(ROOT, 'dist', 'src', 'cli', 'fallback.js');
 export const CALL_CLI = join(ROOT, 'dist', 'src', 'cli', 'call.js');
 export const MAP_CLI = join(ROOT, 'dist', 'src', 'cli', 'map.js');
@@ -36,9 +37,10 @@ export interface Running {
   waitFor(re: RegExp, count?: number): Promise<void>;
 }
 
-/** Starts the built server on 127.0.0.1 and a free port; resolves once it listens. */
-export async function startServer(env: Record<string, string | undefined> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [SERVER], { cwd: ROOT, env: childEnv({ HOST: '127.0.0.1', PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the built server on 127.0.0.1 and a free port; resolves once it listens. `entry`: another
+ * copy of the bundle (default: dist/server.mjs in the repository). */
+export async function startServer(env: Record<string, string | undefined> = {}, entry = SERVER): Promise<Running> {
+  const child = spawn(process.execPath, [entry], { cwd: ROOT, env: childEnv({ HOST: '127.0.0.1', PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];
