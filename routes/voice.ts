@@ -9,7 +9,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Runtime } from '../src/app.js';
 import type { Result } from '../src/engine.js';
-import { signatureHook } from '../src/signature.js';
+import type { OverloadGate } from '../src/overload.js';
+import { signatureCheck } from '../src/signature.js';
 
 type Params = Record<string, unknown>;
 
@@ -27,22 +28,36 @@ const CALL_SID = /^CA[0-9a-f]{32}$/;
 /** The paths of the webhooks, for the 405 of another method (src/app.ts). */
 export const WEBHOOK_PATHS = ['/voice', '/voice/menu', '/voice/dial', '/voice/fallback'];
 
-export const voiceRoutes: FastifyPluginAsync = async (app) => {
+export interface VoiceRoutesOptions {
+  /** Overload protection (src/overload.ts): applied first, before the signature is checked. */
+  gate: OverloadGate;
+}
+
+export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { gate }) => {
   const h = app.helpline;
   // Twilio posts forms. Fastify's own JSON and text parsers are removed here (this plugin's
   // scope only), so any other body is refused with 415 before a webhook runs.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  if (h.authToken) app.addHook('preHandler', signatureHook({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }));
+  // One callback-style preHandler for both checks (each Fastify hook has a cost per request):
+  // shed under overload (a 503), then refuse what Twilio did not sign (a 403).
+  const isTwilio = h.authToken ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }) : undefined;
+  app.addHook('preHandler', (request, reply, done) => {
+    if (gate.shed(request, reply)) return;
+    if (isTwilio && !isTwilio(request, reply)) return;
+    done();
+  });
 
   /** `run` is the configuration in force when the request started (see Helpline.current):
    * the engine's answer is rendered, and counted, with that same configuration. */
   function answer(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: Result): void {
-    const sid = param(request.body, 'CallSid');
-    const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
-    // The call record. Checked first: with info off, no object per event is built for nothing.
-    if ((request.log as Logger).isLevelEnabled('info')) for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
+    // The call record. Checked first: with info off, nothing is read or built for it.
+    if ((request.log as Logger).isLevelEnabled('info')) {
+      const sid = param(request.body, 'CallSid');
+      const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
+      for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
+    }
     h.metrics.record(result.events, run.config);
-    const twiml = run.renderer.render(result.step, {
+    const twiml = run.renderer.renderBytes(result.step, {
       baseUrl: h.baseUrl,
       to: param(request.body, 'To', 32),
       from: param(request.body, 'From', 32),

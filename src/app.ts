@@ -185,11 +185,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(404).send({ error: 'not found' });
   });
 
-  await overloadProtection(app, options.overload);
+  const gate = await overloadProtection(app, options.overload);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
-  await app.register(healthRoutes);
-  await app.register(audioRoutes);
-  if (options.metricsEnabled ?? true) await app.register(metricsRoutes);
-  await app.register(voiceRoutes);
+  // Shed under overload: the webhooks in their own preHandler, the other routes here.
+  await app.register(async (others) => {
+    others.addHook('onRequest', gate.onRequest);
+    await others.register(healthRoutes);
+    await others.register(audioRoutes);
+    if (options.metricsEnabled ?? true) await others.register(metricsRoutes);
+  });
+  await app.register(voiceRoutes, { gate });
   return app;
 }

@@ -6,11 +6,14 @@
  * work for that request.
  *
  * Measured here: the mean event-loop delay over each sample window (a window in which the loop
- * never came round counts for its whole length); an onRequest hook applies the verdict to
- * every request first, before its body is read.
+ * never came round counts for its whole length). The verdict is applied by the Gate: first
+ * thing in the webhooks' preHandler (routes/voice.ts, before the signature is checked), and
+ * by an onRequest hook on the other routes (src/app.ts). Not one onRequest hook for every
+ * request: Fastify's hook runner cost the webhooks about 10,000 instructions each (callgrind,
+ * README Performance), for a boolean that is false nearly always.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 export interface OverloadOptions {
   /** Mean event-loop delay (ms) over a window above which requests get 503; 0 turns it off. */
@@ -45,9 +48,25 @@ declare module 'fastify' {
   }
 }
 
-export async function overloadProtection(app: FastifyInstance, options: Partial<OverloadOptions> = {}): Promise<void> {
+/** Applies the verdict to a request. */
+export interface OverloadGate {
+  /** Answers 503 and returns true when the request is shed; false: go on. */
+  shed(request: FastifyRequest, reply: FastifyReply): boolean;
+  /** The same, as an onRequest hook (for routes other than the webhooks). */
+  onRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
+}
+
+const OPEN_GATE: OverloadGate = {
+  shed: () => false,
+  onRequest: (_request, _reply, done) => done(),
+};
+
+export async function overloadProtection(app: FastifyInstance, options: Partial<OverloadOptions> = {}): Promise<OverloadGate> {
   const o = { ...OVERLOAD_DEFAULTS, ...options };
-  if (o.maxEventLoopDelayMs <= 0) return;
+  if (o.maxEventLoopDelayMs <= 0) {
+    app.decorate('isUnderPressure', () => false);
+    return OPEN_GATE;
+  }
   // The delay is measured here rather than by a library's maxEventLoopDelay (such as
   // under-pressure's), which counts a window without any sample as an infinite delay: one
   // loop turn longer than the window (a cold start with 200 connections at once) then shed
@@ -80,12 +99,8 @@ export async function overloadProtection(app: FastifyInstance, options: Partial<
   let lastLog = 0;
   let shed = 0;
   const retryAfter = String(o.retryAfterSeconds);
-  // Every request, before its body is read (so a shed request costs no parsing).
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!overloaded || SERVED_UNDER_PRESSURE.has(request.routeOptions.url ?? '')) {
-      done();
-      return;
-    }
+  const shedRequest = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    if (!overloaded || SERVED_UNDER_PRESSURE.has(request.routeOptions.url ?? '')) return false;
     shed++;
     // One log line per window at most: under overload, logging is work too.
     const now = Date.now();
@@ -95,5 +110,12 @@ export async function overloadProtection(app: FastifyInstance, options: Partial<
       shed = 0;
     }
     void reply.code(503).header('retry-after', retryAfter).type('text/plain').send('overloaded');
-  });
+    return true;
+  };
+  return {
+    shed: shedRequest,
+    onRequest: (request, reply, done) => {
+      if (!shedRequest(request, reply)) done();
+    },
+  };
 }

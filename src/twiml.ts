@@ -54,6 +54,12 @@ export function audioPath(lang: Lang, key: string): string {
 
 type Sayer = Pick<VoiceResponse, 'say' | 'play'>;
 
+/** One rendered answer, as text and as the bytes sent. */
+interface Rendered {
+  readonly text: string;
+  readonly bytes: Buffer;
+}
+
 /** Rendered answers kept at most; past that the cache starts again (time-dependent answers,
  * such as "it opens again on Monday at 9", make new ones over weeks). */
 export const RENDER_CACHE_MAX = 2_000;
@@ -66,7 +72,7 @@ export class TwimlRenderer {
    * already in the Step the engine built for that instant. The cache lives and dies with the
    * renderer, which is built for one config: a new config gets a new renderer and cache.
    */
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new Map<string, Rendered>();
 
   /**
    * In front of it, by the Step's identity: the engine returns the same frozen Step for a
@@ -75,26 +81,37 @@ export class TwimlRenderer {
    * without a transfer (a transfer's caller ID can come from the request's To); the base URL
    * is kept with the answer and compared.
    */
-  private readonly byStep = new WeakMap<Step, { baseUrl: string; twiml: string }>();
+  private readonly byStep = new WeakMap<Step, { baseUrl: string; rendered: Rendered }>();
 
   constructor(private readonly config: Config) {}
 
   /** The Step's TwiML, rendered once per distinct Step and context. */
   render(step: Step, ctx: RenderContext): string {
+    return this.rendered(step, ctx).text;
+  }
+
+  /** The same TwiML as UTF-8 bytes, encoded once with it: what the webhooks send (a string
+   * with accents would be encoded again for every answer). */
+  renderBytes(step: Step, ctx: RenderContext): Buffer {
+    return this.rendered(step, ctx).bytes;
+  }
+
+  private rendered(step: Step, ctx: RenderContext): Rendered {
     const frozen = step.kind !== 'dial' && Object.isFrozen(step);
     if (frozen) {
       const hit = this.byStep.get(step);
-      if (hit !== undefined && hit.baseUrl === ctx.baseUrl) return hit.twiml;
+      if (hit !== undefined && hit.baseUrl === ctx.baseUrl) return hit.rendered;
     }
     const key = this.cacheKey(step, ctx);
-    let twiml = this.cache.get(key);
-    if (twiml === undefined) {
-      twiml = this.renderStep(step, ctx);
+    let rendered = this.cache.get(key);
+    if (rendered === undefined) {
+      const text = this.renderStep(step, ctx);
+      rendered = { text, bytes: Buffer.from(text, 'utf8') };
       if (this.cache.size >= RENDER_CACHE_MAX) this.cache.clear();
-      this.cache.set(key, twiml);
+      this.cache.set(key, rendered);
     }
-    if (frozen) this.byStep.set(step, { baseUrl: ctx.baseUrl, twiml });
-    return twiml;
+    if (frozen) this.byStep.set(step, { baseUrl: ctx.baseUrl, rendered });
+    return rendered;
   }
 
   /** How many rendered answers the cache holds (for tests and diagnostics). */

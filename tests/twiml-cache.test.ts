@@ -66,6 +66,8 @@ describe('the rendered-TwiML cache', () => {
         // A renderer that has never seen the step renders it from scratch.
         if (!fresh.has(c)) fresh.set(c, new TwimlRenderer(config).render(step, ctx));
         expect(cached.render(step, ctx)).toBe(fresh.get(c));
+        // The bytes the webhooks send are that text in UTF-8.
+        expect(cached.renderBytes(step, ctx).equals(Buffer.from(fresh.get(c)!, 'utf8'))).toBe(true);
       }
       // As many cached answers as distinct steps: none merged, none duplicated.
       expect(cached.cached).toBe(fresh.size);
