@@ -46,4 +46,6 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM and SIGHUP itself (no shell in between).
-CMD ["node", "dist/server.mjs"]
+# The same Node flag as `npm start`: a young generation of 4 MB semi-spaces keeps the resident
+# memory under load lower, at no measurable cost in requests/s (README, Performance).
+CMD ["node", "--max-semi-space-size=4", "dist/server.mjs"]

@@ -6,9 +6,11 @@
  *     TWILIO_AUTH_TOKEN set (signature checks on), PUBLIC_BASE_URL set to the base the bench
  *     signs against, LOG_LEVEL=warn;
  *   - bench/bare-server.ts: Fastify + @fastify/formbody answering one constant TwiML string
- *     (the line's own answer to POST /voice, so both send as many bytes).
- * It drives both with autocannon over 127.0.0.1 with signed form posts as Twilio sends them,
- * a warm-up, then rounds alternating line, bare, line, bare..., and prints per webhook the
+ *     (the line's own answer to POST /voice, so both send as many bytes);
+ *   - for POST /voice only, the same file as the "floor": bare Fastify + a pino logger + the
+ *     line's signature check, what any line that checks Twilio's signatures pays.
+ * It drives them with autocannon over 127.0.0.1 with signed form posts as Twilio sends them,
+ * a warm-up, then rounds alternating line, bare, (floor,) line, bare..., and prints per webhook the
  * requests/s of both, their ratio, latencies, errors and CPU time per request; then each
  * server's start time (spawn to accepting connections, median of several starts) and
  * resident memory after the load. No traffic leaves the machine; the servers are stopped
@@ -29,6 +31,10 @@ import webhooks from 'twilio/lib/webhooks/webhooks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LINE_ENTRY = `${ROOT}dist/server.mjs`;
+/** Node's flags for the line, as `npm start` and the Dockerfile pass them (tests/container.test.ts
+ * checks that those two agree with this): the young generation bounded at 4 MB semi-spaces
+ * (README, Performance: resident memory). */
+const LINE_NODE_FLAGS = ['--max-semi-space-size=4'];
 const BARE_ENTRY = `${ROOT}dist-bench/bench/bare-server.js`;
 const HOST = '127.0.0.1';
 /** The public base the line believes Twilio calls; only a string here, never contacted. */
@@ -157,8 +163,12 @@ function signedRequests(w: Webhook, count: number, token = TOKEN): SignedRequest
 
 // --- servers ---------------------------------------------------------------------------------
 
+/** line: the helpline; bare: bare Fastify; floor: bare Fastify + a logger + the line's signature
+ * check (bench/bare-server.ts), what any line that checks signatures pays. */
+type Kind = 'line' | 'bare' | 'floor';
+
 interface Server {
-  kind: 'line' | 'bare';
+  kind: Kind;
   child: ChildProcess;
   port: number;
   /** Spawn to accepting connections, in ms. */
@@ -216,17 +226,18 @@ function canConnect(port: number): Promise<boolean> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Spawn a server and time it from spawn to its port accepting connections (same method for both). */
-async function startServer(kind: 'line' | 'bare', bareTwiml?: string): Promise<Server> {
+async function startServer(kind: Kind, bareTwiml?: string): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST };
   if (kind === 'line') {
     Object.assign(env, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, HOTLINE_NUMBER: '+3225550100', LOG_LEVEL, TRUST_PROXY: '' });
-  } else if (bareTwiml) {
-    env.BARE_TWIML = bareTwiml;
+  } else {
+    if (bareTwiml) env.BARE_TWIML = bareTwiml;
+    if (kind === 'floor') Object.assign(env, { BARE_SIGNED: TOKEN, BARE_PUBLIC_BASE_URL: BASE });
   }
   const output: string[] = [];
   const t0 = performance.now();
-  const child = spawn(process.execPath, [kind === 'line' ? LINE_ENTRY : BARE_ENTRY], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, kind === 'line' ? [...LINE_NODE_FLAGS, LINE_ENTRY] : [BARE_ENTRY], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   // Its output is kept for error messages until the load starts; then it is read and dropped.
@@ -411,26 +422,45 @@ async function main(): Promise<void> {
   const bareStarts = [bare.startMs];
   const bareAnswer = (await post(bare.port, pools[0]![0]!)).body;
   if (bareAnswer !== answers[0]) throw new Error('the bare server does not answer the line\'s greeting');
+  const floor = await startServer('floor', answers[0]);
+  if ((await post(floor.port, forged!)).status !== 403) throw new Error('the floor server does not check signatures');
+  if ((await post(floor.port, pools[0]![0]!)).body !== answers[0]) throw new Error('the floor server does not answer the line\'s greeting');
 
   line.keepOutput = false;
   bare.keepOutput = false;
+  floor.keepOutput = false;
   const results: Array<{ webhook: Webhook; line: Side; bare: Side; ratios: number[] }> = [];
+  let floorResult: { side: Side; ratios: number[]; lineRatios: number[] } | undefined;
   for (const [i, w] of WEBHOOKS.entries()) {
     const pool = pools[i]!;
-    process.stdout.write(`${w.name}: warm-up ${WARMUP_S} s each, then ${w.rounds} x ${w.seconds} s line/bare alternating `);
+    // POST /voice also drives the floor server, in the same alternation.
+    const withFloor = i === 0;
+    process.stdout.write(`${w.name}: warm-up ${WARMUP_S} s each, then ${w.rounds} x ${w.seconds} s ${withFloor ? 'line/bare/floor' : 'line/bare'} alternating `);
     await load(line, pool, WARMUP_S, answers[i]!);
     await load(bare, pool, WARMUP_S, bareAnswer);
+    if (withFloor) await load(floor, pool, WARMUP_S, bareAnswer);
     const lr: Round[] = [];
     const br: Round[] = [];
+    const fr: Round[] = [];
     for (let round = 0; round < w.rounds; round++) {
       lr.push(await load(line, pool, w.seconds, answers[i]!));
       br.push(await load(bare, pool, w.seconds, bareAnswer));
+      if (withFloor) fr.push(await load(floor, pool, w.seconds, bareAnswer));
       process.stdout.write('.');
     }
     process.stdout.write('\n');
-    const ratios = lr.map((r, k) => r.requests / r.seconds / (br[k]!.requests / br[k]!.seconds));
+    const rate = (r: Round) => r.requests / r.seconds;
+    const ratios = lr.map((r, k) => rate(r) / rate(br[k]!));
     results.push({ webhook: w, line: summarize(lr, Buffer.byteLength(answers[i]!)), bare: summarize(br, Buffer.byteLength(bareAnswer)), ratios });
+    if (withFloor) {
+      floorResult = {
+        side: summarize(fr, Buffer.byteLength(bareAnswer)),
+        ratios: fr.map((r, k) => rate(r) / rate(br[k]!)),
+        lineRatios: lr.map((r, k) => rate(r) / rate(fr[k]!)),
+      };
+    }
   }
+  await stopServer(floor);
 
   const rss = { line: procStatus(line.child.pid!, 'VmRSS'), bare: procStatus(bare.child.pid!, 'VmRSS') };
   const hwm = { line: procStatus(line.child.pid!, 'VmHWM'), bare: procStatus(bare.child.pid!, 'VmHWM') };
@@ -484,6 +514,16 @@ async function main(): Promise<void> {
   );
 
   const voice = results[0]!;
+  if (floorResult) {
+    const f = floorResult;
+    const range = (xs: number[]) => `${f2(Math.min(...xs))}-${f2(Math.max(...xs))}`;
+    console.log('');
+    console.log(
+      `floor, POST /voice (bare Fastify + a pino logger at warn + the line's signature check): ${f0(f.side.rps)} req/s, ` +
+        `${f2(f.side.rps / voice.bare.rps)} of bare (rounds ${range(f.ratios)}), p50/p99 ${f.side.p50} / ${f.side.p99} ms, CPU ${f0(f.side.cpuUsPerRequest)} µs/req, errors ${f.side.errors}; ` +
+        `the line is ${f2(voice.line.rps / f.side.rps)} of the floor (rounds ${range(f.lineRatios)})`,
+    );
+  }
   const targets: Array<[string, boolean, string]> = [
     ['POST /voice >= 0.8 x bare req/s', voice.line.rps / voice.bare.rps >= 0.8, f2(voice.line.rps / voice.bare.rps)],
     ['p99 < 10 ms (every webhook)', results.every((r) => r.line.p99 < 10), results.map((r) => r.line.p99).join(', ') + ' ms'],
@@ -498,7 +538,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_JSON) {
     writeFileSync(
       process.env.BENCH_JSON,
-      JSON.stringify({ cpus: cpus().length, cpuModel, node: process.version, connections: CONNECTIONS, results, lineStarts, bareStarts, rss, hwm }, null, 2),
+      JSON.stringify({ cpus: cpus().length, cpuModel, node: process.version, connections: CONNECTIONS, results, floor: floorResult, lineStarts, bareStarts, rss, hwm }, null, 2),
     );
   }
 }

@@ -37,10 +37,10 @@ export interface Running {
   waitFor(re: RegExp, count?: number): Promise<void>;
 }
 
-/** Starts the built server on 127.0.0.1 and a free port; resolves once it listens. `entry`: another
+/** Starts the built server on 127.0.0.1 and a free port, with npm start's Node flag; resolves once it listens. `entry`: another
  * copy of the bundle (default: dist/server.mjs in the repository). */
 export async function startServer(env: Record<string, string | undefined> = {}, entry = SERVER): Promise<Running> {
-  const child = spawn(process.execPath, [entry], { cwd: ROOT, env: childEnv({ HOST: '127.0.0.1', PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=4', entry], { cwd: ROOT, env: childEnv({ HOST: '127.0.0.1', PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];
