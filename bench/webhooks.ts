@@ -25,22 +25,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import webhooks from 'twilio/lib/webhooks/webhooks.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LINE_ENTRY = `${ROOT}dist/server.mjs`;
-/** Node's flags for the line, as `npm start` and the Dockerfile pass them (tests/container.test.ts
- * checks that those two agree with this): the young generation bounded at 4 MB semi-spaces
- * (README, Performance: resident memory). */
-const LINE_NODE_FLAGS = ['--max-semi-space-size=4'];
-const BARE_ENTRY = `${ROOT}dist-bench/bench/bare-server.js`;
-const HOST = '127.0.0.1';
-/** The public base the line believes Twilio calls; only a string here, never contacted. */
-const BASE = 'https://ivr.example.be';
-const TOKEN = 'bench-auth-token-0123456789abcdef';
-const HOTLINE = '+3225550100';
+import { BARE_ENTRY, BASE, HOST, LINE_ENTRY, LINE_ENV, LINE_NODE_FLAGS, ROOT, TOKEN, signedRequests as signedFor, type SignedRequest } from './common.js';
 
 const num = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
@@ -100,65 +87,9 @@ const WEBHOOKS: Webhook[] = DEFAULT_WEBHOOKS.map((w) => ({
   seconds: num('BENCH_SECONDS', w.seconds),
 }));
 
-/** The parameters of an inbound call from a Belgian mobile, as Twilio sends them. */
-function callParams(i: number, extra: Record<string, string>): Record<string, string> {
-  const caller = `+3247${String(1_000_000 + i).padStart(7, '0')}`;
-  return {
-    AccountSid: 'AC' + '1'.repeat(32),
-    ApiVersion: '2010-04-01',
-    CallSid: 'CA' + i.toString(16).padStart(32, '0'),
-    CallStatus: 'in-progress',
-    Called: HOTLINE,
-    CalledCity: '',
-    CalledCountry: 'BE',
-    CalledState: '',
-    CalledZip: '',
-    Caller: caller,
-    CallerCity: '',
-    CallerCountry: 'BE',
-    CallerState: '',
-    CallerZip: '',
-    Direction: 'inbound',
-    From: caller,
-    FromCity: '',
-    FromCountry: 'BE',
-    FromState: '',
-    FromZip: '',
-    To: HOTLINE,
-    ToCity: '',
-    ToCountry: 'BE',
-    ToState: '',
-    ToZip: '',
-    ...extra,
-  };
-}
-
-interface SignedRequest {
-  method: 'POST';
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
 /** One signed request per simulated call: the line checks a different signature each time. */
 function signedRequests(w: Webhook, count: number, token = TOKEN): SignedRequest[] {
-  return Array.from({ length: count }, (_, i) => {
-    const params = callParams(i + 1, w.extra);
-    return {
-      method: 'POST',
-      path: w.path,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
-        'user-agent': 'TwilioProxy/1.1',
-        accept: '*/*',
-        'cache-control': 'max-age=259200',
-        'i-twilio-idempotency-token': `bench-${i}`,
-        'x-home-region': 'us1',
-        'x-twilio-signature': webhooks.getExpectedTwilioSignature(token, BASE + w.path, params),
-      },
-      body: new URLSearchParams(params).toString(),
-    };
-  });
+  return signedFor(w.path, w.extra, count, token);
 }
 
 // --- servers ---------------------------------------------------------------------------------
@@ -230,7 +161,7 @@ async function startServer(kind: Kind, bareTwiml?: string): Promise<Server> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST };
   if (kind === 'line') {
-    Object.assign(env, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, HOTLINE_NUMBER: '+3225550100', LOG_LEVEL, TRUST_PROXY: '' });
+    Object.assign(env, LINE_ENV, { LOG_LEVEL });
   } else {
     if (bareTwiml) env.BARE_TWIML = bareTwiml;
     if (kind === 'floor') Object.assign(env, { BARE_SIGNED: TOKEN, BARE_PUBLIC_BASE_URL: BASE });
