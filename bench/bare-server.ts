@@ -10,7 +10,9 @@
  *                two things every webhook of the line must pay for whatever else it does: a
  *                pino logger (at warn, like the bench's line) and the line's own check of
  *                Twilio's signature (src/signature.ts, against BARE_PUBLIC_BASE_URL). It shows
- *                how close to bare Fastify a line that checks signatures can get.
+ *                how close to bare Fastify a line that checks signatures can get. (Loading
+ *                signature.ts also loads the line's TwiML module and what it imports: the
+ *                floor's start time and memory are not the floor's cost, and are not reported.)
  */
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';

@@ -10,7 +10,11 @@
  * The bundle is ESM, like the code. Some dependencies are CommonJS and `require()` Node's own
  * modules; an ESM bundle has no `require`, so the banner makes one (createRequire), the usual
  * way with esbuild. Nothing is left external: the bundle runs without node_modules
- * (tests/bundle.test.ts checks that, since the container image relies on it).
+ * (tests/server.test.ts checks that).
+ *
+ * The terminal tools (src/cli/) decide whether to run by comparing their own file with the
+ * script Node started; inside the bundle that would be true at the server's start, so the
+ * server must never import them (tests/server.test.ts checks the bundle's inputs).
  */
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';

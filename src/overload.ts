@@ -10,7 +10,8 @@
  * thing in the webhooks' preHandler (routes/voice.ts, before the signature is checked), and
  * by an onRequest hook on the other routes (src/app.ts). Not one onRequest hook for every
  * request: Fastify's hook runner cost the webhooks about 10,000 instructions each (callgrind,
- * README Performance), for a boolean that is false nearly always.
+ * README Performance), for a boolean that is false nearly always. So a webhook is shed once its
+ * body (a form, 32 KB at most) is read and parsed.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';

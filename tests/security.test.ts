@@ -137,6 +137,13 @@ describe("the signature's fast path agrees with twilio's validator", () => {
     expect(res.body).toMatch(/<Gather[^>]*m=centres/);
   });
 
+  it('the fast path knows only the two algorithms Twilio signs with', () => {
+    const params = callParams();
+    const url = BASE + '/voice';
+    expect(signedAsReceived(TOKEN, webhooks.getExpectedTwilioSignature(TOKEN, url, params), url, params, 'hmac_sha1')).toBe(true);
+    expect(signedAsReceived(TOKEN, webhooks.getExpectedTwilioSignature(TOKEN, url, params), url, params, 'HMAC_MD5')).toBe(false);
+  });
+
   it('accepts an HMAC-SHA256 signature when the settings header names it, and only then', async () => {
     const params = callParams();
     const payload = new URLSearchParams(params).toString();

@@ -3,7 +3,7 @@
  * plain Node ESM, where vitest's module handling does not apply).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,13 @@ describe('the built server', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the bundle holds the server, never a terminal tool (which would run at the server\'s start)', () => {
+    const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'server.mjs.meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(meta.inputs);
+    expect(inputs).toContain('dist/src/server.js');
+    expect(inputs.filter((f) => f.startsWith('dist/src/cli/'))).toEqual([]);
   });
 
   it('logs no phone number', () => {
