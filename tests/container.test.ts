@@ -99,6 +99,7 @@ describe('Dockerfile', () => {
     // The same Node flags as npm start, and as the bench runs the line with.
     expect(JSON.parse(read('package.json')).scripts.start).toMatch(/exec node --max-semi-space-size=4 dist\/server\.mjs$/);
     expect(read('bench/common.ts')).toContain("LINE_NODE_FLAGS = ['--max-semi-space-size=4']");
+    expect(read('tests/helpers/built.ts')).toContain("spawn(process.execPath, ['--max-semi-space-size=4', entry]");
     expect(existsSync(SERVER)).toBe(true); // what npm run build makes (tests/global-setup.ts)
     expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", ".*\/health.*"\]$/m);
