@@ -8,6 +8,7 @@
  */
 import { calendarDaysBetween, type Closure, type ClosureKind } from './hours.js';
 import type { Config, Lang, Menu, Service } from './config/types.js';
+import { fill } from './placeholders.js';
 
 /** Pseudo-menus of the engine, next to the data's menus. */
 export const LANGUAGE_MENU = 'lang';
@@ -429,9 +430,4 @@ function deepFreeze<T>(value: T): T {
  */
 export function own<T>(record: Record<string, T>, id: string | undefined): T | undefined {
   return id !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
-}
-
-/** Fill {placeholders}; an unknown one is left out rather than read aloud. */
-export function fill(template: string, vars: Record<string, string> = {}): string {
-  return template.replace(/\{([^{}]*)\}/g, (_, name: string) => (Object.hasOwn(vars, name) ? vars[name] : undefined) ?? '');
 }

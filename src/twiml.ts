@@ -4,7 +4,8 @@
  */
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import type { Config, Lang, Service } from './config/types.js';
-import { fill, type CallState, type Speech, type Step } from './engine.js';
+import type { CallState, Speech, Step } from './engine.js';
+import { fill } from './placeholders.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 

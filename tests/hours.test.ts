@@ -4,7 +4,7 @@
  * caller hears when it is closed; and the Hours class itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill } from '../src/engine.js';
+import { fill } from '../src/placeholders.js';
 import { Hours } from '../src/hours.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig, type TestApp } from './helpers/twilio.js';

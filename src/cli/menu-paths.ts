@@ -4,7 +4,8 @@
  * own engine at a chosen instant, so both report what the line itself would say.
  */
 import type { Config, Lang } from '../config/types.js';
-import { Engine, fill, LANGUAGE_MENU, type Result, type Speech } from '../engine.js';
+import { Engine, LANGUAGE_MENU, type Result, type Speech } from '../engine.js';
+import { fill } from '../placeholders.js';
 
 export interface MenuPath {
   service: string;

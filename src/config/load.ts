@@ -10,6 +10,7 @@ import { Hours, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
 import { RESERVED_MENU_IDS } from '../engine.js';
 import type { Action, Config, DialKind, Flow, Lang, Menu, PromptCatalog, Service } from './types.js';
+import { placeholders } from '../placeholders.js';
 
 export interface ConfigPaths {
   directory?: string | undefined;
@@ -87,9 +88,6 @@ export function dialKind(dial: string): DialKind | undefined {
   return undefined;
 }
 
-export function placeholders(text: string): string[] {
-  return [...new Set([...text.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? ''))].sort();
-}
 
 const text = z.string().trim().min(1, 'must not be empty');
 const idKey = z.string().regex(ID, 'use lower-case letters, digits and dashes');

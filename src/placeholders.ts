@@ -1,0 +1,18 @@
+/** The `{placeholder}` syntax of prompts, parsed in this one module. */
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/** The names of a template's placeholders, each once, sorted. */
+export function placeholders(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ''))].sort();
+}
+
+/** Fill {placeholders}; an unknown one is left out rather than read aloud. */
+export function fill(template: string, vars: Record<string, string> = {}): string {
+  return template.replace(PLACEHOLDER, (_, name: string) => (Object.hasOwn(vars, name) ? vars[name] : undefined) ?? '');
+}
+
+/** A template's literal text, with every placeholder replaced by `by`. */
+export function blank(template: string, by = ' '): string {
+  return template.replace(PLACEHOLDER, by);
+}
