@@ -10,11 +10,9 @@ import { calendarDaysBetween, type Closure, type ClosureKind } from './hours.js'
 import type { Config, Lang, Menu, Service } from './config/types.js';
 import { fill } from './placeholders.js';
 
-/** Pseudo-menus of the engine, next to the data's menus. */
-export const LANGUAGE_MENU = 'lang';
-export const ALTERNATIVES_MENU = 'alt';
-export const AFTER_CALL_MENU = 'end';
-export const RESERVED_MENU_IDS = [LANGUAGE_MENU, ALTERNATIVES_MENU, AFTER_CALL_MENU];
+import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU } from './config/types.js';
+
+export { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, RESERVED_MENU_IDS } from './config/types.js';
 
 export interface CallState {
   /** Absent only in the language menu. */

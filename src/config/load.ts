@@ -8,8 +8,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { Hours, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
-import { RESERVED_MENU_IDS } from '../engine.js';
-import type { Action, Config, DialKind, Flow, Lang, Menu, PromptCatalog, Service } from './types.js';
+import { RESERVED_MENU_IDS, type Action, type Config, type DialKind, type Flow, type Lang, type Menu, type PromptCatalog, type Service } from './types.js';
 import { placeholders } from '../placeholders.js';
 
 export interface ConfigPaths {

@@ -1,6 +1,12 @@
 import type { Hours } from '../hours.js';
 
 export type Lang = string;
+
+/** Pseudo-menus of the engine, next to the data's menus: the data may not use their ids. */
+export const LANGUAGE_MENU = 'lang';
+export const ALTERNATIVES_MENU = 'alt';
+export const AFTER_CALL_MENU = 'end';
+export const RESERVED_MENU_IDS: readonly string[] = [LANGUAGE_MENU, ALTERNATIVES_MENU, AFTER_CALL_MENU];
 export type CallerIdPolicy = 'hotline' | 'caller';
 export type DialKind = 'e164' | 'short' | 'sip';
 
