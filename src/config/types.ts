@@ -22,6 +22,12 @@ export interface Service {
   onFailure?: string | undefined;
   source?: string | undefined;
   check?: string | undefined;
+  /** transfer: dial it; say: the line says its number (a number Twilio cannot dial). */
+  connect: 'transfer' | 'say';
+  /** Where the hours come from: the source document, or secondary public pages (unconfirmed). */
+  hoursSource: 'document' | 'secondary';
+  /** When a person last test-called the number and confirmed the hours. */
+  verified?: { date: string; note?: string | undefined } | undefined;
 }
 
 export interface DirectorySettings {
@@ -34,7 +40,8 @@ export interface DirectorySettings {
 export type Action =
   | { type: 'menu'; menu: string }
   | { type: 'transfer'; service: string }
-  | { type: 'first_open'; services: string[] }
+  /** The first service of a group open now (and not failed in this call). */
+  | { type: 'first_open'; group: string }
   | { type: 'repeat' };
 
 export interface MenuOption {
@@ -50,13 +57,42 @@ export interface Menu {
   options: MenuOption[];
 }
 
+/** A language of the line: its prompts file, its key in the language menu, its voice. */
+export interface LanguageEntry {
+  id: Lang;
+  key: string;
+  voice: string;
+  /** The <Say language> attribute, e.g. fr-BE. */
+  code: string;
+}
+
+/** Services of one kind, in the order the line tries them; the order may differ by language. */
+export interface ServiceGroup {
+  id: string;
+  order: string[];
+  byLang: Record<Lang, string[]>;
+}
+
+/** What an offer key or the safety net points at: one service, or the first open of a group. */
+export type Target = { type: 'service'; service: string } | { type: 'group'; group: string };
+
 export interface Flow {
-  keys: { repeat: string; back: string; switchLanguage: string };
+  keys: { repeat: string; back: string; language: string };
   maxTries: number;
   gatherTimeout: number;
-  languageMenu: { options: Array<{ key: string; lang: Lang }>; default: Lang };
-  safetyNet: string[];
-  alternatives: Array<{ key: string; service: string }>;
+  /** In the order of the language menu. */
+  languages: LanguageEntry[];
+  /** The languages the greeting is said in, in order. */
+  greeting: Lang[];
+  /** The language of a caller who chose none. */
+  defaultLanguage: Lang;
+  groups: Record<string, ServiceGroup>;
+  /** For a caller who cannot or does not use the menus: tried in order. */
+  safetyNet: Target[];
+  /** After a closed service or a failed transfer: each key always means the same target. */
+  offers: Array<{ key: string; target: Target }>;
+  /** The numbers said at the end of a call that found no one: the first not failed. */
+  callback: string[];
   menus: Record<string, Menu>;
 }
 

@@ -1,0 +1,236 @@
+/**
+ * The call flow engine: reads the menus and the directory (data) and decides, for each
+ * webhook, what the caller hears and what comes next. Pure: no I/O, no clock of its own (the
+ * instant is passed in), no TwiML (src/twiml.ts renders the Step it returns). The call's state
+ * travels in the webhook URLs (src/call-state.ts), so the server keeps nothing between webhooks.
+ */
+import type { Config, Lang, Menu } from '../config/types.js';
+import { Links } from './links.js';
+import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './model.js';
+import type { CallState, DialState, FlowEvent, Result, Speech, Step } from './model.js';
+import { speech, Words } from './words.js';
+
+export * from './model.js';
+export { spokenNumber } from './words.js';
+
+/** A key, or silence, in a menu. `digits` is Twilio's Digits as received. */
+export interface Input {
+  state: CallState;
+  digits: string | undefined;
+  silent: boolean;
+  now: Date;
+}
+
+/** A transfer's outcome: Twilio's DialCallStatus, with the state the transfer was made in. */
+export interface DialResult {
+  state: DialState;
+  status: string | undefined;
+  now: Date;
+}
+
+/** Where a call is, once its state is checked: what every handler of a key needs. */
+interface At {
+  lang: Lang;
+  key: string | undefined;
+  tries: number;
+  failed: readonly string[];
+  now: Date;
+}
+
+export class Engine {
+  private readonly words: Words;
+  private readonly links: Links;
+  /** Menus as first heard (no prefix, nothing failed): built once and frozen, so the renderer
+   * finds their TwiML by identity (src/twiml.ts). Bounded: languages x menus x tries. */
+  private readonly cache = new Map<string, Step>();
+
+  constructor(private readonly config: Config) {
+    this.words = new Words(config);
+    this.links = new Links(config, this.words);
+  }
+
+  private get flow() {
+    return this.config.flow;
+  }
+
+  isLanguage(lang: string | undefined): lang is Lang {
+    return lang !== undefined && this.config.languages.includes(lang);
+  }
+
+  /** A call comes in: the emergency numbers in every language of the greeting, then the choice. */
+  start(): Result {
+    return { step: this.languageMenu({ tries: 0, greeting: true, failed: [], prefix: [] }), events: [{ event: 'call', menu: LANGUAGE_MENU }] };
+  }
+
+  input({ state, digits, silent, now }: Input): Result {
+    const key = silent || !digits ? undefined : digits.length === 1 ? digits : '?';
+    const tries = Number.isInteger(state.tries) && state.tries >= 0 && state.tries < 100 ? state.tries : 0;
+    const failed = state.failed.filter((id) => own(this.config.services, id));
+    const lang = this.isLanguage(state.lang) ? state.lang : undefined;
+    if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput({ key, tries, failed, now });
+    const at: At = { lang, key, tries, failed, now };
+    if (state.menu === ALTERNATIVES_MENU) return this.offersInput(at, own(this.config.services, state.focus) ? state.focus : undefined);
+    if (state.menu === AFTER_CALL_MENU) return this.afterCallInput(at);
+    const menu = own(this.flow.menus, state.menu);
+    if (!menu) return { step: this.menuStep({ lang, menu: 'main', tries: 0, failed }), events: [{ event: 'back', menu: 'main', lang }] };
+    return this.menuInput(at, menu);
+  }
+
+  dialResult({ state, status, now }: DialResult): Result {
+    const lang = this.isLanguage(state.lang) ? state.lang : this.flow.defaultLanguage;
+    const service = own(this.config.services, state.service);
+    const outcome = dialOutcome(status);
+    const events: FlowEvent[] = [
+      { event: 'dial-result', lang, service: service?.id ?? 'unknown', outcome: status ? outcome : 'missing', status: dialStatus(status) },
+    ];
+    const known = state.failed.filter((id) => own(this.config.services, id));
+    if (outcome === 'completed' && service) return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [] }), events };
+    const failed = service && !known.includes(service.id) ? [...known, service.id] : known;
+    const prefix: Speech[] = [];
+    if (service) prefix.push(speech(lang, service.onFailure ?? `dial-${outcome === 'completed' ? 'failed' : outcome}`, { name: this.words.name(lang, service) }));
+    // A caller who did not choose goes on to the next service; one who chose hears the offers.
+    if (state.net) return this.links.putThrough({ lang, failed, now, prefix, events });
+    return this.links.offers({ lang, failed, now, prefix, events, focus: service?.id });
+  }
+
+  // --- the language choice ---------------------------------------------------------------
+
+  private languageMenu(o: { tries: number; greeting: boolean; failed: readonly string[]; prefix: Speech[] }): Step {
+    const cacheable = o.prefix.length === 0 && o.failed.length === 0;
+    const id = `lang\u0000${o.tries}\u0000${o.greeting}`;
+    const hit = cacheable ? this.cache.get(id) : undefined;
+    if (hit) return hit;
+    const say = [...o.prefix];
+    if (o.greeting) for (const lang of this.flow.greeting) say.push(speech(lang, 'greeting'));
+    for (const { id: lang, key } of this.flow.languages) say.push(speech(lang, 'choose-language', { key: this.words.keyName(lang, key) }));
+    const step: Step = { kind: 'gather', say, state: { menu: LANGUAGE_MENU, tries: o.tries, failed: o.failed }, timeout: this.flow.gatherTimeout };
+    if (cacheable) this.cache.set(id, deepFreeze(step));
+    return step;
+  }
+
+  private languageInput({ key, tries, failed, now }: Omit<At, 'lang'>): Result {
+    const choice = key === undefined ? undefined : this.flow.languages.find((l) => l.key === key);
+    if (choice) {
+      return { step: this.menuStep({ lang: choice.id, menu: 'main', tries: 0, failed }), events: [{ event: 'language', menu: LANGUAGE_MENU, key, lang: choice.id }] };
+    }
+    const { repeat, back, language } = this.flow.keys;
+    if (key === repeat || key === back || key === language) {
+      return { step: this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }), events: [{ event: 'repeat', menu: LANGUAGE_MENU }] };
+    }
+    const failure: FlowEvent = key === undefined ? { event: 'no-input', menu: LANGUAGE_MENU } : { event: 'invalid-key', menu: LANGUAGE_MENU };
+    // A caller who stays silent may speak none of the languages: after one repetition of the
+    // choice, the line puts them through, saying so in every language of the greeting.
+    if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
+      const lang = this.flow.defaultLanguage;
+      const prefix = this.flow.greeting.map((l) => speech(l, 'putting-through'));
+      return this.links.putThrough({ lang, failed, now, prefix, events: [failure, { event: 'default-language', lang }], quiet: true });
+    }
+    const prefix = key === undefined ? [] : this.flow.greeting.map((l) => speech(l, 'invalid-key'));
+    return { step: this.languageMenu({ tries: tries + 1, greeting: false, failed, prefix }), events: [failure] };
+  }
+
+  // --- the data's menus ------------------------------------------------------------------
+
+  private menuStep(o: { lang: Lang; menu: string; tries: number; failed: readonly string[]; prefix?: Speech[]; intro?: boolean }): Step {
+    const menu = own(this.flow.menus, o.menu) ?? this.flow.menus.main!;
+    const prefix = o.prefix ?? [];
+    const intro = o.intro ?? true;
+    const cacheable = prefix.length === 0 && o.failed.length === 0;
+    const id = `${o.lang}\u0000${menu.id}\u0000${o.tries}\u0000${intro}`;
+    const hit = cacheable ? this.cache.get(id) : undefined;
+    if (hit) return hit;
+    const { lang } = o;
+    const keys = this.flow.keys;
+    const vars = { repeat: this.words.keyName(lang, keys.repeat), back: this.words.keyName(lang, keys.back), language: this.words.keyName(lang, keys.language) };
+    const say = [...prefix];
+    if (intro) for (const k of menu.say) say.push(speech(lang, k, vars));
+    for (const opt of menu.options) if (opt.say) say.push(speech(lang, opt.say, { key: this.words.keyName(lang, opt.key) }));
+    if (intro) for (const k of menu.footer) say.push(speech(lang, k, vars));
+    const step: Step = { kind: 'gather', say, state: { lang, menu: menu.id, tries: o.tries, failed: o.failed }, timeout: this.flow.gatherTimeout };
+    if (cacheable) this.cache.set(id, deepFreeze(step));
+    return step;
+  }
+
+  private menuInput(at: At, menu: Menu): Result {
+    const { lang, key, failed, now } = at;
+    const common = this.commonKey(at, menu.id, (l) => this.menuStep({ lang: l, menu: menu.id, tries: 0, failed }));
+    if (common) return common;
+    const option = key === undefined ? undefined : menu.options.find((o) => o.key === key);
+    if (!option) return this.failedTry(at, menu.id, (prefix, tries) => ({ step: this.menuStep({ lang, menu: menu.id, tries, failed, prefix, intro: false }), events: [] }));
+    const events: FlowEvent[] = [{ event: 'choice', menu: menu.id, key: option.key, lang }];
+    const a = option.action;
+    switch (a.type) {
+      case 'menu':
+      case 'repeat':
+        return { step: this.menuStep({ lang, menu: a.type === 'menu' ? a.menu : menu.id, tries: 0, failed }), events };
+      case 'transfer': {
+        const service = this.links.services.get(a.service);
+        if (!service) return this.links.putThrough({ lang, failed, now, prefix: [], events });
+        return this.links.transfer({ lang, failed, now, prefix: [], events, service });
+      }
+      case 'first_open': {
+        const service = this.links.services.pick({ type: 'group', group: a.group }, lang, failed, now);
+        if (service) return this.links.transfer({ lang, failed, now, prefix: [], events, service });
+        return this.links.offers({ lang, failed, now, prefix: [], events });
+      }
+    }
+  }
+
+  /** Keys that do the same in every menu: repeat, back (to the main menu; from it, to the
+   * language choice) and the language choice. */
+  private commonKey(at: At, menuId: string, redo: (lang: Lang) => Step): Result | undefined {
+    const { lang, key, failed } = at;
+    const { repeat, back, language } = this.flow.keys;
+    if (key === repeat) return { step: redo(lang), events: [{ event: 'repeat', menu: menuId, lang }] };
+    if (key === back) {
+      const step = menuId === 'main' ? this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }) : this.menuStep({ lang, menu: 'main', tries: 0, failed });
+      return { step, events: [{ event: 'back', menu: menuId, lang }] };
+    }
+    if (key === language) {
+      return { step: this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }), events: [{ event: 'switch-language', menu: menuId, lang }] };
+    }
+    return undefined;
+  }
+
+  /** A wrong key or silence: said, then the menu again; silence twice, or too many tries in a
+   * row, puts the caller through to a person (the safety net). */
+  private failedTry(at: At, menuId: string, redo: (prefix: Speech[], tries: number) => Result): Result {
+    const { lang, key, tries, failed, now } = at;
+    const event: FlowEvent = key === undefined ? { event: 'no-input', menu: menuId, lang } : { event: 'invalid-key', menu: menuId, lang };
+    if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
+      return this.links.putThrough({ lang, failed, now, prefix: [speech(lang, 'emergency')], events: [event] });
+    }
+    const again = redo([speech(lang, key === undefined ? 'no-input' : 'invalid-key')], tries + 1);
+    return { step: again.step, events: [event, ...again.events] };
+  }
+
+  // --- offers and after a call -------------------------------------------------------------
+
+  private offersInput(at: At, focus: string | undefined): Result {
+    const { lang, key, failed, now } = at;
+    const common = this.commonKey(at, ALTERNATIVES_MENU, (l) => this.links.offers({ lang: l, failed, now, prefix: [], events: [], focus }).step);
+    if (common) return common;
+    const chosen = key === undefined ? undefined : this.links.openOffers(lang, failed, now, focus).find((o) => o.key === key);
+    if (chosen) {
+      return this.links.transfer({ lang, failed, now, prefix: [], events: [{ event: 'choice', menu: ALTERNATIVES_MENU, key: chosen.key, lang }], service: chosen.service });
+    }
+    return this.failedTry(at, ALTERNATIVES_MENU, (prefix, tries) => this.links.offers({ lang, failed, now, prefix, events: [], focus, tries, intro: false }));
+  }
+
+  private afterCallInput(at: At): Result {
+    const { lang, failed } = at;
+    const common = this.commonKey(at, AFTER_CALL_MENU, (l) => this.links.afterCall({ lang: l, failed, tries: 0, prefix: [] }));
+    if (common) return common;
+    return this.failedTry(at, AFTER_CALL_MENU, (prefix, tries) => ({ step: this.links.afterCall({ lang, failed, tries, prefix }), events: [] }));
+  }
+}
+
+/** Frozen through: a Step shared between requests cannot be changed by one of them. Services
+ * (from the config) are left as they are; they are shared by design. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const [k, v] of Object.entries(value)) if (k !== 'service') deepFreeze(v);
+  }
+  return value;
+}

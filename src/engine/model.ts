@@ -1,0 +1,112 @@
+/** The engine's vocabulary: what a call's state is, what is said, what happens next. */
+import type { ClosureKind } from '../hours.js';
+import type { Lang, Service } from '../config/types.js';
+
+export { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, RESERVED_MENU_IDS } from '../config/types.js';
+
+/** Where a call is, carried in the webhook URLs (encoded by src/call-state.ts). */
+export interface CallState {
+  /** Absent only before a language is chosen. */
+  lang?: Lang | undefined;
+  menu: string;
+  /** Failed tries in a row (wrong key or silence) in this menu. */
+  tries: number;
+  /** Services that failed, or whose number was said, during this call: never offered again. */
+  failed: readonly string[];
+  /** In the offers: the service that was just closed or failed, so like services come first. */
+  focus?: string | undefined;
+}
+
+/** Where a transfer's outcome goes back to: the call's state at the transfer. */
+export interface DialState {
+  lang: Lang;
+  service: string;
+  failed: readonly string[];
+  /** The transfer was made for a caller who did not choose (silence, wrong keys). */
+  net: boolean;
+}
+
+/** One thing said: a prompt of a language, with its placeholders filled. */
+export interface Speech {
+  lang: Lang;
+  key: string;
+  vars?: Record<string, string>;
+}
+
+export type Step =
+  /** Say, then wait for one key; the key (or silence) goes back with `state`. */
+  | { kind: 'gather'; say: Speech[]; state: CallState; timeout: number }
+  /** Say, then put the caller through; the outcome comes back with `state`. */
+  | { kind: 'dial'; say: Speech[]; service: Service; state: DialState }
+  /** Say, then end the call. */
+  | { kind: 'hangup'; say: Speech[] };
+
+/** What happened, for the logs and metrics: no caller data, only the flow's own words. */
+export interface FlowEvent {
+  event:
+    | 'call'
+    | 'language'
+    | 'choice'
+    | 'repeat'
+    | 'back'
+    | 'switch-language'
+    | 'invalid-key'
+    | 'no-input'
+    | 'default-language'
+    | 'safety-net'
+    | 'transfer'
+    | 'number-said'
+    | 'closed'
+    | 'none-open'
+    | 'dial-result'
+    | 'goodbye';
+  menu?: string;
+  /** Only a key the menu knows; never what the caller typed otherwise. */
+  key?: string;
+  lang?: Lang;
+  service?: string;
+  outcome?: string;
+  /** dial-result: Twilio's DialCallStatus when it is one Twilio documents, else "unknown". */
+  status?: DialStatus | 'unknown' | 'missing';
+  /** closed: why the service is closed. */
+  reason?: ClosureKind;
+}
+
+export interface Result {
+  step: Step;
+  events: FlowEvent[];
+}
+
+export type DialOutcome = 'completed' | 'busy' | 'no-answer' | 'failed';
+
+/** Every DialCallStatus Twilio documents. */
+export const DIAL_STATUSES = ['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+export type DialStatus = (typeof DIAL_STATUSES)[number];
+
+export function dialStatus(status: string | undefined): DialStatus | 'unknown' | 'missing' {
+  if (!status) return 'missing';
+  return (DIAL_STATUSES as readonly string[]).includes(status) ? (status as DialStatus) : 'unknown';
+}
+
+/** Twilio's DialCallStatus, mapped to what the caller hears. Anything unknown counts as failed. */
+export function dialOutcome(status: string | undefined): DialOutcome {
+  switch (status) {
+    case 'completed':
+    case 'answered':
+      return 'completed';
+    case 'busy':
+      return 'busy';
+    case 'no-answer':
+      return 'no-answer';
+    default:
+      return 'failed';
+  }
+}
+
+/**
+ * A record's own entry, or undefined. The call state comes from the caller's side of the
+ * wire: `menu=constructor` or `service=__proto__` must not find Object's prototype members.
+ */
+export function own<T>(record: Record<string, T>, id: string | undefined): T | undefined {
+  return id !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
+}

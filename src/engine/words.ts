@@ -1,0 +1,63 @@
+/** How the line says keys, numbers and times: the parts of speech built from data. */
+import type { Config, Lang, Service } from '../config/types.js';
+import { calendarDaysBetween } from '../hours.js';
+import { fill } from '../placeholders.js';
+import type { Speech } from './model.js';
+
+export function speech(lang: Lang, key: string, vars?: Record<string, string>): Speech {
+  return vars ? { lang, key, vars } : { lang, key };
+}
+
+export class Words {
+  constructor(private readonly config: Config) {}
+
+  text(lang: Lang, key: string, vars?: Record<string, string>): string {
+    return fill(this.config.prompts[lang]?.prompts[key] ?? '', vars);
+  }
+
+  /** Digits as they are; * and # by their word in the language. */
+  keyName(lang: Lang, key: string): string {
+    if (key === '*') return this.text(lang, 'key-star');
+    if (key === '#') return this.text(lang, 'key-hash');
+    return key;
+  }
+
+  name(lang: Lang, service: Service): string {
+    return service.name[lang] ?? service.id;
+  }
+
+  /** "On Monday at 9", "tomorrow", "on 4 January at 9": a week or more away, the date; at
+   * midnight, the day alone. `keys` names the prompts for a time and for a day alone. */
+  when(lang: Lang, now: Date, next: Date, keys: { at: string; day: string }): Speech {
+    const days = calendarDaysBetween(now, next);
+    const day =
+      days === 0
+        ? this.text(lang, 'today')
+        : days === 1
+          ? this.text(lang, 'tomorrow')
+          : days < 7
+            ? this.text(lang, `day-${next.getDay()}`)
+            : this.text(lang, 'date', { day: String(next.getDate()), month: this.text(lang, `month-${next.getMonth() + 1}`) });
+    if (next.getHours() === 0 && next.getMinutes() === 0) return speech(lang, keys.day, { day });
+    return speech(lang, keys.at, { day, time: this.time(lang, next) });
+  }
+
+  time(lang: Lang, at: Date): string {
+    const hour = String(at.getHours());
+    const minute = at.getMinutes();
+    return minute === 0 ? this.text(lang, 'time-hour', { hour }) : this.text(lang, 'time-hour-minute', { hour, minute: String(minute) });
+  }
+}
+
+/**
+ * A number as a caller should hear it to dial it: the national form (+3242324030 becomes
+ * 042324030), in groups of two digits from the end ("0 42 32 40 30", "17 12"); three digits
+ * or fewer stay whole ("101").
+ */
+export function spokenNumber(dial: string): string {
+  const digits = dial.startsWith('+32') ? `0${dial.slice(3)}` : dial.replace(/^\+/, '');
+  if (digits.length <= 3) return digits;
+  const groups: string[] = [];
+  for (let end = digits.length; end > 0; end -= 2) groups.unshift(digits.slice(Math.max(0, end - 2), end));
+  return groups.join(' ');
+}
