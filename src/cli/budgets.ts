@@ -1,0 +1,162 @@
+/**
+ * The time budgets of issue 11, computed from the data by walking the line's own engine: how
+ * long a first-time caller listens before the emergency numbers, before a person's phone rings
+ * on the "speak to someone" path, before each service's transfer, and, pressing nothing at
+ * all, before a 24/7 service rings. Speech is counted at WORDS_PER_MINUTE; the caller listens to
+ * everything said until the option they take has been said, then presses (a key cuts the
+ * prompt short); silence counts the Gather's time-out.
+ */
+import type { Config, Lang, Service } from '../config/types.js';
+import { Engine, type Speech, type Step } from '../engine/index.js';
+import { blank, fill, placeholders } from '../placeholders.js';
+
+export const WORDS_PER_MINUTE = 150;
+export const LIMITS = { emergency: 5, speakNow: 30, service: 45, silent: 60 } as const;
+/** Keys in a row the silent walk may take before it counts as never reaching anyone. */
+const MAX_STEPS = 20;
+
+/** Spoken words: tokens with a letter or a digit ("?" and ":" alone are not words). */
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t)).length;
+}
+
+export function speakingSeconds(words: number): number {
+  return (words * 60) / WORDS_PER_MINUTE;
+}
+
+export function spoken(config: Config, s: Speech): string {
+  return fill(config.prompts[s.lang]?.prompts[s.key] ?? '', s.vars);
+}
+
+function seconds(config: Config, say: readonly Speech[]): number {
+  return speakingSeconds(say.reduce((n, s) => n + countWords(spoken(config, s)), 0));
+}
+
+/** What is said in a Gather until the option for `key` has been said (all of it if no option offers it). */
+function untilOption(config: Config, step: Step, key: string): number {
+  const i = step.say.findIndex((s) => s.vars?.key === key);
+  return seconds(config, i < 0 ? step.say : step.say.slice(0, i + 1));
+}
+
+export interface Figure {
+  lang: Lang;
+  budget: keyof typeof LIMITS;
+  /** What the figure is about: "emergency numbers", a service id, ... */
+  what: string;
+  keys: string[];
+  seconds: number;
+  limit: number;
+  /** The service rung, when the walk ends in a transfer. */
+  rings?: string | undefined;
+  over: boolean;
+}
+
+interface Walk {
+  seconds: number;
+  last: Step;
+}
+
+/** A first-time caller who chooses `lang`, then presses `keys`, at `at`. */
+export function walkKeys(config: Config, engine: Engine, lang: Lang, keys: string[], at: Date): Walk {
+  const langKey = config.flow.languages.find((l) => l.id === lang)?.key;
+  if (!langKey) throw new Error(`no key for language ${lang}`);
+  let step = engine.start().step;
+  let total = 0;
+  for (const key of [langKey, ...keys]) {
+    if (step.kind !== 'gather') return { seconds: total + seconds(config, step.say), last: step };
+    total += untilOption(config, step, key);
+    step = engine.input({ state: step.state, digits: key, silent: false, now: at }).step;
+  }
+  return { seconds: total + seconds(config, step.say), last: step };
+}
+
+/** A caller who never presses a key. */
+export function walkSilent(config: Config, engine: Engine, at: Date): Walk {
+  let step = engine.start().step;
+  let total = 0;
+  for (let i = 0; i < MAX_STEPS && step.kind === 'gather'; i++) {
+    total += seconds(config, step.say) + config.flow.gatherTimeout;
+    step = engine.input({ state: step.state, digits: undefined, silent: true, now: at }).step;
+  }
+  return { seconds: total + seconds(config, step.say), last: step };
+}
+
+/** Seconds until every number in the first thing said has been said. */
+export function emergencySeconds(config: Config, engine: Engine): number {
+  const first = engine.start().step.say[0];
+  if (!first) return Number.POSITIVE_INFINITY;
+  const words = spoken(config, first).split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  const last = words.findLastIndex((w) => /\d/.test(w));
+  return last < 0 ? Number.POSITIVE_INFINITY : speakingSeconds(last + 1);
+}
+
+/** Every key path from the main menu to a service, breadth first: the shortest come first. */
+export function keyPaths(config: Config): Array<{ keys: string[]; target: { service: string } | { group: string } }> {
+  const out: Array<{ keys: string[]; target: { service: string } | { group: string } }> = [];
+  const seen = new Set(['main']);
+  const queue = [{ menu: 'main', keys: [] as string[] }];
+  while (queue.length > 0) {
+    const at = queue.shift()!;
+    for (const o of config.flow.menus[at.menu]?.options ?? []) {
+      const keys = [...at.keys, o.key];
+      const a = o.action;
+      if (a.type === 'transfer') out.push({ keys, target: { service: a.service } });
+      else if (a.type === 'first_open') out.push({ keys, target: { group: a.group } });
+      else if (a.type === 'menu' && !seen.has(a.menu)) {
+        seen.add(a.menu);
+        queue.push({ menu: a.menu, keys });
+      }
+    }
+  }
+  return out;
+}
+
+/** The figures of one language at `at` (an instant the line's services are open as usual). */
+export function budgets(config: Config, lang: Lang, at: Date): Figure[] {
+  const engine = new Engine(config);
+  const figure = (f: Omit<Figure, 'over' | 'limit' | 'lang'>): Figure => ({ ...f, lang, limit: LIMITS[f.budget], over: f.seconds > LIMITS[f.budget] });
+  const out: Figure[] = [figure({ budget: 'emergency', what: 'the emergency numbers', keys: [], seconds: emergencySeconds(config, engine) })];
+  const paths = keyPaths(config);
+  const speakNow = paths.find((p) => p.keys.length === 1 && 'group' in p.target);
+  const rung = (last: Step) => (last.kind === 'dial' ? last.service.id : undefined);
+  if (speakNow) {
+    const w = walkKeys(config, engine, lang, speakNow.keys, at);
+    out.push(figure({ budget: 'speakNow', what: 'speak to someone now', keys: speakNow.keys, seconds: rung(w.last) ? w.seconds : Infinity, rings: rung(w.last) }));
+  } else {
+    out.push(figure({ budget: 'speakNow', what: 'speak to someone now (no such option)', keys: [], seconds: Infinity }));
+  }
+  for (const service of Object.values(config.services)) {
+    let best: Walk & { keys: string[] } = { seconds: Infinity, last: { kind: 'hangup', say: [] }, keys: [] };
+    const when = firstOpen(service, at);
+    for (const p of paths) {
+      const w = walkKeys(config, engine, lang, p.keys, when);
+      if (w.seconds < best.seconds && reaches(w.last, service)) best = { ...w, keys: p.keys };
+    }
+    out.push(figure({ budget: 'service', what: service.id, keys: best.keys, seconds: best.seconds, rings: rung(best.last) }));
+  }
+  const silent = walkSilent(config, engine, at);
+  const allDay = silent.last.kind === 'dial' && silent.last.service.hours.weeklyAlwaysOpen(at);
+  out.push(figure({ budget: 'silent', what: 'a caller who presses nothing', keys: [], seconds: allDay ? silent.seconds : Infinity, rings: rung(silent.last) }));
+  return out;
+}
+
+/** The first instant from `at` the service is open (within a year), else `at`. */
+export function firstOpen(service: Service, at: Date): Date {
+  if (service.hours.isOpen(at)) return at;
+  return service.hours.intervals(at, new Date(at.getTime() + 366 * 86_400_000))[0]?.from ?? at;
+}
+
+/** The walk reached the service: a transfer to it, or its number said. */
+function reaches(last: Step, service: Service): boolean {
+  if (last.kind === 'dial') return last.service.id === service.id;
+  return service.connect === 'say' && last.say.some((s) => s.vars?.number !== undefined && s.key !== 'callback');
+}
+
+/** A prompt's words with each placeholder counted as `longest[name]` words (1 if unknown). */
+export function promptWords(template: string, longest: Record<string, number>): number {
+  return countWords(blank(template)) + placeholders(template).reduce((n, p) => n + (longest[p] ?? 1) * occurrences(template, p), 0);
+}
+
+function occurrences(template: string, name: string): number {
+  return template.split(`{${name}}`).length - 1;
+}
