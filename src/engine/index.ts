@@ -6,11 +6,11 @@
  */
 import type { Config, Lang, Menu } from '../config/types.js';
 import { Links } from './links.js';
-import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './model.js';
-import type { CallState, DialState, FlowEvent, Result, Speech, Step } from './model.js';
+import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './types.js';
+import type { CallState, DialState, FlowEvent, Result, Speech, Step } from './types.js';
 import { speech, Words } from './words.js';
 
-export * from './model.js';
+export * from './types.js';
 export { spokenNumber } from './words.js';
 
 /** A key, or silence, in a menu. `digits` is Twilio's Digits as received. */

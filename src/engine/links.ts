@@ -5,7 +5,7 @@
  * numbers and a number to call back.
  */
 import type { Config, Lang, Service } from '../config/types.js';
-import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type Speech, type Step } from './model.js';
+import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type Speech, type Step } from './types.js';
 import { Services } from './services.js';
 import { speech, spokenNumber, Words } from './words.js';
 

@@ -2,7 +2,7 @@
 import type { Config, Lang, Service } from '../config/types.js';
 import { calendarDaysBetween } from '../hours.js';
 import { fill } from '../placeholders.js';
-import type { Speech } from './model.js';
+import type { Speech } from './types.js';
 
 export function speech(lang: Lang, key: string, vars?: Record<string, string>): Speech {
   return vars ? { lang, key, vars } : { lang, key };
