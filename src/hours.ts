@@ -207,18 +207,6 @@ export class Hours {
   }
 }
 
-/** Brussels wall-clock fields of an instant (the process runs in Europe/Brussels). */
-export function wallClock(at: Date): { year: number; month: number; day: number; weekday: number; hour: number; minute: number } {
-  return {
-    year: at.getFullYear(),
-    month: at.getMonth() + 1,
-    day: at.getDate(),
-    weekday: at.getDay(),
-    hour: at.getHours(),
-    minute: at.getMinutes(),
-  };
-}
-
 /** Whole days between two instants' Brussels calendar dates (0 = same day, 1 = tomorrow). */
 export function calendarDaysBetween(a: Date, b: Date): number {
   const da = Date.UTC(a.getFullYear(), a.getMonth(), a.getDate());

@@ -24,12 +24,6 @@ export type LoadResult =
   | { ok: true; config: Config; warnings: string[] }
   | { ok: false; errors: string[]; warnings: string[] };
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The helpline's data has ${problems.length} problem(s):\n` + problems.map((p) => `  - ${p}`).join('\n'));
-  }
-}
-
 /** The prompts the engine itself says, with the placeholders it fills in for each. */
 export const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   welcome: [],
@@ -415,13 +409,6 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       sources: { directory: directoryFile, menus: menusFile, prompts: promptsDir, hotlineNumber: paths.hotlineNumber },
     },
   };
-}
-
-/** Like loadConfig, but throws a ConfigError listing every problem. */
-export function loadConfigOrThrow(paths: ConfigPaths = {}, now?: Date): { config: Config; warnings: string[] } {
-  const r = loadConfig(paths, now);
-  if (!r.ok) throw new ConfigError(r.errors);
-  return { config: r.config, warnings: r.warnings };
 }
 
 function checkPrompts(
