@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { Hours, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
+import { E164, KEY } from '../constants.js';
+import { Hours, hoursComments, LOCAL_TIME, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
 import { RESERVED_MENU_IDS, type Action, type Config, type DialKind, type Flow, type Lang, type Menu, type PromptCatalog, type Service } from './types.js';
 import { placeholders } from '../placeholders.js';
@@ -68,10 +69,8 @@ const SERVICE_VARS = ['name'];
  * so a recorded file can replace it. */
 const REASON_VARS: string[] = [];
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 const SHORT = /^[1-9]\d{2,5}$/;
 const SIP = /^sips?:[^\s<>"]+@[^\s<>"]+$/;
-const KEY = /^[0-9*#]$/;
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 
 export function dialKind(dial: string): DialKind | undefined {
@@ -88,7 +87,7 @@ const idKey = z.string().regex(ID, 'use lower-case letters, digits and dashes');
 /** "2026-12-24" or "2026-12-24 13:00", Belgian time. */
 const localTime = z
   .string({ error: 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00" (quoted), in Belgian time' })
-  .regex(/^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2})?$/, 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00", in Belgian time');
+  .regex(LOCAL_TIME, 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00", in Belgian time');
 const reasonKey = z
   .string()
   .regex(/^reason-[a-z0-9-]+$/, 'a prompt key starting with "reason-" (e.g. reason-training), defined in every prompts file');
@@ -271,8 +270,8 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       errors.push(`${at}.hours: "${s.hours}" is not valid opening_hours syntax: ${String(err).replace(/\s+/g, ' ').trim()}`);
     }
     // A comment in the hours ("... off \"reason-training\"") is said as the closure's reason.
-    for (const [, comment] of s.hours.matchAll(/"([^"]*)"/g)) {
-      if (comment?.startsWith(REASON_PREFIX)) reasonUses.push({ key: comment, place: `${at}.hours` });
+    for (const comment of hoursComments(s.hours)) {
+      if (comment.startsWith(REASON_PREFIX)) reasonUses.push({ key: comment, place: `${at}.hours` });
       else warnings.push(`${at}.hours: the comment "${comment}" is not a reason prompt key (reason-...): callers are not told it`);
     }
     s.closures.forEach((c, i) => {
