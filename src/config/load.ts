@@ -2,15 +2,15 @@
  * Reads and checks the operator's data: the service directory, the menus and the prompts.
  * Every problem is collected with its place (file and path), so one start-up names them all.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseDocument } from 'yaml';
-import { z } from 'zod';
 import { E164, KEY } from '../constants.js';
-import { Hours, hoursComments, LOCAL_TIME, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
+import { Hours, hoursComments, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
 import { RESERVED_MENU_IDS, type Action, type Config, type DialKind, type Flow, type Lang, type Menu, type PromptCatalog, type Service } from './types.js';
 import { placeholders } from '../placeholders.js';
+import { parseData, readYaml } from './read.js';
+import { directorySchema, menusSchema, promptFileSchema } from './schema.js';
 
 export interface ConfigPaths {
   directory?: string | undefined;
@@ -71,7 +71,6 @@ const REASON_VARS: string[] = [];
 
 const SHORT = /^[1-9]\d{2,5}$/;
 const SIP = /^sips?:[^\s<>"]+@[^\s<>"]+$/;
-const ID = /^[a-z0-9][a-z0-9-]*$/;
 
 export function dialKind(dial: string): DialKind | undefined {
   if (E164.test(dial)) return 'e164';
@@ -80,110 +79,6 @@ export function dialKind(dial: string): DialKind | undefined {
   return undefined;
 }
 
-
-const text = z.string().trim().min(1, 'must not be empty');
-const idKey = z.string().regex(ID, 'use lower-case letters, digits and dashes');
-
-/** "2026-12-24" or "2026-12-24 13:00", Belgian time. */
-const localTime = z
-  .string({ error: 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00" (quoted), in Belgian time' })
-  .regex(LOCAL_TIME, 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00", in Belgian time');
-const reasonKey = z
-  .string()
-  .regex(/^reason-[a-z0-9-]+$/, 'a prompt key starting with "reason-" (e.g. reason-training), defined in every prompts file');
-
-const closureSchema = z.strictObject({ from: localTime, to: localTime, reason: reasonKey.optional() });
-const openingSchema = z.strictObject({ from: localTime, to: localTime });
-
-const serviceSchema = z.strictObject({
-  name: z.record(z.string(), text),
-  dial: z.union([z.string(), z.number()]).transform(String),
-  hours: text,
-  closures: z.array(closureSchema).default([]),
-  openings: z.array(openingSchema).default([]),
-  caller_id: z.enum(['hotline', 'caller']).default('hotline'),
-  dial_timeout: z.number().int().min(5).max(600).optional(),
-  intro: text.optional(),
-  on_failure: text.optional(),
-  source: z.string().optional(),
-  check: z.string().optional(),
-});
-
-const directorySchema = z.strictObject({
-  settings: z
-    .strictObject({
-      holidays_country: z.string().regex(/^[a-z]{2}$/, 'a two-letter country code, e.g. be').default('be'),
-      dial_timeout: z.number().int().min(5).max(600).default(25),
-      ring_tone: z.string().regex(/^[a-z]{2}$/, 'a two-letter country code, e.g. be').default('be'),
-      hotline_number: z
-        .string()
-        .optional()
-        .refine((v) => !v || E164.test(v), 'must be an E.164 number such as +3225551234, or empty'),
-    })
-    .default({ holidays_country: 'be', dial_timeout: 25, ring_tone: 'be' }),
-  services: z.record(idKey, serviceSchema).refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
-});
-
-const keySchema = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(KEY, 'a key is one of 0-9, * or #'));
-
-const optionSchema = z
-  .strictObject({
-    say: text.optional(),
-    menu: idKey.optional(),
-    transfer: idKey.optional(),
-    transfer_first_open: z.array(idKey).min(1).optional(),
-    repeat: z.literal(true).optional(),
-  })
-  .refine(
-    (o) => [o.menu, o.transfer, o.transfer_first_open, o.repeat].filter((a) => a !== undefined).length === 1,
-    'give exactly one action: menu, transfer, transfer_first_open or repeat',
-  );
-
-const menusSchema = z.strictObject({
-  keys: z.strictObject({ repeat: keySchema, back: keySchema, switch_language: keySchema }),
-  max_tries: z.number().int().min(1).max(10).default(3),
-  gather_timeout: z.number().int().min(1).max(60).default(6),
-  language_menu: z.strictObject({
-    options: z.record(z.string(), z.string().regex(/^[a-z]{2}$/, 'a two-letter language code')),
-    default: z.string(),
-  }),
-  safety_net: z.array(idKey).min(1),
-  alternatives: z.record(z.string(), idKey),
-  menus: z.record(
-    idKey,
-    z.strictObject({
-      say: z.array(text).default([]),
-      footer: z.array(text).default([]),
-      options: z.record(z.string(), optionSchema),
-    }),
-  ),
-});
-
-const promptFileSchema = z.strictObject({
-  voice: text,
-  language: z.string().regex(/^[a-z]{2}-[A-Z]{2}$/, 'a language code such as fr-BE'),
-  prompts: z.record(z.string(), z.string().trim().min(1, 'must not be empty')),
-});
-
-function readYaml(file: string, problems: string[]): unknown {
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (err) {
-    problems.push(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-    return undefined;
-  }
-  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) problems.push(`${file}: ${e.message.split('\n')[0]}`);
-    return undefined;
-  }
-  return doc.toJS({ maxAliasCount: 100 });
-}
-
-function zodProblems(file: string, error: z.ZodError): string[] {
-  return error.issues.map((i) => `${file}: ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`);
-}
 
 function keyName(k: string): string {
   return /^\d$/.test(k) ? k : JSON.stringify(k);
@@ -199,13 +94,11 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
 
   const dirRaw = readYaml(directoryFile, errors);
   const menusRaw = readYaml(menusFile, errors);
-  const dir = dirRaw === undefined ? undefined : directorySchema.safeParse(dirRaw);
-  const menus = menusRaw === undefined ? undefined : menusSchema.safeParse(menusRaw);
-  if (dir && !dir.success) errors.push(...zodProblems(directoryFile, dir.error));
-  if (menus && !menus.success) errors.push(...zodProblems(menusFile, menus.error));
+  const dir = parseData(directorySchema, dirRaw, directoryFile, errors);
+  const menus = parseData(menusSchema, menusRaw, menusFile, errors);
 
   // Languages come from the language menu; each needs prompts/<lang>.yaml.
-  const languages: Lang[] = menus?.success ? [...new Set(Object.values(menus.data.language_menu.options))] : [];
+  const languages: Lang[] = menus ? [...new Set(Object.values(menus.language_menu.options))] : [];
   const prompts: Record<Lang, PromptCatalog> = {};
   for (const lang of languages) {
     const file = join(promptsDir, `${lang}.yaml`);
@@ -213,22 +106,16 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       errors.push(`${file}: missing: the language menu offers "${lang}"`);
       continue;
     }
-    const raw = readYaml(file, errors);
-    if (raw === undefined) continue;
-    const parsed = promptFileSchema.safeParse(raw);
-    if (!parsed.success) {
-      errors.push(...zodProblems(file, parsed.error));
-      continue;
-    }
-    prompts[lang] = { lang, ...parsed.data, audio: findAudio(promptsDir, lang, parsed.data.prompts, warnings) };
+    const data = parseData(promptFileSchema, readYaml(file, errors), file, errors);
+    if (data) prompts[lang] = { lang, ...data, audio: findAudio(promptsDir, lang, data.prompts, warnings) };
   }
 
-  if (!dir?.success) return { ok: false, errors, warnings };
-  const d = dir.data;
+  if (!dir) return { ok: false, errors, warnings };
+  const d = dir;
   // When the menus or a prompt file cannot be read, the directory's own problems (numbers,
   // hours) are still checked below, so one start lists them all; the languages are then
   // unknown, and the names per language are checked once the menus read.
-  const menusReadable = menus?.success === true && Object.keys(prompts).length === languages.length;
+  const menusReadable = menus !== undefined && Object.keys(prompts).length === languages.length;
 
   // Services. Those with the same hours share one parsed Hours (the rules and the answers it
   // keeps until the next change): parsing is the slow part of checking the directory.
@@ -292,8 +179,8 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       check: s.check,
     };
   }
-  if (!menusReadable || !menus?.success) return { ok: false, errors, warnings };
-  const m = menus.data;
+  if (!menusReadable || !menus) return { ok: false, errors, warnings };
+  const m = menus;
   const serviceIds = new Set(Object.keys(d.services));
   const needService = (id: string, place: string) => {
     if (!serviceIds.has(id)) errors.push(`${menusFile}: ${place}: unknown service "${id}" (the directory has: ${[...serviceIds].join(', ')})`);
