@@ -2,15 +2,13 @@
  * Reads and checks the operator's data: the service directory, the menus and the prompts.
  * Every problem is collected with its place (file and path), so one start-up names them all.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import { E164, KEY } from '../constants.js';
 import { Hours, hoursComments, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
-import { RESERVED_MENU_IDS, type Action, type Config, type DialKind, type Flow, type Lang, type Menu, type PromptCatalog, type Service } from './types.js';
-import { placeholders } from '../placeholders.js';
+import { RESERVED_MENU_IDS, type Action, type Config, type DialKind, type Flow, type Lang, type Menu, type Service } from './types.js';
 import { parseData, readYaml } from './read.js';
-import { directorySchema, menusSchema, promptFileSchema } from './schema.js';
+import { checkPrompts, MENU_VARS, OPTION_VARS, readPrompts, REASON_VARS, SERVICE_VARS, systemPromptUses, type PromptUse } from './prompts.js';
+import { directorySchema, menusSchema } from './schema.js';
 
 export interface ConfigPaths {
   directory?: string | undefined;
@@ -24,50 +22,6 @@ export interface ConfigPaths {
 export type LoadResult =
   | { ok: true; config: Config; warnings: string[] }
   | { ok: false; errors: string[]; warnings: string[] };
-
-/** The prompts the engine itself says, with the placeholders it fills in for each. */
-export const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
-  welcome: [],
-  'choose-language': ['key'],
-  'no-input': [],
-  'invalid-key': [],
-  'key-star': [],
-  'key-hash': [],
-  transfer: ['name'],
-  'dial-busy': ['name'],
-  'dial-no-answer': ['name'],
-  'dial-failed': ['name'],
-  closed: ['name'],
-  // Why it is closed, said after "closed" (one per kind of closure; see src/hours.ts).
-  'closed-after-hours': [],
-  'closed-weekend': [],
-  'closed-holiday': [],
-  'closed-temporary': [],
-  reopens: ['day', 'time'],
-  'reopens-day': ['day'],
-  date: ['day', 'month'],
-  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => [`month-${m}`, []])),
-  'closed-until-further-notice': [],
-  'time-hour': ['hour'],
-  'time-hour-minute': ['hour', 'minute'],
-  today: [],
-  tomorrow: [],
-  ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [`day-${d}`, []])),
-  'alternatives-intro': [],
-  'opt-service': ['name', 'key'],
-  'none-open': [],
-  emergency: [],
-  'after-call': ['key'],
-  goodbye: [],
-  error: [],
-};
-/** Placeholders available to prompts named by the data. */
-const OPTION_VARS = ['key'];
-const MENU_VARS = ['repeat', 'back'];
-const SERVICE_VARS = ['name'];
-/** Placeholders of a temporary closure's reason (a prompt key starting with "reason-"): none,
- * so a recorded file can replace it. */
-const REASON_VARS: string[] = [];
 
 const SHORT = /^[1-9]\d{2,5}$/;
 const SIP = /^sips?:[^\s<>"]+@[^\s<>"]+$/;
@@ -99,16 +53,8 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
 
   // Languages come from the language menu; each needs prompts/<lang>.yaml.
   const languages: Lang[] = menus ? [...new Set(Object.values(menus.language_menu.options))] : [];
-  const prompts: Record<Lang, PromptCatalog> = {};
-  for (const lang of languages) {
-    const file = join(promptsDir, `${lang}.yaml`);
-    if (!existsSync(file)) {
-      errors.push(`${file}: missing: the language menu offers "${lang}"`);
-      continue;
-    }
-    const data = parseData(promptFileSchema, readYaml(file, errors), file, errors);
-    if (data) prompts[lang] = { lang, ...data, audio: findAudio(promptsDir, lang, data.prompts, warnings) };
-  }
+  const promptSet = readPrompts(promptsDir, languages, { errors, warnings });
+  const prompts = promptSet.catalogs;
 
   if (!dir) return { ok: false, errors, warnings };
   const d = dir;
@@ -228,7 +174,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
   }
   if (!menuIds.has('main')) errors.push(`${menusFile}: menus: needs a menu called "main"`);
   const flowMenus: Record<string, Menu> = {};
-  const promptUses: Array<{ key: string; vars: readonly string[]; place: string }> = [];
+  const promptUses: PromptUse[] = [];
   for (const [id, menu] of Object.entries(m.menus)) {
     const place = `menus.${id}`;
     menu.say.forEach((key, i) => promptUses.push({ key, vars: MENU_VARS, place: `${menusFile}: ${place}.say[${i}]` }));
@@ -263,9 +209,9 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     if (s.on_failure) promptUses.push({ key: s.on_failure, vars: SERVICE_VARS, place: `${directoryFile}: services.${id}.on_failure` });
   }
   for (const { key, place } of reasonUses) promptUses.push({ key, vars: REASON_VARS, place });
-  for (const [key, vars] of Object.entries(SYSTEM_PROMPTS)) promptUses.push({ key, vars, place: 'the line itself' });
+  promptUses.push(...systemPromptUses());
 
-  checkPrompts(prompts, languages, promptsDir, promptUses, errors);
+  checkPrompts(promptSet, promptUses, errors);
 
   if (errors.length > 0) return { ok: false, errors, warnings };
 
@@ -295,53 +241,6 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       sources: { directory: directoryFile, menus: menusFile, prompts: promptsDir, hotlineNumber: paths.hotlineNumber },
     },
   };
-}
-
-function checkPrompts(
-  catalogs: Record<Lang, PromptCatalog>,
-  languages: Lang[],
-  dir: string,
-  uses: Array<{ key: string; vars: readonly string[]; place: string }>,
-  errors: string[],
-): void {
-  const file = (lang: Lang) => join(dir, `${lang}.yaml`);
-  // Same keys and the same placeholders in every language.
-  const allKeys = new Set(languages.flatMap((l) => Object.keys(catalogs[l]?.prompts ?? {})));
-  for (const key of [...allKeys].sort()) {
-    const present = languages.filter((l) => catalogs[l]?.prompts[key] !== undefined);
-    for (const l of languages) {
-      if (!present.includes(l)) errors.push(`${file(l)}: prompts.${key}: missing (it is in ${present.map(file).map((f) => basename(f)).join(', ')})`);
-    }
-    const shapes = new Map(present.map((l) => [l, placeholders(catalogs[l]!.prompts[key]!).join(',')]));
-    if (new Set(shapes.values()).size > 1) {
-      errors.push(
-        `${dir}: prompts.${key}: placeholders differ between languages (${[...shapes].map(([l, s]) => `${l}: ${s ? `{${s.split(',').join('} {')}}` : 'none'}`).join('; ')})`,
-      );
-    }
-  }
-  // Every prompt the data or the line uses exists, and uses only placeholders it is given.
-  const used = new Set<string>();
-  for (const u of uses) {
-    used.add(u.key);
-    for (const l of languages) {
-      const t = catalogs[l]?.prompts[u.key];
-      if (t === undefined) {
-        if (allKeys.has(u.key)) continue; // already reported as missing in one language
-        errors.push(`${file(l)}: prompts.${u.key}: missing (used by ${u.place})`);
-        continue;
-      }
-      const unknown = placeholders(t).filter((p) => !u.vars.includes(p));
-      if (unknown.length > 0) {
-        errors.push(
-          `${file(l)}: prompts.${u.key}: unknown placeholder ${unknown.map((p) => `{${p}}`).join(' ')} (used by ${u.place}, which fills ${u.vars.length ? u.vars.map((v) => `{${v}}`).join(' ') : 'none'})`,
-        );
-      }
-    }
-  }
-  for (const key of allKeys) {
-    // Reasons of temporary closures are kept for the next closure even when none uses them now.
-    if (!used.has(key) && !key.startsWith(REASON_PREFIX)) errors.push(`${dir}: prompts.${key}: not used by any menu, service or the line (a typo?)`);
-  }
 }
 
 /** A service's closures and openings as overrides of its weekly hours; undefined when one
@@ -388,21 +287,6 @@ function readOverrides(
     if (!latest || cur.to > latest.to) latest = cur;
   }
   return ok ? out.map(({ place: _place, ...o }) => o) : undefined;
-}
-
-function findAudio(promptsDir: string, lang: Lang, prompts: Record<string, string>, warnings: string[]): Map<string, string> {
-  const audio = new Map<string, string>();
-  const dir = join(promptsDir, 'audio', lang);
-  if (!existsSync(dir)) return audio;
-  for (const f of readdirSync(dir)) {
-    if (!/\.(wav|mp3)$/.test(f)) continue;
-    const key = f.replace(/\.(wav|mp3)$/, '');
-    const textOf = prompts[key];
-    if (textOf === undefined) warnings.push(`${join(dir, f)}: no prompt "${key}" in ${lang}.yaml: the file is not used`);
-    else if (placeholders(textOf).length > 0) warnings.push(`${join(dir, f)}: prompt "${key}" has placeholders, so it is always spoken: the file is not used`);
-    else if (!audio.has(key) || f.endsWith('.wav')) audio.set(key, join(dir, f));
-  }
-  return audio;
 }
 
 function checkReachability(menus: Record<string, Menu>, file: string, warnings: string[]): void {
