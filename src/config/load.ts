@@ -2,12 +2,12 @@
  * Reads and checks the operator's data: the service directory, the menus and the prompts.
  * Every problem is collected with its place (file and path), so one start-up names them all.
  */
-import { E164, KEY } from '../constants.js';
-import { Hours, hoursComments, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
+import { KEY } from '../constants.js';
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
-import { RESERVED_MENU_IDS, type Action, type Config, type DialKind, type Flow, type Lang, type Menu, type Service } from './types.js';
+import { RESERVED_MENU_IDS, type Action, type Config, type Flow, type Lang, type Menu } from './types.js';
 import { parseData, readYaml } from './read.js';
-import { checkPrompts, MENU_VARS, OPTION_VARS, readPrompts, REASON_VARS, SERVICE_VARS, systemPromptUses, type PromptUse } from './prompts.js';
+import { checkDirectory, directorySettings } from './directory.js';
+import { checkPrompts, MENU_VARS, OPTION_VARS, readPrompts, systemPromptUses, type PromptUse } from './prompts.js';
 import { directorySchema, menusSchema } from './schema.js';
 
 export interface ConfigPaths {
@@ -22,17 +22,6 @@ export interface ConfigPaths {
 export type LoadResult =
   | { ok: true; config: Config; warnings: string[] }
   | { ok: false; errors: string[]; warnings: string[] };
-
-const SHORT = /^[1-9]\d{2,5}$/;
-const SIP = /^sips?:[^\s<>"]+@[^\s<>"]+$/;
-
-export function dialKind(dial: string): DialKind | undefined {
-  if (E164.test(dial)) return 'e164';
-  if (SHORT.test(dial)) return 'short';
-  if (SIP.test(dial)) return 'sip';
-  return undefined;
-}
-
 
 function keyName(k: string): string {
   return /^\d$/.test(k) ? k : JSON.stringify(k);
@@ -63,68 +52,8 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
   // unknown, and the names per language are checked once the menus read.
   const menusReadable = menus !== undefined && Object.keys(prompts).length === languages.length;
 
-  // Services. Those with the same hours share one parsed Hours (the rules and the answers it
-  // keeps until the next change): parsing is the slow part of checking the directory.
-  const services: Record<string, Service> = {};
-  const parsedHours = new Map<string, Hours>();
-  const reasonUses: Array<{ key: string; place: string }> = [];
-  for (const [id, s] of Object.entries(d.services)) {
-    const at = `${directoryFile}: services.${id}`;
-    const kind = dialKind(s.dial);
-    if (!kind) {
-      errors.push(`${at}.dial: "${s.dial}" is not an E.164 number (+32...), a short number (e.g. 1712) or a SIP URI (sip:user@host)`);
-    } else if (kind === 'short') {
-      warnings.push(`${at}.dial: ${s.dial} is a short number: Twilio may not reach it; test-call it or set a number or SIP URI your carrier reaches`);
-    }
-    for (const lang of languages) {
-      if (!s.name[lang]) errors.push(`${at}.name.${lang}: missing (the line speaks ${languages.join(', ')})`);
-    }
-    for (const lang of menusReadable ? Object.keys(s.name) : []) {
-      if (!languages.includes(lang)) errors.push(`${at}.name.${lang}: "${lang}" is not a language of the language menu`);
-    }
-    const overrides = readOverrides(at, s.closures, s.openings, now, errors, warnings);
-    let hours: Hours | undefined;
-    try {
-      // A service with closures or openings has hours of its own.
-      if (overrides && overrides.length > 0) {
-        hours = new Hours(s.hours, d.settings.holidays_country, overrides);
-      } else {
-        hours = parsedHours.get(s.hours);
-        if (!hours) {
-          hours = new Hours(s.hours, d.settings.holidays_country);
-          parsedHours.set(s.hours, hours);
-        }
-      }
-      for (const w of hours.warnings()) warnings.push(`${at}.hours: ${w}`);
-      if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
-        warnings.push(`${at}.hours: "${s.hours}" is never open from now on: callers who choose it hear that it is closed until further notice and are offered the services open now`);
-      }
-    } catch (err) {
-      errors.push(`${at}.hours: "${s.hours}" is not valid opening_hours syntax: ${String(err).replace(/\s+/g, ' ').trim()}`);
-    }
-    // A comment in the hours ("... off \"reason-training\"") is said as the closure's reason.
-    for (const comment of hoursComments(s.hours)) {
-      if (comment.startsWith(REASON_PREFIX)) reasonUses.push({ key: comment, place: `${at}.hours` });
-      else warnings.push(`${at}.hours: the comment "${comment}" is not a reason prompt key (reason-...): callers are not told it`);
-    }
-    s.closures.forEach((c, i) => {
-      if (c.reason) reasonUses.push({ key: c.reason, place: `${at}.closures[${i}].reason` });
-    });
-    if (!kind || !hours || !overrides) continue;
-    services[id] = {
-      id,
-      name: s.name,
-      dial: s.dial,
-      dialKind: kind,
-      hours,
-      callerId: s.caller_id,
-      dialTimeout: s.dial_timeout ?? d.settings.dial_timeout,
-      intro: s.intro,
-      onFailure: s.on_failure,
-      source: s.source,
-      check: s.check,
-    };
-  }
+  const directory = checkDirectory({ data: d, file: directoryFile, languages, languagesKnown: menusReadable, now, problems: { errors, warnings } });
+  const services = directory.services;
   if (!menusReadable || !menus) return { ok: false, errors, warnings };
   const m = menus;
   const serviceIds = new Set(Object.keys(d.services));
@@ -204,11 +133,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
   }
   checkReachability(flowMenus, menusFile, warnings);
 
-  for (const [id, s] of Object.entries(d.services)) {
-    if (s.intro) promptUses.push({ key: s.intro, vars: SERVICE_VARS, place: `${directoryFile}: services.${id}.intro` });
-    if (s.on_failure) promptUses.push({ key: s.on_failure, vars: SERVICE_VARS, place: `${directoryFile}: services.${id}.on_failure` });
-  }
-  for (const { key, place } of reasonUses) promptUses.push({ key, vars: REASON_VARS, place });
+  promptUses.push(...directory.promptUses);
   promptUses.push(...systemPromptUses());
 
   checkPrompts(promptSet, promptUses, errors);
@@ -229,64 +154,13 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     warnings,
     config: {
       languages,
-      settings: {
-        holidaysCountry: d.settings.holidays_country,
-        dialTimeout: d.settings.dial_timeout,
-        ringTone: d.settings.ring_tone,
-        hotlineNumber: paths.hotlineNumber || d.settings.hotline_number || undefined,
-      },
+      settings: directorySettings(d, paths.hotlineNumber),
       services,
       flow,
       prompts,
       sources: { directory: directoryFile, menus: menusFile, prompts: promptsDir, hotlineNumber: paths.hotlineNumber },
     },
   };
-}
-
-/** A service's closures and openings as overrides of its weekly hours; undefined when one
- * of them is wrong (each problem is reported with its place). */
-function readOverrides(
-  at: string,
-  closures: Array<{ from: string; to: string; reason?: string | undefined }>,
-  openings: Array<{ from: string; to: string }>,
-  now: Date,
-  errors: string[],
-  warnings: string[],
-): Override[] | undefined {
-  const out: Array<Override & { place: string }> = [];
-  let ok = true;
-  const read = (list: Array<{ from: string; to: string; reason?: string | undefined }>, field: string, open: boolean) => {
-    list.forEach((item, i) => {
-      const place = `${at}.${field}[${i}]`;
-      const from = parseLocalTime(item.from);
-      const to = parseLocalTime(item.to, true);
-      if (!from) errors.push(`${place}.from: "${item.from}" is not a date or time that exists`);
-      if (!to) errors.push(`${place}.to: "${item.to}" is not a date or time that exists`);
-      if (!from || !to) {
-        ok = false;
-        return;
-      }
-      if (to <= from) {
-        errors.push(`${place}: ends ("${item.to}") before it starts ("${item.from}")`);
-        ok = false;
-        return;
-      }
-      if (to <= now) warnings.push(`${place}: ended on ${item.to}: it no longer changes anything and can be removed`);
-      out.push({ from, to, open, reason: item.reason, place });
-    });
-  };
-  read(closures, 'closures', false);
-  read(openings, 'openings', true);
-  out.sort((a, b) => a.from.getTime() - b.from.getTime());
-  let latest = out[0];
-  for (const cur of out.slice(1)) {
-    if (latest && cur.from < latest.to) {
-      errors.push(`${cur.place}: overlaps ${latest.place.slice(at.length + 1)}: a time can be in one closure or opening only`);
-      ok = false;
-    }
-    if (!latest || cur.to > latest.to) latest = cur;
-  }
-  return ok ? out.map(({ place: _place, ...o }) => o) : undefined;
 }
 
 function checkReachability(menus: Record<string, Menu>, file: string, warnings: string[]): void {
