@@ -44,7 +44,12 @@ export interface CallResult {
 }
 
 export const EXIT = { ok: 0, lineError: 1, usage: 2, keysRanOut: 3 } as const;
-const EXIT_OF: Record<CallEnd, number> = { hangup: EXIT.ok, caller: EXIT.ok, 'keys-ran-out': EXIT.keysRanOut, error: EXIT.lineError };
+const EXIT_OF: Record<CallEnd, number> = {
+  hangup: EXIT.ok,
+  caller: EXIT.ok,
+  'keys-ran-out': EXIT.keysRanOut,
+  error: EXIT.lineError,
+};
 
 /** The base URL the in-process line answers under (never resolved: app.inject only). */
 export const LINE_BASE_URL = 'https://helpline.test';

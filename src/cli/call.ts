@@ -12,7 +12,15 @@ import { callCli } from './call-command.js';
 import { isMain, runMain } from './common.js';
 
 export * from './call-command.js';
-export { interactiveInput, scriptedInput, type CallerInput, type DialAnswer, type DialPrompt, type GatherPrompt, type KeyAnswer } from './caller/input.js';
+export {
+  interactiveInput,
+  scriptedInput,
+  type CallerInput,
+  type DialAnswer,
+  type DialPrompt,
+  type GatherPrompt,
+  type KeyAnswer,
+} from './caller/input.js';
 export { DEFAULT_FROM, DEFAULT_TO, type LineUnderTest } from './caller/line.js';
 export { DIAL_STATUSES, formatEvent, type CallEvent, type DialStatus } from './caller/transcript.js';
 

@@ -16,7 +16,11 @@ export interface DialPrompt {
   number: string;
   timeout: number;
 }
-export type KeyAnswer = { kind: 'keys'; keys: string } | { kind: 'silence' } | { kind: 'hangup' } | { kind: 'exhausted' };
+export type KeyAnswer =
+  | { kind: 'keys'; keys: string }
+  | { kind: 'silence' }
+  | { kind: 'hangup' }
+  | { kind: 'exhausted' };
 export type DialAnswer = { kind: 'outcome'; status: DialStatus } | { kind: 'hangup' } | { kind: 'exhausted' };
 
 export interface CallerInput {

@@ -60,7 +60,10 @@ export interface LineClient {
 const contentType = (res: LineResponse): string => String(res.headers['content-type'] ?? '');
 
 /** The webhooks of one call: the same CallSid and parameters on each, as Twilio sends them. */
-export function callLine(line: LineUnderTest, call: { from: string; to: string; emit(e: CallEvent): void }): LineClient {
+export function callLine(
+  line: LineUnderTest,
+  call: { from: string; to: string; emit(e: CallEvent): void },
+): LineClient {
   const { app, authToken } = line;
   const base = new URL(line.baseUrl);
   const callParams: Record<string, string> = {
@@ -103,7 +106,8 @@ export function callLine(line: LineUnderTest, call: { from: string; to: string; 
     if (payload !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded; charset=UTF-8';
     const res = await app.inject({ method, url: path, headers, ...(payload !== undefined ? { payload } : {}) });
     if (res.statusCode !== 200) {
-      throw new CallError(`${method} ${path} answered HTTP ${res.statusCode}, not 200: Twilio would play its error message (or the fallback URL)`);
+      const twilio = 'Twilio would play its error message (or the fallback URL)';
+      throw new CallError(`${method} ${path} answered HTTP ${res.statusCode}, not 200: ${twilio}`);
     }
     const type = contentType(res);
     if (!/^(text|application)\/xml\b/.test(type)) {

@@ -32,7 +32,7 @@ function int(value: string | undefined, fallback: number): number {
   const n = value === undefined ? Number.NaN : Number.parseInt(value, 10);
   return Number.isFinite(n) ? n : fallback;
 }
-const methodOf = (verb: TwimlNode): 'GET' | 'POST' => ((verb.attrs.method ?? 'POST').toUpperCase() === 'GET' ? 'GET' : 'POST');
+const methodOf = (verb: TwimlNode): 'GET' | 'POST' => (verb.attrs.method?.toUpperCase() === 'GET' ? 'GET' : 'POST');
 const loopOf = (verb: TwimlNode) => (verb.attrs.loop === undefined ? {} : { loop: int(verb.attrs.loop, 1) });
 
 export function say(verb: TwimlNode, p: Playing): Step {
@@ -121,7 +121,9 @@ export async function gather(verb: TwimlNode, p: Playing): Promise<Step> {
 /** Where a <Dial> goes: its text, or its nouns (<Number>, <Sip> as they are, others named). */
 function destination(verb: TwimlNode): string {
   if (!verb.children.length) return verb.text;
-  return verb.children.map((c) => (c.name === 'Number' || c.name === 'Sip' ? c.text : `${c.name.toLowerCase()}:${c.text}`)).join(', ');
+  const noun = (c: TwimlNode) =>
+    c.name === 'Number' || c.name === 'Sip' ? c.text : `${c.name.toLowerCase()}:${c.text}`;
+  return verb.children.map(noun).join(', ');
 }
 
 export async function dial(verb: TwimlNode, p: Playing): Promise<Step> {
