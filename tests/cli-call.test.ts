@@ -24,7 +24,6 @@ import {
   type CallResult,
   type DialStatus,
 } from '../src/cli/call.js';
-import { twilioSignature } from '../src/cli/caller/line.js';
 import { VERBS } from '../src/cli/caller/verbs.js';
 import { UsageError } from '../src/cli/common.js';
 import { parseWallClock } from '../src/cli/time.js';
@@ -228,15 +227,6 @@ describe('the caller itself', () => {
     expect([...VERBS.keys()].sort()).toEqual([...PLAYED_VERBS].sort());
   });
 
-  it("signs each webhook as twilio's library computes X-Twilio-Signature", () => {
-    const text = fc.string({ unit: 'binary' });
-    fc.assert(
-      fc.property(text, fc.webUrl({ withQueryParameters: true }), fc.dictionary(text, text), (token, url, params) => {
-        expect(twilioSignature(token, url, params)).toBe(webhooks.getExpectedTwilioSignature(token, url, params));
-      }),
-      fcParams(300),
-    );
-  });
 
   it('at the terminal: keys are asked again until they are keys; a transfer outcome is one of the choices', async () => {
     const stdin = new PassThrough();

@@ -3,7 +3,8 @@
  * it fetches for <Play>. Only HTTP: the line is any app that answers a request, in-process.
  * Part of the terminal caller, which knows only TwiML (tests/cli-boundary.test.ts).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { readTwiml, TwimlError, type TwimlNode } from '../twiml-reader.js';
 import type { CallEvent } from './transcript.js';
 
@@ -39,13 +40,9 @@ export const DEFAULT_TO = '+3225550100';
 /** A Twilio SID: two letters and 32 hex digits. */
 export const sid = (prefix: 'AC' | 'CA'): string => prefix + randomBytes(16).toString('hex');
 
-/** X-Twilio-Signature: base64 HMAC-SHA1, keyed by the auth token, of the full URL followed by
- * each POST parameter's name and value, sorted by name (tests compare it with twilio's library). */
+/** X-Twilio-Signature as Twilio computes it: twilio's own signer, not a copy of it. */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const data = Object.keys(params)
-    .sort()
-    .reduce((acc, name) => acc + name + params[name], url);
-  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+  return webhooks.getExpectedTwilioSignature(authToken, url, params);
 }
 
 export interface LineClient {
