@@ -7,23 +7,21 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { param, readDialQuery, readMenuQuery, WEBHOOK_PATHS, WEBHOOKS } from '../src/call-state.js';
+import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call-state.js';
 import type { Result } from '../src/engine.js';
 import type { OverloadGate } from '../src/overload.js';
-import type { Runtime } from '../src/app.js';
+import type { Helpline, Runtime } from '../src/runtime.js';
 import { signatureCheck } from '../src/signature.js';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 
-export { WEBHOOK_PATHS };
-
 export interface VoiceRoutesOptions {
+  helpline: Helpline;
   /** Overload protection (src/overload.ts): applied first, before the signature is checked. */
   gate: OverloadGate;
 }
 
-export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { gate }) => {
-  const h = app.helpline;
+export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { helpline: h, gate }) => {
   // Twilio posts forms. Fastify's own JSON and text parsers are removed here (this plugin's
   // scope only), so any other body is refused with 415 before a webhook runs.
   app.removeContentTypeParser(['application/json', 'text/plain']);
