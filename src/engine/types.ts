@@ -1,0 +1,86 @@
+/** What the engine answers: Steps for the renderer, FlowEvents for the logs and metrics. */
+import type { CallState } from '../call-state.js';
+import type { Lang, Service } from '../config/types.js';
+import type { ClosureKind } from '../hours.js';
+
+/** One thing said: a prompt of a language, with its placeholders filled. */
+export interface Speech {
+  lang: Lang;
+  key: string;
+  vars?: Record<string, string>;
+}
+
+export type Step =
+  /** Say, then wait for one key; the key goes to `state`'s menu, silence too (marked). */
+  | { kind: 'gather'; say: Speech[]; state: CallState; timeout: number }
+  /** Say, then put the caller through; the outcome comes back to dialResult. `safetyNet`:
+   * the transfer made after too many failed tries (its failure ends the call kindly). */
+  | { kind: 'dial'; say: Speech[]; lang: Lang; service: Service; safetyNet?: boolean }
+  /** Say, then end the call. */
+  | { kind: 'hangup'; say: Speech[] };
+
+/** What happened, for the logs and metrics: no caller data, only the flow's own words. */
+export interface FlowEvent {
+  event:
+    | 'call'
+    | 'language'
+    | 'choice'
+    | 'repeat'
+    | 'back'
+    | 'switch-language'
+    | 'invalid-key'
+    | 'no-input'
+    | 'default-language'
+    | 'safety-net'
+    | 'transfer'
+    | 'closed'
+    | 'none-open'
+    | 'dial-result'
+    | 'goodbye';
+  menu?: string;
+  /** Only a key the menu knows; never what the caller typed otherwise. */
+  key?: string;
+  lang?: Lang;
+  service?: string;
+  outcome?: string;
+  /** dial-result: Twilio's DialCallStatus when it is one Twilio documents, else "unknown". */
+  status?: DialStatus | 'unknown' | 'missing';
+  /** closed: why the service is closed. */
+  reason?: ClosureKind;
+}
+
+export interface Result {
+  step: Step;
+  events: FlowEvent[];
+}
+
+export type DialOutcome = 'completed' | 'busy' | 'no-answer' | 'failed';
+
+/** Every DialCallStatus Twilio documents. */
+export const DIAL_STATUSES = ['completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'] as const;
+export type DialStatus = (typeof DIAL_STATUSES)[number];
+
+export function dialStatus(status: string | undefined): DialStatus | 'unknown' | 'missing' {
+  if (!status) return 'missing';
+  return (DIAL_STATUSES as readonly string[]).includes(status) ? (status as DialStatus) : 'unknown';
+}
+
+/** Twilio's DialCallStatus, mapped to what the caller hears. Anything unknown counts as failed. */
+export function dialOutcome(status: string | undefined): DialOutcome {
+  switch (status) {
+    case 'completed':
+    case 'answered':
+      return 'completed';
+    case 'busy':
+      return 'busy';
+    case 'no-answer':
+      return 'no-answer';
+    default:
+      return 'failed';
+  }
+}
+
+/** A record's own entry, or undefined: ids never find Object's prototype members. */
+export function own<T>(record: Record<string, T>, id: string | undefined): T | undefined {
+  return id !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
+}
