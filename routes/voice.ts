@@ -7,39 +7,26 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Runtime } from '../src/app.js';
+import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call-state.js';
 import type { Result } from '../src/engine.js';
 import type { OverloadGate } from '../src/overload.js';
+import type { Helpline, Runtime } from '../src/runtime.js';
 import { signatureCheck } from '../src/signature.js';
-
-type Params = Record<string, unknown>;
-
-/** One parameter as Twilio sends it: a short string. Repeated, missing or huge: handled. */
-function param(source: unknown, name: string, max = 64): string | undefined {
-  if (!source || typeof source !== 'object') return undefined;
-  let v = Object.hasOwn(source, name) ? (source as Params)[name] : undefined;
-  if (Array.isArray(v)) v = v[0];
-  if (typeof v !== 'string') return undefined;
-  return v.length > max ? v.slice(0, max) : v;
-}
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 
-/** The paths of the webhooks, for the 405 of another method (src/app.ts). */
-export const WEBHOOK_PATHS = ['/voice', '/voice/menu', '/voice/dial', '/voice/fallback'];
-
 export interface VoiceRoutesOptions {
+  helpline: Helpline;
   /** Overload protection (src/overload.ts): applied first, before the signature is checked. */
   gate: OverloadGate;
 }
 
-export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { gate }) => {
-  const h = app.helpline;
+export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { helpline: h, gate }) => {
   // Twilio posts forms. Fastify's own JSON and text parsers are removed here (this plugin's
   // scope only), so any other body is refused with 415 before a webhook runs.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  // One callback-style preHandler for both checks (each Fastify hook has a cost per request):
-  // shed under overload (a 503), then refuse what Twilio did not sign (a 403).
+  // One callback preHandler for both checks (docs/architecture.md): shed under overload (a
+  // 503), then refuse what Twilio did not sign (a 403).
   const isTwilio = h.authToken ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }) : undefined;
   app.addHook('preHandler', (request, reply, done) => {
     if (gate.shed(request, reply)) return;
@@ -65,35 +52,28 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     void reply.type('text/xml').send(twiml);
   }
 
-  // The handlers are synchronous and return nothing once they have sent: an async handler (or
-  // returning the reply, which is a thenable) costs a promise and a microtask or a stream
-  // listener per webhook. An exception still reaches the error handler.
-  app.post('/voice', (request, reply) => {
+  // Synchronous handlers that send and return nothing (docs/architecture.md); an exception
+  // still reaches the error handler.
+  app.post(WEBHOOKS.call, (request, reply) => {
     const run = h.current;
     answer(request, reply, run, run.engine.start());
   });
 
-  app.post('/voice/menu', (request, reply) => {
-    const q = request.query;
-    const tries = Number.parseInt(param(q, 't', 3) ?? '0', 10);
-    const state = {
-      lang: param(q, 'l', 8),
-      menu: param(q, 'm') ?? 'main',
-      tries: Number.isNaN(tries) ? 0 : tries,
-      exclude: param(q, 'x'),
-    };
+  app.post(WEBHOOKS.menu, (request, reply) => {
     const run = h.current;
-    answer(request, reply, run, run.engine.input(state, param(request.body, 'Digits', 8), param(q, 's', 1) === '1', h.clock()));
+    const { state, silent } = readMenuQuery(request.query, run.config);
+    const digits = param(request.body, 'Digits', 8);
+    answer(request, reply, run, run.engine.input({ state, digits, silent, now: h.clock() }));
   });
 
-  app.post('/voice/dial', (request, reply) => {
-    const q = request.query;
+  app.post(WEBHOOKS.dial, (request, reply) => {
+    const run = h.current;
+    const state = readDialQuery(request.query, run.config);
     const status = param(request.body, 'DialCallStatus', 16);
-    const run = h.current;
-    answer(request, reply, run, run.engine.dialResult(param(q, 'l', 8), param(q, 's'), status, h.clock(), param(q, 'n', 1) === '1'));
+    answer(request, reply, run, run.engine.dialResult({ state, status, now: h.clock() }));
   });
 
-  app.post('/voice/fallback', (request, reply) => {
+  app.post(WEBHOOKS.fallback, (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
     request.log.warn({ event: 'fallback', errorCode: code && /^\d{5}$/.test(code) ? code : undefined }, 'fallback URL called');

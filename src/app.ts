@@ -5,118 +5,27 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { audioRoutes, readAudio, type AudioFile } from '../routes/audio.js';
+import { audioRoutes } from '../routes/audio.js';
 import { healthRoutes } from '../routes/health.js';
 import { metricsRoutes } from '../routes/metrics.js';
-import { voiceRoutes, WEBHOOK_PATHS } from '../routes/voice.js';
+import { voiceRoutes } from '../routes/voice.js';
+import { WEBHOOK_PATHS } from './call-state.js';
 import type { Config } from './config/types.js';
-import { Engine } from './engine.js';
 import { createLogger, RequestLogsAtDebug } from './logging.js';
-import { Metrics } from './metrics.js';
 import { overloadProtection, type OverloadOptions } from './overload.js';
-import { fallbackTwiml, TwimlRenderer } from './twiml.js';
+import { Helpline, type HelplineOptions } from './runtime.js';
 
-export interface AppOptions {
+export interface AppOptions extends HelplineOptions {
   config: Config;
-  /** The instant "now" for opening hours; tests and the terminal caller set it. */
-  clock?: () => Date;
-  /** Twilio auth token; absent: signatures are not checked (never in production). */
-  authToken?: string | undefined;
-  /** The public base URL Twilio calls, e.g. https://ivr.example.be. */
-  publicBaseUrl?: string | undefined;
   /** Honour X-Forwarded-Proto/-Host (behind a reverse proxy). */
   trustProxy?: boolean;
   /** A pino logger; default: info level to stdout. */
   logger?: Logger;
   /** Shedding load with 503 when the event loop is saturated (src/overload.ts). */
   overload?: Partial<OverloadOptions>;
-  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
-  metricsToken?: string | undefined;
   /** Serve GET /metrics at all (default true; the server turns it off in production
    * without METRICS_TOKEN, so usage figures never answer anyone who reaches the port). */
   metricsEnabled?: boolean;
-  /** Export the process's own metrics too (the server does; see src/metrics.ts). */
-  processMetrics?: boolean;
-}
-
-/** Everything that follows from one configuration; swapped whole by Helpline.reload(). */
-export interface Runtime {
-  readonly config: Config;
-  readonly engine: Engine;
-  readonly renderer: TwimlRenderer;
-  /** The bilingual fallback TwiML for when anything goes wrong, rendered once per
-   * configuration (fallbackTwiml). */
-  readonly safeTwiml: string;
-  /** The recorded prompts, read once per configuration. */
-  readonly audio: ReadonlyMap<string, AudioFile>;
-}
-
-/**
- * The line's state in the app: the settings fixed at start (clock, URLs, token, metrics)
- * and the configuration in force. A call keeps its state in the URLs, not here, so the
- * configuration can be swapped between two webhooks of a call (SIGHUP: src/reload.ts).
- */
-export class Helpline {
-  readonly clock: () => Date;
-  readonly baseUrl: string;
-  readonly authToken: string | undefined;
-  readonly publicBaseUrl: string | undefined;
-  readonly metricsToken: string | undefined;
-  readonly metrics: Metrics;
-  private runtime: Runtime;
-
-  constructor(config: Config, options: Omit<AppOptions, 'config' | 'logger' | 'trustProxy' | 'overload'>) {
-    this.baseUrl = (options.publicBaseUrl ?? '').replace(/\/+$/, '');
-    this.clock = options.clock ?? (() => new Date());
-    this.authToken = options.authToken || undefined;
-    this.publicBaseUrl = this.baseUrl || undefined;
-    this.metricsToken = options.metricsToken || undefined;
-    this.metrics = new Metrics({ processMetrics: options.processMetrics ?? false });
-    this.runtime = this.build(config);
-    this.metrics.configLoadedNow();
-  }
-
-  /** The configuration in force, as one consistent whole: read it once per request. */
-  get current(): Runtime {
-    return this.runtime;
-  }
-
-  get config(): Config {
-    return this.runtime.config;
-  }
-
-  get engine(): Engine {
-    return this.runtime.engine;
-  }
-
-  get renderer(): TwimlRenderer {
-    return this.runtime.renderer;
-  }
-
-  get safeTwiml(): string {
-    return this.runtime.safeTwiml;
-  }
-
-  /**
-   * Put a new (already checked) configuration in force. Everything derived from it is
-   * built first; if that throws, the configuration in force stays. Requests that already
-   * read `current` finish with the configuration they started with.
-   */
-  reload(config: Config): void {
-    const next = this.build(config);
-    this.runtime = next;
-    this.metrics.configLoadedNow();
-  }
-
-  private build(config: Config): Runtime {
-    return {
-      config,
-      engine: new Engine(config),
-      renderer: new TwimlRenderer(config),
-      safeTwiml: fallbackTwiml(config),
-      audio: readAudio(config),
-    };
-  }
 }
 
 declare module 'fastify' {
@@ -150,8 +59,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('helpline', helpline);
 
-  // Webhook latency, by route pattern (never the raw URL with its query string). A callback
-  // hook: an async one costs a promise per request.
+  // Webhook latency, by route pattern (never the raw URL with its query string). Callback
+  // hooks, not async ones: docs/architecture.md.
   app.addHook('onResponse', (request, reply, done) => {
     helpline.metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
     done();
@@ -191,9 +100,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(async (others) => {
     others.addHook('onRequest', gate.onRequest);
     await others.register(healthRoutes);
-    await others.register(audioRoutes);
-    if (options.metricsEnabled ?? true) await others.register(metricsRoutes);
+    await others.register(audioRoutes, { helpline });
+    if (options.metricsEnabled ?? true) await others.register(metricsRoutes, { metrics: helpline.metrics, token: helpline.metricsToken });
   });
-  await app.register(voiceRoutes, { gate });
+  await app.register(voiceRoutes, { helpline, gate });
   return app;
 }

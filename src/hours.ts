@@ -10,13 +10,12 @@
  * service is closed, `state()` also says why, as one of four kinds callers are told.
  */
 import OpeningHours from 'opening_hours';
+import { TIME_ZONE } from './constants.js';
 
-process.env.TZ = 'Europe/Brussels';
+process.env.TZ = TIME_ZONE;
 if (new Date(Date.UTC(2026, 6, 1, 12)).getHours() !== 14 || new Date(Date.UTC(2026, 0, 1, 12)).getHours() !== 13) {
-  throw new Error('The Europe/Brussels time zone is not available in this Node.js runtime.');
+  throw new Error(`The ${TIME_ZONE} time zone is not available in this Node.js runtime.`);
 }
-
-export const TIME_ZONE = 'Europe/Brussels';
 
 /** Why a service is closed, as callers are told it. */
 export type ClosureKind = 'after-hours' | 'weekend' | 'holiday' | 'temporary';
@@ -49,6 +48,12 @@ export interface HoursState {
   /** When closed: why. */
   closure?: Closure | undefined;
 }
+
+/** A rule's comment in opening_hours syntax. */
+const COMMENT = /"([^"]*)"/g;
+
+/** A local time as operators write it: "2026-12-24" or "2026-12-24 13:00" (see parseLocalTime). */
+export const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/;
 
 /** A rule that names a date (a year, a month or Easter) closes for a reason of its own. */
 const DATED_RULE = /\b(?:\d{4}|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|easter)\b/;
@@ -203,20 +208,13 @@ export class Hours {
 
   private ruleText(index: number): string {
     // The rule without its comment, so a comment's words do not look like a date.
-    return this.oh.prettifyValue({ rule_index: index }).replace(/"[^"]*"/g, '');
+    return this.oh.prettifyValue({ rule_index: index }).replace(COMMENT, '');
   }
 }
 
-/** Brussels wall-clock fields of an instant (the process runs in Europe/Brussels). */
-export function wallClock(at: Date): { year: number; month: number; day: number; weekday: number; hour: number; minute: number } {
-  return {
-    year: at.getFullYear(),
-    month: at.getMonth() + 1,
-    day: at.getDate(),
-    weekday: at.getDay(),
-    hour: at.getHours(),
-    minute: at.getMinutes(),
-  };
+/** The comments of an opening_hours expression ("..."), in order. */
+export function hoursComments(hours: string): string[] {
+  return [...hours.matchAll(COMMENT)].map((m) => m[1] ?? '');
 }
 
 /** Whole days between two instants' Brussels calendar dates (0 = same day, 1 = tomorrow). */
@@ -233,7 +231,7 @@ export function calendarDaysBetween(a: Date, b: Date): number {
  * day. Returns undefined for a date or time that does not exist.
  */
 export function parseLocalTime(text: string, endOfDay = false): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(text.trim());
+  const m = LOCAL_TIME.exec(text.trim());
   if (!m) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const hasTime = m[4] !== undefined;

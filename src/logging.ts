@@ -45,9 +45,8 @@ export function createLogger(level = 'info', stream?: DestinationStream): Logger
 
 /**
  * Fastify's own line per request ("incoming request", "request completed") at debug instead of
- * info. At info the log is the call record: the 'flow' events (CallSid, language, choices,
- * transfer outcomes), warnings and errors; two more lines per webhook would double or triple
- * its volume and cost. A request that errs is still logged at error.
+ * info: at info the log is the call record (the 'flow' events, warnings and errors), and two
+ * more lines per webhook would double or triple it. A request that errs is still logged at error.
  */
 export class RequestLogsAtDebug extends LogController {
   override incomingRequest(request: FastifyRequest): void {

@@ -11,13 +11,13 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Config } from './config/types.js';
-import { DIAL_STATUSES, RESERVED_MENU_IDS, type FlowEvent } from './engine.js';
+import { RESERVED_MENU_IDS, type Config } from './config/types.js';
+import { KEY } from './constants.js';
+import { DIAL_STATUSES, type FlowEvent } from './engine/types.js';
 import { CLOSURE_KINDS } from './hours.js';
 
 const PREFIX = 'helpline_';
 const OTHER = 'other';
-const KEY = /^[0-9*#]$/;
 const OUTCOMES = ['completed', 'busy', 'no-answer', 'failed', 'missing'];
 const STATUSES = [...DIAL_STATUSES, 'unknown', 'missing'];
 const METHODS = ['GET', 'HEAD', 'POST'];
@@ -156,10 +156,8 @@ export class Metrics {
     this.latency.observe(this.requestLabels(method, route, statusCode), seconds);
   }
 
-  /**
-   * The labels of a request's series, built once per series and reused: no object or string
-   * per request. Bounded like the series themselves: methods x route patterns x status codes.
-   */
+  /** The labels of a request's series, built once per series and reused (docs/architecture.md).
+   * Bounded like the series themselves: methods x route patterns x status codes. */
   private readonly requestSeries = new Map<string, Map<string, Map<number, Readonly<Record<'method' | 'route' | 'status_code', string>>>>>();
 
   private requestLabels(methodIn: string, routeIn: string | undefined, statusCode: number): Readonly<Record<'method' | 'route' | 'status_code', string>> {

@@ -1,17 +1,8 @@
 /**
- * Overload: when the event loop is saturated, answer at once with 503 rather than let Twilio
- * wait up to 15 s. A 503 makes Twilio fetch the number's fallback URL, a TwiML Bin holding
- * the static fallback document (npm run fallback) served by Twilio itself: the caller hears
- * the emergency numbers and is put through to a 24/7 service, and this process gets no more
- * work for that request.
- *
- * Measured here: the mean event-loop delay over each sample window (a window in which the loop
- * never came round counts for its whole length). The verdict is applied by the Gate: first
- * thing in the webhooks' preHandler (routes/voice.ts, before the signature is checked), and
- * by an onRequest hook on the other routes (src/app.ts). Not one onRequest hook for every
- * request: an empty one cost bare Fastify 4,000-7,000 instructions per request (callgrind,
- * README Performance), here to read a boolean that is false nearly always. So a webhook is
- * shed once its body (a form, 32 KB at most) is read and parsed.
+ * Overload: while the event loop is saturated, answer 503 at once, so Twilio plays the number's
+ * fallback URL (a TwiML Bin) instead of waiting 15 s. The Gate applies the verdict first in the
+ * webhooks' preHandler and in an onRequest hook on the other routes. Why, and what it costs:
+ * docs/operations.md (Overload) and docs/architecture.md (Rules stated once).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
@@ -25,13 +16,8 @@ export interface OverloadOptions {
   retryAfterSeconds: number;
 }
 
-/**
- * A webhook normally takes a millisecond or two. A mean loop delay of two seconds means every
- * webhook already waits two seconds or more and the queue is growing: shed it then, while the
- * answers still reach Twilio well within its 15 s. Lower, the line would send callers to the
- * fallback during bursts it can still serve: bench:calls (200 callers who never pause, far
- * more than 200 real calls) runs with a mean delay near one second on 2 busy cores.
- */
+/** 2 s: answers still reach Twilio well within its 15 s, and bursts the line can serve (about
+ * 1 s under bench:calls) are not shed. See docs/operations.md (Overload). */
 export const OVERLOAD_DEFAULTS: OverloadOptions = {
   maxEventLoopDelayMs: 2_000,
   sampleIntervalMs: 500,
@@ -68,10 +54,8 @@ export async function overloadProtection(app: FastifyInstance, options: Partial<
     app.decorate('isUnderPressure', () => false);
     return OPEN_GATE;
   }
-  // The delay is measured here rather than by a library's maxEventLoopDelay (such as
-  // under-pressure's), which counts a window without any sample as an infinite delay: one
-  // loop turn longer than the window (a cold start with 200 connections at once) then shed
-  // calls the line could serve. Here such a window counts for what it lasted.
+  // Measured here, not by under-pressure's maxEventLoopDelay: a window without any sample (one
+  // long loop turn, as at a cold start) counts for what it lasted, not as an infinite delay.
   const RESOLUTION_MS = 10;
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
@@ -86,9 +70,7 @@ export async function overloadProtection(app: FastifyInstance, options: Partial<
     overloaded = delay > o.maxEventLoopDelayMs;
   };
   measure();
-  // Measured once per window by a timer; every request only reads the verdict (a boolean),
-  // so the protection costs a request next to nothing. (This was @fastify/under-pressure,
-  // whose hook built Fastify's routeOptions object for every request: see the README.)
+  // Measured once per window by a timer; a request only reads the verdict, a boolean.
   const timer = setInterval(measure, o.sampleIntervalMs);
   timer.unref();
   app.addHook('onClose', async () => {

@@ -2,9 +2,14 @@
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
+/** The names of a template's placeholders as they occur, repeats included. */
+export function placeholderUses(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
+}
+
 /** The names of a template's placeholders, each once, sorted. */
 export function placeholders(template: string): string[] {
-  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ''))].sort();
+  return [...new Set(placeholderUses(template))].sort();
 }
 
 /** Fill {placeholders}; an unknown one is left out rather than read aloud. */

@@ -51,8 +51,7 @@ export function isValidTwilioRequest(request: FastifyRequest, opts: SignatureOpt
  * sorted (twilio's getExpectedTwilioSignature builds the same string). A match proves the
  * request is Twilio's: only the holder of the token can make it. Anything else (no match, a
  * repeated parameter) goes to twilio's validateRequest, which also tries the URL with and
- * without its port and in its normalised forms. twilio's function costs about 6 us a
- * request, this one about 2.5 (mostly the HMAC): see the README, Performance.
+ * without its port and in its normalised forms. Measured: docs/performance.md.
  */
 export function signedAsReceived(authToken: string | KeyObject, header: string, url: string, params: Record<string, unknown>, algorithm: string): boolean {
   const name = algorithm.toUpperCase();
@@ -75,9 +74,8 @@ export function signedAsReceived(authToken: string | KeyObject, header: string, 
 
 /**
  * The check that refuses (403) a webhook whose signature does not match: true when the request
- * is Twilio's; otherwise it has answered 403 and returns false. Synchronous, called from the
- * webhooks' callback-style preHandler (routes/voice.ts): an async hook would cost every webhook
- * a promise and a microtask hop before its handler runs (README, Performance).
+ * is Twilio's; otherwise it has answered 403 and returns false. Synchronous, for the webhooks'
+ * callback-style preHandler (callback hooks, not async hooks: docs/architecture.md).
  */
 export function signatureCheck(opts: SignatureOptions): (request: FastifyRequest, reply: FastifyReply) => boolean {
   const checked: SignatureOptions = {

@@ -3,11 +3,12 @@
  * `twilio` package's builder (which escapes text and attributes).
  */
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
+import { dialUrl, menuUrl, stateKey } from './call-state.js';
 import type { Config, Lang, Service } from './config/types.js';
-import type { CallState, Speech, Step } from './engine.js';
+import { E164 } from './constants.js';
+import { Services } from './engine/services.js';
+import type { Speech, Step } from './engine/types.js';
 import { fill } from './placeholders.js';
-
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 export interface RenderContext {
   /** Absolute base for URLs in the TwiML (PUBLIC_BASE_URL); empty: URLs relative to the host. */
@@ -15,22 +16,6 @@ export interface RenderContext {
   /** The call's To (the helpline's number) and From (the caller), for caller ID only. */
   to?: string | undefined;
   from?: string | undefined;
-}
-
-/** The URL a menu's key (or its silence) is posted to. */
-export function menuPath(state: CallState, silent = false): string {
-  const q = new URLSearchParams();
-  if (state.lang) q.set('l', state.lang);
-  q.set('m', state.menu);
-  q.set('t', String(state.tries));
-  if (state.exclude) q.set('x', state.exclude);
-  if (silent) q.set('s', '1');
-  return `/voice/menu?${q.toString()}`;
-}
-
-/** The URL a transfer's outcome is posted to; `n=1` marks the safety net's transfer. */
-export function dialPath(lang: Lang, serviceId: string, safetyNet = false): string {
-  return `/voice/dial?${new URLSearchParams(safetyNet ? { l: lang, s: serviceId, n: '1' } : { l: lang, s: serviceId }).toString()}`;
 }
 
 /** The answer to a request whose signature does not match: Twilio never sends one. */
@@ -77,10 +62,9 @@ export class TwimlRenderer {
 
   /**
    * In front of it, by the Step's identity: the engine returns the same frozen Step for a
-   * menu that depends on nothing but the config (src/engine.ts), so the common answers (the
-   * greeting, a menu) are found without building and hashing the content key. Only for steps
-   * without a transfer (a transfer's caller ID can come from the request's To); the base URL
-   * is kept with the answer and compared.
+   * menu that depends on nothing but the config (src/engine/steps.ts), so the common answers
+   * are found without the content key. Only for steps without a transfer (a transfer's caller
+   * ID can come from the request's To); the base URL is kept with the answer and compared.
    */
   private readonly byStep = new WeakMap<Step, { baseUrl: string; rendered: Rendered }>();
 
@@ -91,8 +75,7 @@ export class TwimlRenderer {
     return this.rendered(step, ctx).text;
   }
 
-  /** The same TwiML as UTF-8 bytes, encoded once with it: what the webhooks send (a string
-   * with accents would be encoded again for every answer). */
+  /** The same TwiML as UTF-8 bytes, encoded once with it: what the webhooks send. */
   renderBytes(step: Step, ctx: RenderContext): Buffer {
     return this.rendered(step, ctx).bytes;
   }
@@ -128,10 +111,9 @@ export class TwimlRenderer {
   private cacheKey(step: Step, ctx: RenderContext): string {
     let k = `${step.kind}\u0000${ctx.baseUrl}`;
     if (step.kind === 'gather') {
-      const s = step.state;
-      k += `\u0000${s.lang ?? ''}\u0000${s.menu}\u0000${s.tries}\u0000${s.exclude ?? ''}\u0000${step.timeout}`;
+      k += `\u0000${stateKey(step.state)}\u0000${step.timeout}`;
     } else if (step.kind === 'dial') {
-      k += `\u0000${step.lang}\u0000${step.service.id}\u0000${step.safetyNet ? 'n' : ''}\u0000${this.callerId(step.service, ctx) ?? ''}`;
+      k += `\u0000${stateKey(step.state)}\u0000${this.callerId(step.service, ctx) ?? ''}`;
     }
     for (const s of step.say) {
       k += `\u0001${s.lang}\u0000${s.key}`;
@@ -150,17 +132,17 @@ export class TwimlRenderer {
           timeout: step.timeout,
           // '#' is a key like any other here (a wrong one), not "end of input".
           finishOnKey: '',
-          action: ctx.baseUrl + menuPath(step.state),
+          action: ctx.baseUrl + menuUrl(step.state),
           method: 'POST',
         });
         this.say(g, step.say, ctx);
         // Gather falls through on silence: tell the same menu it was silence.
-        r.redirect({ method: 'POST' }, ctx.baseUrl + menuPath(step.state, true));
+        r.redirect({ method: 'POST' }, ctx.baseUrl + menuUrl(step.state, true));
         break;
       }
       case 'dial': {
         this.say(r, step.say, ctx);
-        this.dial(r, step.service, ctx, ctx.baseUrl + dialPath(step.lang, step.service.id, step.safetyNet));
+        this.dial(r, step.service, ctx, ctx.baseUrl + dialUrl(step.state));
         break;
       }
       case 'hangup': {
@@ -183,28 +165,26 @@ export class TwimlRenderer {
   safe(): string {
     const r = new VoiceResponse();
     const ctx: RenderContext = { baseUrl: '' };
-    const say: Speech[] = this.config.languages.flatMap((lang) => [
+    const say: Speech[] = this.config.flow.greeting.flatMap((lang) => [
       { lang, key: 'error' },
       { lang, key: 'emergency' },
     ]);
     this.say(r, say, ctx, false);
     const service = this.safeService();
     if (service) this.dial(r, service, ctx, undefined);
-    this.say(r, this.config.languages.map((lang) => ({ lang, key: 'emergency' })), ctx, false);
+    this.say(r, this.config.flow.greeting.map((lang) => ({ lang, key: 'emergency' })), ctx, false);
     r.hangup();
     return r.toString();
   }
 
   private safeService(): Service | undefined {
     const now = new Date();
-    const ids = this.config.flow.safetyNet;
+    const services = new Services(this.config);
+    const lang = this.config.flow.defaultLanguage;
+    const candidates = this.config.flow.safetyNet.flatMap((t) => services.members(t, lang)).filter((s) => s.connect === 'transfer');
     // Rendered once per configuration: prefer a service with no closure to come, then one
     // whose weekly hours are 24/7 (the loader checks there is one).
-    const id =
-      ids.find((s) => this.config.services[s]?.hours.alwaysOpen(now)) ??
-      ids.find((s) => this.config.services[s]?.hours.weeklyAlwaysOpen(now)) ??
-      ids[0];
-    return id ? this.config.services[id] : undefined;
+    return candidates.find((s) => s.hours.alwaysOpen(now)) ?? candidates.find((s) => s.hours.weeklyAlwaysOpen(now)) ?? candidates[0];
   }
 
   private dial(r: VoiceResponse, service: Service, ctx: RenderContext, action: string | undefined): void {

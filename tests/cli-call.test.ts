@@ -6,13 +6,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import fc from 'fast-check';
+import Fastify from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   callCli,
   formatEvent,
+  interactiveInput,
   parseDialScript,
   parseKeyScript,
   runCall,
@@ -21,12 +24,15 @@ import {
   type CallResult,
   type DialStatus,
 } from '../src/cli/call.js';
+import { VERBS } from '../src/cli/caller/verbs.js';
 import { UsageError } from '../src/cli/common.js';
 import { parseWallClock } from '../src/cli/time.js';
+import { PLAYED_VERBS } from '../src/cli/twiml-reader.js';
 import { copyData } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
 import { SERVICES } from './helpers/expected.js';
 import { CALL_CLI, runNode } from './helpers/built.js';
+import { fcParams } from './helpers/fuzz.js';
 
 const config = testConfig();
 const MONDAY_MORNING = '2026-11-30T10:00';
@@ -216,6 +222,36 @@ describe('scripts and times', () => {
   });
 });
 
+describe('the caller itself', () => {
+  it('plays every verb the TwiML reader lets through, one function each', () => {
+    expect([...VERBS.keys()].sort()).toEqual([...PLAYED_VERBS].sort());
+  });
+
+
+  it('at the terminal: keys are asked again until they are keys; a transfer outcome is one of the choices', async () => {
+    const stdin = new PassThrough();
+    const prompts = new PassThrough();
+    let shown = '';
+    prompts.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    const input = interactiveInput(stdin, prompts);
+    onTestFinished(() => input.close?.());
+    stdin.end('zz\n1 2\n\nconstructor\nb\nq\n');
+    const gather = { timeout: 5, numDigits: 2, finishOnKey: '#' };
+    expect(await input.keys(gather)).toEqual({ kind: 'keys', keys: '12' });
+    expect(await input.keys(gather)).toEqual({ kind: 'silence' });
+    expect(await input.dial({ number: '101', timeout: 30 })).toEqual({ kind: 'outcome', status: 'busy' });
+    expect(await input.keys(gather)).toEqual({ kind: 'hangup' });
+    expect(await input.keys(gather)).toEqual({ kind: 'hangup' }); // the end of the input hangs up too
+    expect(shown.match(/keys are 0-9/g)).toHaveLength(1);
+    expect(shown.match(/choose a, b, n, f or q/g)).toHaveLength(1);
+  });
+
+  it('the CALL line takes the date, time and offset from the event (summer time here)', () => {
+    const summer = { event: 'call', at: '2026-07-14T16:30:00+02:00', timeZone: 'Europe/Brussels', clock: 'real' } as const;
+    expect(formatEvent(summer)).toBe('CALL Tue 2026-07-14 16:30 Europe/Brussels (UTC+02:00), the real time');
+  });
+});
+
 describe('recorded prompts', () => {
   it('a prompt with a recording is a PLAY of a URL the line serves as audio', async () => {
     const data = copyData();
@@ -235,16 +271,12 @@ describe('recorded prompts', () => {
 
 const BASE = 'https://fake.example';
 const TOKEN = 'fake-line-token';
-let fake: FastifyInstance | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 /** A line that answers fixed TwiML per path, checks signatures as Twilio's library does, and records what it got. */
 async function fakeLine(routes: Record<string, string | ((body: Record<string, string>) => string)>, opts: { status?: number; type?: string } = {}) {
   const got: Array<{ method: string; url: string; body: Record<string, string> }> = [];
-  fake = Fastify();
+  const fake = Fastify();
+  onTestFinished(() => fake.close());
   await fake.register(formbody);
   fake.addHook('preHandler', async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, string>;

@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BODY_LIMIT } from '../src/app.js';
+import { QUERY } from '../src/call-state.js';
 import {
   assertNoStackTrace,
   assertNotReflected,
@@ -23,6 +24,7 @@ import {
   hostile,
   pairsArb,
   postSigned,
+  QUERY_NAMES,
   stateQueryArb,
   vocabulary,
   type Pair,
@@ -118,9 +120,9 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
   it('POST /voice/dial: any language and service in the query, any DialCallStatus', async () => {
     const services = Object.keys(config.services);
     const query = fc.oneof(
-      fc.tuple(fc.constantFrom(...config.languages), fc.constantFrom(...services)).map(([l, s]): Pair[] => [['l', l], ['s', s]]),
-      fc.tuple(fc.constantFrom(...config.languages), hostile).map(([l, s]): Pair[] => [['l', l], ['s', s]]),
-      pairsArb(['l', 's'], 6),
+      fc.tuple(fc.constantFrom(...config.languages), fc.constantFrom(...services)).map(([l, s]): Pair[] => [[QUERY.lang, l], [QUERY.service, s]]),
+      fc.tuple(fc.constantFrom(...config.languages), hostile).map(([l, s]): Pair[] => [[QUERY.lang, l], [QUERY.service, s]]),
+      pairsArb([QUERY.lang, QUERY.service, QUERY.safetyNet], 6),
     );
     await fc.assert(
       fc.asyncProperty(query, statusArb, bodyArb(DIAL_READS, base), async (q, status, body) => {
@@ -132,7 +134,7 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
 
   it('POST /voice: any body, any query', async () => {
     await fc.assert(
-      fc.asyncProperty(pairsArb(['l', 'm', 't', 'x', 's']), bodyArb(VOICE_READS, base), async (query, body) => {
+      fc.asyncProperty(pairsArb(QUERY_NAMES), bodyArb(VOICE_READS, base), async (query, body) => {
         const { twiml, refused } = await signedCase('/voice', query, body);
         if (!refused) expect(all(twiml, 'Gather')[0]?.attrs.action).toBe(`${BASE}/voice/menu?m=lang&t=0`);
       }),
@@ -236,7 +238,7 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
         fc.asyncProperty(
           fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
           fc.constantFrom(...PATHS),
-          fc.option(pairsArb(['l', 'm', 't', 'x', 's']).map(encodePairs), { nil: undefined }),
+          fc.option(pairsArb(QUERY_NAMES).map(encodePairs), { nil: undefined }),
           fc.constantFrom(...CONTENT_TYPES),
           RAW_BODIES,
           fc.boolean(),

@@ -20,10 +20,10 @@ it('bodies: 32 KiB at most (the oversized-body 413 is a property in fuzz.test.ts
 });
 
 it('a request must arrive within 14 s, under Twilio 15 s; a connection idles 15 s at most', () => {
-  // Node's own server settings, as the listening server will use them.
+  // Node's own server settings, as the listening server will use them. requestTimeout runs
+  // from the request's first byte, so it bounds the headers too (Node refuses a longer
+  // headersTimeout).
   expect(t.app.server.requestTimeout).toBe(14_000);
-  // requestTimeout runs from the request's first byte, so it bounds the headers too.
-  expect(Math.min(t.app.server.headersTimeout, t.app.server.requestTimeout)).toBeLessThanOrEqual(14_000);
   expect(t.app.server.timeout).toBe(15_000);
 });
 

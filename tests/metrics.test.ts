@@ -2,7 +2,7 @@
  * GET /metrics: Prometheus text counted from the call flow, without personal data, behind a
  * bearer token when METRICS_TOKEN is set, and one registry per app.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { bearerMatches, Metrics } from '../src/metrics.js';
 import { CALLER, Call, HOTLINE, callParams, makeApp, post, type TestApp } from './helpers/twilio.js';
 
@@ -140,6 +140,7 @@ describe('counters after scripted calls', () => {
 describe('hostile input never becomes a label', () => {
   it('numbers, CallSids and junk in every parameter and query field are counted as other/unknown', async () => {
     const t = await makeApp();
+    onTestFinished(() => t.app.close());
     const sid = 'CA' + 'f'.repeat(32);
     const junk = { CallSid: sid, From: CALLER, To: HOTLINE, Digits: '+32470123456', DialCallStatus: '<b>+32470123456</b>' };
     for (const url of [
@@ -157,33 +158,33 @@ describe('hostile input never becomes a label', () => {
     const samples = parse(res.body);
     expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'unknown', outcome: 'failed', status: 'unknown' })).toBe(1);
     expect(samples.some((s) => s.name === 'helpline_http_request_duration_seconds_count' && s.labels.route === 'unmatched')).toBe(true);
-    await t.app.close();
   });
 });
 
 describe('an internal error', () => {
   it('is counted', async () => {
     const t = await makeApp();
-    t.app.helpline.engine.input = () => {
+    onTestFinished(() => t.app.close());
+    const broken = vi.spyOn(t.app.helpline.engine, 'input').mockImplementation(() => {
       throw new Error('boom');
-    };
+    });
+    onTestFinished(() => broken.mockRestore());
     await post(t.app, '/voice/menu?l=fr&m=main&t=0', callParams({ Digits: '1' }));
     expect(value(await scrape(t), 'helpline_internal_errors_total')).toBe(1);
-    await t.app.close();
   });
 });
 
 describe('one registry per app', () => {
   it('two apps in one process count apart', async () => {
     const a = await makeApp();
+    onTestFinished(() => a.app.close());
     const b = await makeApp();
+    onTestFinished(() => b.app.close());
     await new Call(a.app).start();
     await new Call(a.app).start();
     await new Call(b.app).start();
     expect(value(await scrape(a), 'helpline_calls_total')).toBe(2);
     expect(value(await scrape(b), 'helpline_calls_total')).toBe(1);
-    await a.app.close();
-    await b.app.close();
   });
 });
 

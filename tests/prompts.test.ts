@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import { placeholders } from '../src/placeholders.js';
+import { blank, fill, placeholders, placeholderUses } from '../src/placeholders.js';
 import { DEFAULT_PROMPTS } from '../src/paths.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, all, makeApp, testConfig, BASE } from './helpers/twilio.js';
@@ -40,6 +40,18 @@ describe('the built-in catalogs', () => {
   it('load with no problem at all', () => {
     const r = loadConfig();
     expect(r.ok ? [] : r.errors).toEqual([]);
+  });
+});
+
+describe('the {placeholder} syntax, parsed in one module', () => {
+  it('lists each use in order, each name once, and fills and blanks the same places', () => {
+    const t = 'Tapez {key} pour {name}, puis {key}.';
+    expect(placeholderUses(t)).toEqual(['key', 'name', 'key']);
+    expect(placeholders(t)).toEqual(['key', 'name']);
+    expect(fill(t, { key: '1', name: 'Payoke' })).toBe('Tapez 1 pour Payoke, puis 1.');
+    expect(blank(t, '_')).toBe('Tapez _ pour _, puis _.');
+    // An unknown placeholder is left out, never read aloud, even one named like a property of every object.
+    expect(fill('{constructor}{name}', { key: '1' })).toBe('');
   });
 });
 

@@ -31,14 +31,14 @@ function everyStep(): Step[] {
         for (const tries of [0, 1, 2]) {
           for (const exclude of menu === ALTERNATIVES_MENU ? [undefined, 'surya', 'violence-line'] : [undefined]) {
             for (const key of keys) {
-              steps.push(engine.input({ lang, menu, tries, exclude }, key, key === undefined, now).step);
+              steps.push(engine.input({ state: { lang, menu, tries, exclude }, digits: key, silent: key === undefined, now }).step);
             }
           }
         }
       }
       for (const id of Object.keys(config.services)) {
         for (const status of ['completed', 'busy', 'no-answer', 'failed', 'canceled', undefined]) {
-          steps.push(engine.dialResult(lang, id, status, now).step);
+          steps.push(engine.dialResult({ state: { lang }, service: id, status, now }).step);
         }
       }
     }
@@ -83,11 +83,11 @@ describe('the rendered-TwiML cache', () => {
     expect(Object.isFrozen(greeting.say)).toBe(true);
     expect(Object.isFrozen(greeting.say[0])).toBe(true);
     expect(() => (greeting.say as unknown[]).push({ lang: 'fr', key: 'goodbye' })).toThrow();
-    const submenu = engine.input({ lang: 'fr', menu: 'main', tries: 0 }, '2', false, now).step;
-    expect(engine.input({ lang: 'fr', menu: 'main', tries: 0 }, '2', false, now).step).toBe(submenu);
+    const submenu = engine.input({ state: { lang: 'fr', menu: 'main', tries: 0 }, digits: '2', now }).step;
+    expect(engine.input({ state: { lang: 'fr', menu: 'main', tries: 0 }, digits: '2', now }).step).toBe(submenu);
     // Not shared: a step with a prefix (a wrong key), or one that depends on the time.
-    const wrong = engine.input({ lang: 'fr', menu: 'main', tries: 0 }, '7', false, now).step;
-    expect(engine.input({ lang: 'fr', menu: 'main', tries: 0 }, '7', false, now).step).not.toBe(wrong);
+    const wrong = engine.input({ state: { lang: 'fr', menu: 'main', tries: 0 }, digits: '7', now }).step;
+    expect(engine.input({ state: { lang: 'fr', menu: 'main', tries: 0 }, digits: '7', now }).step).not.toBe(wrong);
     expect(Object.isFrozen(wrong)).toBe(false);
     const r = new TwimlRenderer(config);
     for (const step of [greeting, submenu, wrong]) {
@@ -103,7 +103,7 @@ describe('the rendered-TwiML cache', () => {
   });
 
   it('tells apart steps that differ only in the caller ID of a transfer', () => {
-    const step = engine.input({ lang: 'fr', menu: 'centres', tries: 0 }, '1', false, new Date(INSTANTS[1]!)).step;
+    const step = engine.input({ state: { lang: 'fr', menu: 'centres', tries: 0 }, digits: '1', now: new Date(INSTANTS[1]!) }).step;
     expect(step.kind).toBe('dial');
     const r = new TwimlRenderer({ ...config, settings: { ...config.settings, hotlineNumber: undefined } });
     const a = r.render(step, { baseUrl: BASE, to: '+3225550100' });

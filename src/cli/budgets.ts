@@ -7,7 +7,7 @@
  * prompt short); silence counts the Gather's time-out.
  */
 import type { Config, Lang, Service } from '../config/types.js';
-import { Engine, type Speech, type Step } from '../engine/index.js';
+import { Engine, type Speech, type Step } from '../engine.js';
 import { blank, fill, placeholders } from '../placeholders.js';
 
 export const WORDS_PER_MINUTE = 150;
@@ -86,7 +86,10 @@ export function emergencySeconds(config: Config, engine: Engine): number {
   const first = engine.start().step.say[0];
   if (!first) return Number.POSITIVE_INFINITY;
   const words = spoken(config, first).split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
-  const last = words.findLastIndex((w) => /\d/.test(w));
+  let last = -1;
+  words.forEach((w, i) => {
+    if (/\d/.test(w)) last = i;
+  });
   return last < 0 ? Number.POSITIVE_INFINITY : speakingSeconds(last + 1);
 }
 

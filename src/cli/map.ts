@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Config, Lang, Service } from '../config/types.js';
 import { Engine } from '../engine.js';
 import { ROOT } from '../paths.js';
+import { blank, fill, placeholderUses } from '../placeholders.js';
 import { displayPath, envPaths, isMain, loadLineConfig, runMain, UsageError, parseOptions } from './common.js';
 import { servicePaths, languageKey, spoken, walk } from './menu-paths.js';
 import { formatWallClock, parseWallClock } from './time.js';
@@ -37,7 +38,7 @@ const LANGUAGE_NAMES: Record<string, string> = { fr: 'Français', nl: 'Nederland
 /** The longest value each placeholder can take in a language, in words. */
 function placeholderWords(config: Config, lang: Lang): Record<string, number> {
   const p = config.prompts[lang]!.prompts;
-  const w = (k: string, vars?: Record<string, string>) => countWords(p[k] === undefined ? '' : vars ? p[k].replace(/\{(\w+)\}/g, (_, n: string) => vars[n] ?? '') : p[k]);
+  const w = (k: string, vars?: Record<string, string>) => countWords(p[k] === undefined ? '' : vars ? fill(p[k], vars) : p[k]);
   const key = Math.max(1, w('key-star'), w('key-hash'));
   const name = Math.max(1, ...Object.values(config.services).map((s) => countWords(s.name[lang] ?? s.id)));
   const day = Math.max(1, w('today'), w('tomorrow'), ...[0, 1, 2, 3, 4, 5, 6].map((d) => w(`day-${d}`)));
@@ -47,8 +48,8 @@ function placeholderWords(config: Config, lang: Lang): Record<string, number> {
 
 /** A prompt's words with every placeholder at its longest value. */
 export function promptWords(template: string, longest: Record<string, number>): number {
-  let words = countWords(template.replace(/\{[^{}]*\}/g, ' '));
-  for (const m of template.matchAll(/\{([^{}]*)\}/g)) words += longest[m[1] ?? ''] ?? 1;
+  let words = countWords(blank(template));
+  for (const name of placeholderUses(template)) words += longest[name] ?? 1;
   return words;
 }
 

@@ -47,11 +47,11 @@ export function languageKey(config: Config, lang: Lang): string {
  * [greeting, main menu, ...one per key]. */
 export function walk(config: Config, engine: Engine, lang: Lang, keys: string[], at: Date): Result[] {
   const results: Result[] = [engine.start()];
-  let r = engine.input({ menu: LANGUAGE_MENU, tries: 0 }, languageKey(config, lang), false, at);
+  let r = engine.input({ state: { menu: LANGUAGE_MENU, tries: 0 }, digits: languageKey(config, lang), now: at });
   results.push(r);
   for (const key of keys) {
     if (r.step.kind !== 'gather') throw new Error(`the call ended before key ${key} (${r.step.kind})`);
-    r = engine.input(r.step.state, key, false, at);
+    r = engine.input({ state: r.step.state, digits: key, now: at });
     results.push(r);
   }
   return results;

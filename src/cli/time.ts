@@ -3,7 +3,10 @@
  * Europe/Brussels: it never depends on the process time zone (which src/hours.ts sets once it
  * is loaded, but these helpers must be right before that, and in any process).
  */
-export const TIME_ZONE = 'Europe/Brussels';
+import { TIME_ZONE } from '../constants.js';
+
+// Re-exported for the tools that import it from here.
+export { TIME_ZONE };
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 

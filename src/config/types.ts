@@ -35,6 +35,8 @@ export interface DirectorySettings {
   dialTimeout: number;
   ringTone: string;
   hotlineNumber?: string | undefined;
+  /** A verification older than this many days is due again (npm run preflight). */
+  verifyMaxAgeDays: number;
 }
 
 export type Action =

@@ -1,30 +1,11 @@
 /** The engine's vocabulary: what a call's state is, what is said, what happens next. */
 import type { ClosureKind } from '../hours.js';
+import type { CallState, DialState } from '../call-state.js';
 import type { Lang, Service } from '../config/types.js';
 
 export { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, RESERVED_MENU_IDS } from '../config/types.js';
 
-/** Where a call is, carried in the webhook URLs (encoded by src/call-state.ts). */
-export interface CallState {
-  /** Absent only before a language is chosen. */
-  lang?: Lang | undefined;
-  menu: string;
-  /** Failed tries in a row (wrong key or silence) in this menu. */
-  tries: number;
-  /** Services that failed, or whose number was said, during this call: never offered again. */
-  failed: readonly string[];
-  /** In the offers: the service that was just closed or failed, so like services come first. */
-  focus?: string | undefined;
-}
-
-/** Where a transfer's outcome goes back to: the call's state at the transfer. */
-export interface DialState {
-  lang: Lang;
-  service: string;
-  failed: readonly string[];
-  /** The transfer was made for a caller who did not choose (silence, wrong keys). */
-  net: boolean;
-}
+export type { CallState, DialState, ReceivedState } from '../call-state.js';
 
 /** One thing said: a prompt of a language, with its placeholders filled. */
 export interface Speech {

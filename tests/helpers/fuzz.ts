@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import type { Config } from '../../src/config/types.js';
-import { ALTERNATIVES_MENU, AFTER_CALL_MENU, LANGUAGE_MENU } from '../../src/engine.js';
+import { QUERY } from '../../src/call-state.js';
+import { ALTERNATIVES_MENU, AFTER_CALL_MENU, LANGUAGE_MENU } from '../../src/config/types.js';
 import { assertValidTwiml, all, BASE, TOKEN, type TwimlNode } from './twilio.js';
 import { CALLER_NUMBERS } from './privacy.js';
 
@@ -182,27 +183,30 @@ export function pairsArb(read: readonly string[], maxLength = 8): fc.Arbitrary<P
   return fc.array(fc.tuple(nameArb(read), hostile), { maxLength });
 }
 
+/** Every query name of the webhook URLs (src/call-state.ts). */
+export const QUERY_NAMES: readonly string[] = Object.values(QUERY);
+
 /** The call state in the query: sometimes valid, sometimes one field broken, sometimes garbage. */
 export function stateQueryArb(config: Config): fc.Arbitrary<Pair[]> {
   const langs = config.languages;
   const menus = [...Object.keys(config.flow.menus), LANGUAGE_MENU, ALTERNATIVES_MENU, AFTER_CALL_MENU];
   const services = Object.keys(config.services);
   const valid = fc.record({
-    l: fc.constantFrom(...langs),
-    m: fc.constantFrom(...menus),
-    t: fc.constantFrom('0', '1', '2'),
-    x: fc.option(fc.constantFrom(...services), { nil: undefined }),
-    s: fc.option(fc.constant('1'), { nil: undefined }),
+    [QUERY.lang]: fc.constantFrom(...langs),
+    [QUERY.menu]: fc.constantFrom(...menus),
+    [QUERY.tries]: fc.constantFrom('0', '1', '2'),
+    [QUERY.exclude]: fc.option(fc.constantFrom(...services), { nil: undefined }),
+    [QUERY.silent]: fc.option(fc.constant('1'), { nil: undefined }),
   });
   const asPairs = (r: Record<string, string | undefined>): Pair[] =>
     Object.entries(r).filter((e): e is Pair => e[1] !== undefined);
   return fc.oneof(
     valid.map(asPairs),
     fc
-      .tuple(valid, fc.constantFrom('l', 'm', 't', 'x', 's'), hostile)
+      .tuple(valid, fc.constantFrom(...QUERY_NAMES), hostile)
       .map(([r, k, v]) => asPairs({ ...r, [k]: v })),
-    fc.tuple(valid, pairsArb(['l', 'm', 't', 'x', 's'], 4)).map(([r, extra]) => [...asPairs(r), ...extra]),
-    pairsArb(['l', 'm', 't', 'x', 's'], 10),
+    fc.tuple(valid, pairsArb(QUERY_NAMES, 4)).map(([r, extra]) => [...asPairs(r), ...extra]),
+    pairsArb(QUERY_NAMES, 10),
   );
 }
 
@@ -330,17 +334,17 @@ function checkUrl(u: string, vocab: Vocabulary): void {
     seen.add(k);
     const ok =
       url.pathname === '/voice/menu'
-        ? (k === 'l' && vocab.langs.has(v)) ||
-          (k === 'm' && vocab.menus.has(v)) ||
-          (k === 't' && /^\d{1,2}$/.test(v)) ||
-          (k === 'x' && vocab.services.has(v)) ||
-          (k === 's' && v === '1')
+        ? (k === QUERY.lang && vocab.langs.has(v)) ||
+          (k === QUERY.menu && vocab.menus.has(v)) ||
+          (k === QUERY.tries && /^\d{1,2}$/.test(v)) ||
+          (k === QUERY.exclude && vocab.services.has(v)) ||
+          (k === QUERY.silent && v === '1')
         : url.pathname === '/voice/dial'
-          ? (k === 'l' && vocab.langs.has(v)) || (k === 's' && vocab.services.has(v)) || (k === 'n' && v === '1')
+          ? (k === QUERY.lang && vocab.langs.has(v)) || (k === QUERY.service && vocab.services.has(v)) || (k === QUERY.safetyNet && v === '1')
           : false;
     if (!ok) throw new Error(`unexpected ${k}=${JSON.stringify(v)} in ${u}`);
   }
-  if (url.pathname === '/voice/menu' && !seen.has('m')) throw new Error(`no menu in ${u}`);
+  if (url.pathname === '/voice/menu' && !seen.has(QUERY.menu)) throw new Error(`no menu in ${u}`);
 }
 
 /**

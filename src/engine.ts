@@ -4,25 +4,27 @@
  * instant is passed in), no TwiML (src/twiml.ts renders the Step it returns). The call's state
  * travels in the webhook URLs (src/call-state.ts), so the server keeps nothing between webhooks.
  */
-import type { Config, Lang, Menu } from '../config/types.js';
-import { Links } from './links.js';
-import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './types.js';
-import type { CallState, DialState, FlowEvent, Result, Speech, Step } from './types.js';
-import { speech, Words } from './words.js';
+import type { Config, Lang, Menu } from './config/types.js';
+import { Links } from './engine/links.js';
+import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './engine/types.js';
+import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step } from './engine/types.js';
+import { speech, Words } from './engine/words.js';
 
-export * from './types.js';
-export { spokenNumber } from './words.js';
+export * from './engine/types.js';
+export { spokenNumber } from './engine/words.js';
 
 /** A key, or silence, in a menu. `digits` is Twilio's Digits as received. */
 export interface Input {
-  state: CallState;
-  digits: string | undefined;
-  silent: boolean;
+  /** The state the menu's URL carried, checked (src/call-state.ts). */
+  state: ReceivedState;
+  digits?: string | undefined;
+  silent?: boolean | undefined;
   now: Date;
 }
 
 /** A transfer's outcome: Twilio's DialCallStatus, with the state the transfer was made in. */
 export interface DialResult {
+  /** The state the transfer's URL carried, checked (src/call-state.ts). */
   state: DialState;
   status: string | undefined;
   now: Date;

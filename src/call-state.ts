@@ -1,0 +1,170 @@
+/**
+ * The call's state and the webhook URLs that carry it. The line keeps nothing between two
+ * webhooks of a call: the state is written into the action URLs of the TwiML and read back
+ * from the query Twilio posts to. This module is the one place that does both, and the one
+ * place where what Twilio sends back is checked against the configuration in force.
+ *
+ * Adding a field to the state: add it to CallState (or DialState) and to MENU_FIELDS (or DIAL_FIELDS) (the compiler asks for the
+ * second once the first is done).
+ */
+import { RESERVED_MENU_IDS, type Config, type Lang } from './config/types.js';
+
+/** What the line remembers of a call between two webhooks. */
+export interface CallState {
+  /** Absent only before a language is chosen. */
+  lang?: Lang | undefined;
+  /** A menu of the data, or one of the engine's pseudo-menus (RESERVED_MENU_IDS). */
+  menu: string;
+  /** Failed tries in a row (wrong key or silence) in this menu. */
+  tries: number;
+  /** Services that failed, or whose number was said, during this call: never offered again. */
+  failed: readonly string[];
+  /** In the offers: the service just closed or failed, so that services like it come first. */
+  focus?: string | undefined;
+}
+
+/** What a transfer's outcome needs: the call's state when the transfer was made. */
+export interface DialState {
+  lang: Lang;
+  /** Undefined when the URL names no service of the directory. */
+  service: string | undefined;
+  failed: readonly string[];
+  /** Made for a caller who did not choose (silence, wrong keys): its failure goes on to the next. */
+  net: boolean;
+}
+
+/** A state as read back from a URL, checked: `menu` is undefined when the URL names no menu
+ * the configuration knows (a forged URL, or one from before a reload removed the menu). */
+export type ReceivedState = Omit<CallState, 'menu'> & { menu?: string | undefined };
+
+/** The webhooks Twilio calls (routes/voice.ts). */
+export const WEBHOOKS = { call: '/voice', menu: '/voice/menu', dial: '/voice/dial', fallback: '/voice/fallback' } as const;
+export const WEBHOOK_PATHS: readonly string[] = Object.values(WEBHOOKS);
+
+/** Every query name of every webhook URL: each means one thing, on every webhook. */
+export const QUERY = {
+  lang: 'l',
+  menu: 'm',
+  tries: 't',
+  failed: 'f',
+  focus: 'o',
+  /** /voice/menu: the Gather timed out (the Redirect after it). */
+  silent: 'q',
+  /** /voice/dial: the service the transfer was to. */
+  service: 's',
+  /** /voice/dial: the transfer was made for a caller who did not choose. */
+  net: 'n',
+} as const;
+
+/** Services in the failed list are joined by this (ids are letters, digits and dashes). */
+const LIST = '.';
+
+/** Query values longer than this are refused unread: no id of the data is that long. */
+const MAX_VALUE = 64;
+
+/** How one field of the state is written into a URL and read back (checked) from one. */
+interface Field<T> {
+  name: string;
+  /** The value as written; undefined: left out of the URL. */
+  write(value: T): string | undefined;
+  /** The value read back, checked against the configuration; anything else reads as absent. */
+  read(raw: string | undefined, config: Config): T;
+}
+
+const lang: Field<Lang | undefined> = { name: QUERY.lang, write: (v) => v, read: (raw, c) => (raw !== undefined && c.languages.includes(raw) ? raw : undefined) };
+const failed: Field<readonly string[]> = { name: QUERY.failed, write: (v) => (v.length ? v.join(LIST) : undefined), read: readFailed };
+
+const MENU_FIELDS: { [K in keyof CallState]-?: Field<ReceivedState[K]> } = {
+  lang,
+  menu: { name: QUERY.menu, write: (v) => v, read: (raw, c) => (isMenu(raw, c) ? raw : undefined) },
+  tries: { name: QUERY.tries, write: String, read: readTries },
+  failed,
+  focus: { name: QUERY.focus, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
+};
+
+const DIAL_FIELDS: { [K in keyof DialState]-?: Field<Partial<DialState>[K]> } = {
+  lang,
+  service: { name: QUERY.service, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
+  failed,
+  net: { name: QUERY.net, write: (v) => (v ? '1' : undefined), read: (raw) => raw === '1' },
+};
+
+/** Own properties only: `m=constructor` or `s=__proto__` must not find Object's members. */
+function isMenu(id: string | undefined, config: Config): id is string {
+  return id !== undefined && (Object.hasOwn(config.flow.menus, id) || RESERVED_MENU_IDS.includes(id));
+}
+
+function isService(id: string | undefined, config: Config): id is string {
+  return id !== undefined && Object.hasOwn(config.services, id);
+}
+
+/** Known services, each once, at most as many as the directory has; anything else is left out. */
+function readFailed(raw: string | undefined, config: Config): string[] {
+  if (raw === undefined) return [];
+  const ids = raw.split(LIST).filter((id) => isService(id, config));
+  return [...new Set(ids)];
+}
+
+/** Tries as the engine writes them: 0 up to maxTries, in plain digits. Anything else is 0. */
+function readTries(raw: string | undefined, config: Config): number {
+  if (raw === undefined || !/^\d{1,2}$/.test(raw)) return 0;
+  const n = Number(raw);
+  return n <= config.flow.maxTries ? n : 0;
+}
+
+/** One parameter of a webhook's query or body as Twilio sends it: a short string. Repeated:
+ * the first; missing or not a string: undefined; longer than `max`: cut to `max`. */
+export function param(source: unknown, name: string, max = 64): string | undefined {
+  if (!source || typeof source !== 'object') return undefined;
+  let v = Object.hasOwn(source, name) ? (source as Record<string, unknown>)[name] : undefined;
+  if (Array.isArray(v)) v = v[0];
+  if (typeof v !== 'string') return undefined;
+  return v.length > max ? v.slice(0, max) : v;
+}
+
+/** A query value for the codec: over-long values are refused, not cut. */
+function value(query: unknown, name: string): string | undefined {
+  const v = param(query, name, MAX_VALUE + 1);
+  return v !== undefined && v.length <= MAX_VALUE ? v : undefined;
+}
+
+function write(fields: Record<string, Field<unknown>>, state: object): string {
+  let q = '';
+  for (const [k, field] of Object.entries(fields)) {
+    const v = field.write((state as Record<string, unknown>)[k]);
+    if (v !== undefined) q += `${q ? '&' : ''}${field.name}=${encodeURIComponent(v)}`;
+  }
+  return q;
+}
+
+function read(fields: Record<string, Field<unknown>>, query: unknown, config: Config): Record<string, unknown> {
+  const state: Record<string, unknown> = {};
+  for (const [k, field] of Object.entries(fields)) state[k] = field.read(value(query, field.name), config);
+  return state;
+}
+
+/** The state as a string that differs exactly when the written URLs do (the renderer's cache key). */
+export function stateKey(state: CallState | DialState): string {
+  return 'menu' in state ? write(MENU_FIELDS, state) : write(DIAL_FIELDS, state);
+}
+
+/** The URL a menu's key is posted to; `silent`: the one its time-out is redirected to. */
+export function menuUrl(state: CallState, silent = false): string {
+  return `${WEBHOOKS.menu}?${write(MENU_FIELDS, state)}${silent ? `&${QUERY.silent}=1` : ''}`;
+}
+
+/** The URL a transfer's outcome is posted to. */
+export function dialUrl(state: DialState): string {
+  return `${WEBHOOKS.dial}?${write(DIAL_FIELDS, state)}`;
+}
+
+/** POST /voice/menu's query, read and checked. */
+export function readMenuQuery(query: unknown, config: Config): { state: ReceivedState; silent: boolean } {
+  return { state: read(MENU_FIELDS, query, config) as unknown as ReceivedState, silent: value(query, QUERY.silent) === '1' };
+}
+
+/** POST /voice/dial's query, read and checked. */
+export function readDialQuery(query: unknown, config: Config): DialState {
+  const state = read(DIAL_FIELDS, query, config) as unknown as DialState;
+  return { ...state, lang: state.lang ?? config.flow.defaultLanguage };
+}

@@ -1,0 +1,233 @@
+/**
+ * The service directory: each service's number, names, weekly hours, and the operator's
+ * temporary closures and openings. Each problem is noted with its file and path.
+ */
+import { E164 } from '../constants.js';
+import { Hours, hoursComments, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
+import { REASON_VARS, SERVICE_VARS, type PromptUse } from './prompts.js';
+import type { Problems } from './read.js';
+import type { DirectoryData, ServiceData } from './schema.js';
+import type { DialKind, DirectorySettings, Lang, Service } from './types.js';
+
+const SHORT = /^[1-9]\d{2,5}$/;
+const SIP = /^sips?:[^\s<>"]+@[^\s<>"]+$/;
+
+function dialKind(dial: string): DialKind | undefined {
+  if (E164.test(dial)) return 'e164';
+  if (SHORT.test(dial)) return 'short';
+  if (SIP.test(dial)) return 'sip';
+  return undefined;
+}
+
+export interface DirectoryInput {
+  data: DirectoryData;
+  file: string;
+  /** The languages the line speaks (from the menus). */
+  languages: Lang[];
+  /** False when the menus or a prompts file could not be read: the names given in languages
+   * the line does not speak are then not reported (the directory's other checks still run). */
+  languagesKnown: boolean;
+  now: Date;
+  problems: Problems;
+}
+
+export interface DirectoryResult {
+  /** The services without problems. */
+  services: Record<string, Service>;
+  /** The prompts the directory names (intros, failures, reasons of closures). */
+  promptUses: PromptUse[];
+}
+
+interface Context extends DirectoryInput {
+  /** Services with the same hours share one parsed Hours (the rules and the answers it keeps
+   * until the next change): parsing is the slow part of checking the directory. */
+  sharedHours: Map<string, Hours>;
+  reasons: PromptUse[];
+}
+
+/** Checks every service; each problem is noted, and the services without one are returned. */
+export function checkDirectory(input: DirectoryInput): DirectoryResult {
+  const ctx: Context = { ...input, sharedHours: new Map(), reasons: [] };
+  const services: Record<string, Service> = {};
+  for (const [id, s] of Object.entries(input.data.services)) {
+    const service = readService(ctx, id, s);
+    if (service) services[id] = service;
+  }
+  return { services, promptUses: [...servicePromptUses(input), ...ctx.reasons] };
+}
+
+/** The directory's settings, with the deployment's own number (HOTLINE_NUMBER) first. */
+export function directorySettings(data: DirectoryData, hotlineNumber?: string): DirectorySettings {
+  return {
+    holidaysCountry: data.settings.holidays_country,
+    dialTimeout: data.settings.dial_timeout,
+    ringTone: data.settings.ring_tone,
+    hotlineNumber: hotlineNumber || data.settings.hotline_number || undefined,
+    verifyMaxAgeDays: data.settings.verify_max_age_days,
+  };
+}
+
+function readService(ctx: Context, id: string, s: ServiceData): Service | undefined {
+  const at = `${ctx.file}: services.${id}`;
+  const kind = checkDial(ctx, at, s.dial, s.connect);
+  const verified = readVerified(ctx, at, s);
+  checkNames(ctx, at, s.name);
+  const overrides = readOverrides(ctx, at, s);
+  const hours = readHours(ctx, at, s, overrides);
+  collectReasons(ctx, at, s);
+  if (!kind || !hours || !overrides || verified === null) return undefined;
+  return {
+    id,
+    name: s.name,
+    dial: s.dial,
+    dialKind: kind,
+    hours,
+    callerId: s.caller_id,
+    dialTimeout: s.dial_timeout ?? ctx.data.settings.dial_timeout,
+    intro: s.intro,
+    onFailure: s.on_failure,
+    source: s.source,
+    check: s.check,
+    connect: s.connect,
+    hoursSource: s.hours_source,
+    verified,
+  };
+}
+
+/** A real date, not in the future; null when it is wrong (reported). */
+function readVerified({ now, problems }: Context, at: string, s: ServiceData): Service['verified'] | null {
+  if (s.verified === undefined) {
+    if (s.verified_note !== undefined) problems.errors.push(`${at}.verified_note: a note without a date: set verified: "YYYY-MM-DD" too`);
+    return s.verified_note === undefined ? undefined : null;
+  }
+  const day = new Date(`${s.verified}T00:00:00Z`);
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== s.verified) {
+    problems.errors.push(`${at}.verified: "${s.verified}" is not a date of the calendar`);
+    return null;
+  }
+  if (day.getTime() > now.getTime()) {
+    problems.errors.push(`${at}.verified: ${s.verified} is in the future`);
+    return null;
+  }
+  return s.verified_note === undefined ? { date: s.verified } : { date: s.verified, note: s.verified_note };
+}
+
+function checkDial({ problems }: Context, at: string, dial: string, connect: ServiceData['connect']): DialKind | undefined {
+  const kind = dialKind(dial);
+  if (!kind) {
+    problems.errors.push(`${at}.dial: "${dial}" is not an E.164 number (+32...), a short number (e.g. 1712) or a SIP URI (sip:user@host)`);
+  } else if (kind === 'short' && connect === 'transfer') {
+    problems.warnings.push(`${at}.dial: ${dial} is a short number: Twilio may not reach it; test-call it or set a number or SIP URI your carrier reaches`);
+  }
+  return kind;
+}
+
+/** A name in every language the line speaks, and in no other. */
+function checkNames({ languages, languagesKnown, problems }: Context, at: string, name: Record<Lang, string>): void {
+  for (const lang of languages) {
+    if (!name[lang]) problems.errors.push(`${at}.name.${lang}: missing (the line speaks ${languages.join(', ')})`);
+  }
+  for (const lang of languagesKnown ? Object.keys(name) : []) {
+    if (!languages.includes(lang)) problems.errors.push(`${at}.name.${lang}: "${lang}" is not a language of the language menu`);
+  }
+}
+
+/** The service's Hours, or undefined when its hours are not valid syntax. */
+function readHours(ctx: Context, at: string, s: ServiceData, overrides: Override[] | undefined): Hours | undefined {
+  const { problems, now } = ctx;
+  let hours: Hours | undefined;
+  try {
+    hours = parseHours(ctx, s.hours, overrides);
+    for (const w of hours.warnings()) problems.warnings.push(`${at}.hours: ${w}`);
+    if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
+      problems.warnings.push(`${at}.hours: "${s.hours}" is never open from now on: callers who choose it hear that it is closed until further notice and are offered the services open now`);
+    }
+  } catch (err) {
+    problems.errors.push(`${at}.hours: "${s.hours}" is not valid opening_hours syntax: ${String(err).replace(/\s+/g, ' ').trim()}`);
+  }
+  return hours;
+}
+
+function parseHours(ctx: Context, rules: string, overrides: Override[] | undefined): Hours {
+  const country = ctx.data.settings.holidays_country;
+  // A service with closures or openings has hours of its own.
+  if (overrides && overrides.length > 0) return new Hours(rules, country, overrides);
+  let hours = ctx.sharedHours.get(rules);
+  if (!hours) {
+    hours = new Hours(rules, country);
+    ctx.sharedHours.set(rules, hours);
+  }
+  return hours;
+}
+
+/** The reasons of closures said to callers: a comment in the hours ("... off \"reason-training\"")
+ * or a closure's `reason`. */
+function collectReasons({ reasons, problems }: Context, at: string, s: ServiceData): void {
+  for (const comment of hoursComments(s.hours)) {
+    if (comment.startsWith(REASON_PREFIX)) reasons.push({ key: comment, vars: REASON_VARS, place: `${at}.hours` });
+    else problems.warnings.push(`${at}.hours: the comment "${comment}" is not a reason prompt key (reason-...): callers are not told it`);
+  }
+  s.closures.forEach((c, i) => {
+    if (c.reason) reasons.push({ key: c.reason, vars: REASON_VARS, place: `${at}.closures[${i}].reason` });
+  });
+}
+
+function servicePromptUses({ data, file }: DirectoryInput): PromptUse[] {
+  return Object.entries(data.services).flatMap(([id, s]) => [
+    ...(s.intro ? [{ key: s.intro, vars: SERVICE_VARS, place: `${file}: services.${id}.intro` }] : []),
+    ...(s.on_failure ? [{ key: s.on_failure, vars: SERVICE_VARS, place: `${file}: services.${id}.on_failure` }] : []),
+  ]);
+}
+
+type Span = { from: string; to: string; reason?: string | undefined };
+
+/** A service's closures and openings as overrides of its weekly hours; undefined when one
+ * of them is wrong (each problem is reported with its place). */
+function readOverrides({ now, problems }: Context, at: string, s: ServiceData): Override[] | undefined {
+  const out: Array<Override & { place: string }> = [];
+  let ok = true;
+  const read = (list: Span[], field: string, open: boolean) => {
+    list.forEach((item, i) => {
+      const place = `${at}.${field}[${i}]`;
+      const override = readSpan(item, place, problems);
+      if (!override) {
+        ok = false;
+        return;
+      }
+      if (override.to <= now) problems.warnings.push(`${place}: ended on ${item.to}: it no longer changes anything and can be removed`);
+      out.push({ ...override, open, reason: item.reason, place });
+    });
+  };
+  read(s.closures, 'closures', false);
+  read(s.openings, 'openings', true);
+  if (!noOverlaps(at, out, problems)) ok = false;
+  return ok ? out.map(({ place: _place, ...o }) => o) : undefined;
+}
+
+function readSpan(item: Span, place: string, problems: Problems): { from: Date; to: Date } | undefined {
+  const from = parseLocalTime(item.from);
+  const to = parseLocalTime(item.to, true);
+  if (!from) problems.errors.push(`${place}.from: "${item.from}" is not a date or time that exists`);
+  if (!to) problems.errors.push(`${place}.to: "${item.to}" is not a date or time that exists`);
+  if (!from || !to) return undefined;
+  if (to <= from) {
+    problems.errors.push(`${place}: ends ("${item.to}") before it starts ("${item.from}")`);
+    return undefined;
+  }
+  return { from, to };
+}
+
+/** Sorts the overrides by start; false when two of them overlap (each overlap noted). */
+function noOverlaps(at: string, out: Array<Override & { place: string }>, problems: Problems): boolean {
+  let ok = true;
+  out.sort((a, b) => a.from.getTime() - b.from.getTime());
+  let latest = out[0];
+  for (const cur of out.slice(1)) {
+    if (latest && cur.from < latest.to) {
+      problems.errors.push(`${cur.place}: overlaps ${latest.place.slice(at.length + 1)}: a time can be in one closure or opening only`);
+      ok = false;
+    }
+    if (!latest || cur.to > latest.to) latest = cur;
+  }
+  return ok;
+}

@@ -1,0 +1,160 @@
+/**
+ * The prompts: one file per language (prompts/<lang>.yaml), its recorded audio files, and the
+ * checks that every prompt the line or the data uses exists in every language with only the
+ * placeholders it is given.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { REASON_PREFIX } from '../hours.js';
+import { placeholders } from '../placeholders.js';
+import { parseData, readYaml, type Problems } from './read.js';
+import { promptFileSchema } from './schema.js';
+import type { Lang, LanguageEntry, PromptCatalog } from './types.js';
+
+/** The prompts the engine itself says, with the placeholders it fills in for each. */
+const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
+  greeting: [],
+  'choose-language': ['key'],
+  'putting-through': [],
+  'no-input': [],
+  'invalid-key': [],
+  'key-star': [],
+  'key-hash': [],
+  transfer: ['name'],
+  'caller-id-notice': [],
+  'police-number': ['number'],
+  'dial-busy': ['name'],
+  'dial-no-answer': ['name'],
+  'dial-failed': ['name'],
+  closed: ['name'],
+  // Why it is closed, said after "closed" (one per kind of closure; see src/hours.ts).
+  'closed-after-hours': [],
+  'closed-weekend': [],
+  'closed-holiday': [],
+  'closed-temporary': [],
+  reopens: ['day', 'time'],
+  'reopens-day': ['day'],
+  date: ['day', 'month'],
+  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => [`month-${m}`, []])),
+  'closed-until-further-notice': [],
+  'time-hour': ['hour'],
+  'time-hour-minute': ['hour', 'minute'],
+  today: [],
+  tomorrow: [],
+  ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [`day-${d}`, []])),
+  'alternatives-intro': [],
+  'opt-service': ['name', 'key'],
+  'none-open': [],
+  emergency: [],
+  callback: ['name', 'number'],
+  'callback-always': [],
+  'callback-until': ['time'],
+  'callback-reopens': ['day', 'time'],
+  'callback-reopens-day': ['day'],
+  'after-call': ['key'],
+  goodbye: [],
+  error: [],
+};
+/** Placeholders available to prompts named by the data. */
+export const OPTION_VARS = ['key'];
+export const MENU_VARS = ['repeat', 'back', 'language'];
+export const SERVICE_VARS = ['name'];
+/** Placeholders of a temporary closure's reason (a prompt key starting with "reason-"): none,
+ * so a recorded file can replace it. */
+export const REASON_VARS: string[] = [];
+
+/** A prompt key used somewhere, the placeholders filled there, and where (for messages). */
+export interface PromptUse {
+  key: string;
+  vars: readonly string[];
+  place: string;
+}
+
+/** Every language's prompts, read from one folder. */
+export interface PromptSet {
+  dir: string;
+  languages: Lang[];
+  catalogs: Record<Lang, PromptCatalog>;
+}
+
+/** The prompts of each language; a language whose file is missing or wrong has no catalog. */
+export function readPrompts(dir: string, languages: LanguageEntry[], problems: Problems): PromptSet {
+  const catalogs: Record<Lang, PromptCatalog> = {};
+  for (const { id: lang, voice, code } of languages) {
+    const file = join(dir, `${lang}.yaml`);
+    if (!existsSync(file)) {
+      problems.errors.push(`${file}: missing: the menus' languages include "${lang}"`);
+      continue;
+    }
+    const data = parseData(promptFileSchema, readYaml(file, problems.errors), file, problems.errors);
+    if (data) catalogs[lang] = { lang, voice, language: code, prompts: data.prompts, audio: findAudio(dir, lang, data.prompts, problems.warnings) };
+  }
+  return { dir, languages: languages.map((l) => l.id), catalogs };
+}
+
+/** The prompts the line itself says. */
+export function systemPromptUses(): PromptUse[] {
+  return Object.entries(SYSTEM_PROMPTS).map(([key, vars]) => ({ key, vars, place: 'the line itself' }));
+}
+
+/** Same keys and placeholders in every language; every use has its prompt; no prompt unused. */
+export function checkPrompts(set: PromptSet, uses: PromptUse[], errors: string[]): void {
+  const allKeys = new Set(set.languages.flatMap((l) => Object.keys(set.catalogs[l]?.prompts ?? {})));
+  checkLanguagesAgree(set, allKeys, errors);
+  for (const use of uses) checkUse(set, allKeys, use, errors);
+  const used = new Set(uses.map((u) => u.key));
+  for (const key of allKeys) {
+    // Reasons of temporary closures are kept for the next closure even when none uses them now.
+    if (!used.has(key) && !key.startsWith(REASON_PREFIX)) errors.push(`${set.dir}: prompts.${key}: not used by any menu, service or the line (a typo?)`);
+  }
+}
+
+const fileOf = (set: PromptSet, lang: Lang) => join(set.dir, `${lang}.yaml`);
+
+function checkLanguagesAgree(set: PromptSet, allKeys: Set<string>, errors: string[]): void {
+  const file = (l: Lang) => fileOf(set, l);
+  for (const key of [...allKeys].sort()) {
+    const present = set.languages.filter((l) => set.catalogs[l]?.prompts[key] !== undefined);
+    for (const l of set.languages) {
+      if (!present.includes(l)) errors.push(`${file(l)}: prompts.${key}: missing (it is in ${present.map(file).map((f) => basename(f)).join(', ')})`);
+    }
+    const shapes = new Map(present.map((l) => [l, placeholders(set.catalogs[l]!.prompts[key]!).join(',')]));
+    if (new Set(shapes.values()).size > 1) {
+      errors.push(
+        `${set.dir}: prompts.${key}: placeholders differ between languages (${[...shapes].map(([l, s]) => `${l}: ${s ? `{${s.split(',').join('} {')}}` : 'none'}`).join('; ')})`,
+      );
+    }
+  }
+}
+
+function checkUse(set: PromptSet, allKeys: Set<string>, use: PromptUse, errors: string[]): void {
+  for (const l of set.languages) {
+    const text = set.catalogs[l]?.prompts[use.key];
+    if (text === undefined) {
+      if (allKeys.has(use.key)) continue; // already reported as missing in one language
+      errors.push(`${fileOf(set, l)}: prompts.${use.key}: missing (used by ${use.place})`);
+      continue;
+    }
+    const unknown = placeholders(text).filter((p) => !use.vars.includes(p));
+    if (unknown.length > 0) {
+      const fills = use.vars.length ? use.vars.map((v) => `{${v}}`).join(' ') : 'none';
+      errors.push(`${fileOf(set, l)}: prompts.${use.key}: unknown placeholder ${unknown.map((p) => `{${p}}`).join(' ')} (used by ${use.place}, which fills ${fills})`);
+    }
+  }
+}
+
+/** Recorded files (prompts/audio/<lang>/<key>.wav or .mp3; a .wav wins) for prompts without placeholders. */
+function findAudio(promptsDir: string, lang: Lang, prompts: Record<string, string>, warnings: string[]): Map<string, string> {
+  const audio = new Map<string, string>();
+  const dir = join(promptsDir, 'audio', lang);
+  if (!existsSync(dir)) return audio;
+  for (const f of readdirSync(dir)) {
+    if (!/\.(wav|mp3)$/.test(f)) continue;
+    const key = f.replace(/\.(wav|mp3)$/, '');
+    const textOf = prompts[key];
+    if (textOf === undefined) warnings.push(`${join(dir, f)}: no prompt "${key}" in ${lang}.yaml: the file is not used`);
+    else if (placeholders(textOf).length > 0) warnings.push(`${join(dir, f)}: prompt "${key}" has placeholders, so it is always spoken: the file is not used`);
+    else if (!audio.has(key) || f.endsWith('.wav')) audio.set(key, join(dir, f));
+  }
+  return audio;
+}
