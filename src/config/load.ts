@@ -10,6 +10,7 @@ import { Hours, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
 import { RESERVED_MENU_IDS, type Action, type Config, type DialKind, type Flow, type Lang, type Menu, type PromptCatalog, type Service } from './types.js';
 import { placeholders } from '../placeholders.js';
+import { verifiedDateProblem } from '../verification.js';
 
 export interface ConfigPaths {
   directory?: string | undefined;
@@ -114,6 +115,11 @@ const serviceSchema = z.strictObject({
   on_failure: text.optional(),
   source: z.string().optional(),
   check: z.string().optional(),
+  // When a person last confirmed the number and hours; YAML reads an unquoted date as text too.
+  verified: z.string({ error: 'a date such as "2026-11-30" (quoted): the day a person confirmed the number and hours' }).optional(),
+  verified_note: text.optional(),
+  hours_source: z.enum(['document', 'secondary']).default('document'),
+  connect: z.enum(['transfer', 'say']).default('transfer'),
 });
 
 const directorySchema = z.strictObject({
@@ -126,8 +132,9 @@ const directorySchema = z.strictObject({
         .string()
         .optional()
         .refine((v) => !v || E164.test(v), 'must be an E.164 number such as +3225551234, or empty'),
+      verify_max_age_days: z.number().int().min(1).max(3650).default(365),
     })
-    .default({ holidays_country: 'be', dial_timeout: 25, ring_tone: 'be' }),
+    .default({ holidays_country: 'be', dial_timeout: 25, ring_tone: 'be', verify_max_age_days: 365 }),
   services: z.record(idKey, serviceSchema).refine((s) => Object.keys(s).length > 0, 'needs at least one service'),
 });
 
@@ -247,7 +254,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     const kind = dialKind(s.dial);
     if (!kind) {
       errors.push(`${at}.dial: "${s.dial}" is not an E.164 number (+32...), a short number (e.g. 1712) or a SIP URI (sip:user@host)`);
-    } else if (kind === 'short') {
+    } else if (kind === 'short' && s.connect === 'transfer') {
       warnings.push(`${at}.dial: ${s.dial} is a short number: Twilio may not reach it; test-call it or set a number or SIP URI your carrier reaches`);
     }
     for (const lang of languages) {
@@ -256,6 +263,9 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     for (const lang of menusReadable ? Object.keys(s.name) : []) {
       if (!languages.includes(lang)) errors.push(`${at}.name.${lang}: "${lang}" is not a language of the language menu`);
     }
+    const verifiedProblem = s.verified === undefined ? undefined : verifiedDateProblem(s.verified, now);
+    if (verifiedProblem) errors.push(`${at}.verified: ${verifiedProblem}`);
+    if (s.verified_note !== undefined && s.verified === undefined) warnings.push(`${at}.verified_note: no "verified" date next to it: the note is not used`);
     const overrides = readOverrides(at, s.closures, s.openings, now, errors, warnings);
     let hours: Hours | undefined;
     try {
@@ -284,7 +294,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     s.closures.forEach((c, i) => {
       if (c.reason) reasonUses.push({ key: c.reason, place: `${at}.closures[${i}].reason` });
     });
-    if (!kind || !hours || !overrides) continue;
+    if (!kind || !hours || !overrides || verifiedProblem) continue;
     services[id] = {
       id,
       name: s.name,
@@ -297,6 +307,9 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       onFailure: s.on_failure,
       source: s.source,
       check: s.check,
+      verified: s.verified === undefined ? undefined : { date: s.verified, note: s.verified_note },
+      hoursSource: s.hours_source,
+      connect: s.connect,
     };
   }
   if (!menusReadable || !menus?.success) return { ok: false, errors, warnings };
@@ -408,6 +421,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
         dialTimeout: d.settings.dial_timeout,
         ringTone: d.settings.ring_tone,
         hotlineNumber: paths.hotlineNumber || d.settings.hotline_number || undefined,
+        verifyMaxAgeDays: d.settings.verify_max_age_days,
       },
       services,
       flow,
