@@ -3,13 +3,23 @@
  * Bin), POST /voice/fallback serves it, an internal error answers it. The same bytes, valid,
  * bilingual, static (no URL of the server), a transfer to a 24/7 service.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fallbackTwiml } from '../src/twiml.js';
-import { FALLBACK_CLI, runNode } from './helpers/built.js';
+import { FALLBACK_CLI, runNode as runBuilt } from './helpers/built.js';
 import { fixture } from './helpers/fixtures.js';
 import { all, assertValidTwiml, callParams, languagesSaid, makeApp, post, testConfig, type TestApp } from './helpers/twilio.js';
+
+// The CLI records what it printed (for npm run preflight): in a temporary file here, not in
+// the repository's data/ folder.
+const recordDir = mkdtempSync(join(tmpdir(), 'helpline-fallback-'));
+const RECORD = join(recordDir, 'fallback-record.json');
+const runNode = (script: string, env: Record<string, string | undefined> = {}) => runBuilt(script, { FALLBACK_RECORD: RECORD, ...env });
+/** The CLI's messages other than the line saying where it recorded the printout. */
+const notes = (stderr: string) => stderr.split('\n').filter((l) => l && !l.startsWith('Recorded for npm run preflight')).join('\n');
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,7 +29,10 @@ beforeAll(async () => {
     throw new Error('broken on purpose');
   });
 });
-afterAll(() => t.app.close());
+afterAll(async () => {
+  await t.app.close();
+  rmSync(recordDir, { recursive: true, force: true });
+});
 
 describe('the fallback document', () => {
   it('npm run fallback prints exactly what POST /voice/fallback serves, and both are valid TwiML', async () => {
@@ -76,7 +89,7 @@ describe('the fallback document', () => {
       const cli = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory, HELPLINE_MENUS: f.menus, HELPLINE_PROMPTS: f.prompts });
       expect(cli.stdout).toBe(xml + '\n');
       const fromEnv = runNode(FALLBACK_CLI, { HOTLINE_NUMBER: '+3225550111' });
-      expect(fromEnv.stderr).toBe('');
+      expect(notes(fromEnv.stderr)).toBe('');
       expect(assertValidTwiml(fromEnv.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBe('+3225550111');
     } finally {
       f.remove();
@@ -92,19 +105,41 @@ describe('the fallback document', () => {
     try {
       const withNumber = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory });
       expect(withNumber.status).toBe(0);
-      expect(withNumber.stderr).toBe('');
+      expect(notes(withNumber.stderr)).toBe('');
       expect(assertValidTwiml(withNumber.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBe('+3225550100');
     } finally {
       f.remove();
     }
   });
 
+  it('records a digest of what it printed for npm run preflight, and still prints when it cannot record', () => {
+    rmSync(RECORD, { force: true });
+    const r = runNode(FALLBACK_CLI);
+    expect(r.status).toBe(0);
+    const record = JSON.parse(readFileSync(RECORD, 'utf8')) as { sha256: string; printedAt: string };
+    expect(record.sha256).toBe(createHash('sha256').update(r.stdout.slice(0, -1)).digest('hex'));
+    expect(Date.parse(record.printedAt)).not.toBeNaN();
+    // The record holds no number: neither a service's nor the helpline's.
+    expect(readFileSync(RECORD, 'utf8')).not.toMatch(/\+\d{6,}|<Number|\b1712\b/);
+    expect(r.stderr).toMatch(/Recorded for npm run preflight/);
+
+    // A file where the record's folder should be: the document is printed all the same.
+    const blocked = join(recordDir, 'not-a-folder');
+    writeFileSync(blocked, '');
+    const unwritable = runBuilt(FALLBACK_CLI, { FALLBACK_RECORD: join(blocked, 'record.json') });
+    expect(unwritable.status).toBe(0);
+    expect(unwritable.stdout).toBe(r.stdout);
+    expect(unwritable.stderr).toMatch(/could not record .*FALLBACK_RECORD/);
+  });
+
   it('refuses to print a document from broken data, and lists the problems', () => {
     const f = fixture().edit('directory', (s) => s.replace('dial: "+3242324030"', 'dial: "04 232 40 30"'));
     try {
+      rmSync(RECORD, { force: true });
       const r = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory });
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
+      expect(existsSync(RECORD)).toBe(false);
       expect(r.stderr).toMatch(/services\.surya\.dial: "04 232 40 30" is not an E\.164 number/);
     } finally {
       f.remove();

@@ -7,24 +7,46 @@
  * Reads the same data as the line (HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS), so an
  * operator's directory gives the operator's document. Print it again after changing the
  * directory, the menus' safety_net or the prompts, and paste it again.
+ *
+ * It also records what it printed (src/cli/fallback-record.ts), so `npm run preflight` can say
+ * when the data changed since.
  */
 import { loadConfig } from '../config/load.js';
 import { fallbackTwiml } from '../twiml.js';
+import { displayPath, envPaths, isMain, runMain } from './common.js';
+import { fallbackRecordPath, writeFallbackRecord } from './fallback-record.js';
 
-const loaded = loadConfig({
-  directory: process.env.HELPLINE_CONFIG || undefined,
-  menus: process.env.HELPLINE_MENUS || undefined,
-  prompts: process.env.HELPLINE_PROMPTS || undefined,
-  hotlineNumber: process.env.HOTLINE_NUMBER?.trim() || undefined,
-});
-if (!loaded.ok) {
-  process.stderr.write(`Cannot write the fallback document: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
-  process.exit(1);
+export interface FallbackIO {
+  out(text: string): void;
+  err(text: string): void;
 }
-const { config } = loaded;
-if (!config.settings.hotlineNumber) {
-  process.stderr.write(
-    'Note: HOTLINE_NUMBER (or settings.hotline_number in the directory) is not set, so the fallback transfer shows the caller\'s own number to the 24/7 service. Set it to the helpline\'s number (E.164) and print this again to keep callers private.\n',
-  );
+
+/** `npm run fallback`; resolves with the exit status. */
+export async function fallbackCli(io: FallbackIO, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): Promise<number> {
+  const loaded = loadConfig(envPaths(env));
+  if (!loaded.ok) {
+    io.err(`Cannot write the fallback document: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    return 1;
+  }
+  const { config } = loaded;
+  if (!config.settings.hotlineNumber) {
+    io.err(
+      'Note: HOTLINE_NUMBER (or settings.hotline_number in the directory) is not set, so the fallback transfer shows the caller\'s own number to the 24/7 service. Set it to the helpline\'s number (E.164) and print this again to keep callers private.\n',
+    );
+  }
+  const doc = fallbackTwiml(config);
+  io.out(doc + '\n');
+  const path = fallbackRecordPath(env);
+  try {
+    writeFallbackRecord(path, doc, config, now);
+    io.err(`Recorded for npm run preflight in ${displayPath(path)}.\n`);
+  } catch (err) {
+    // The document is printed all the same; only preflight's check is lost.
+    io.err(`Note: could not record the printout in ${displayPath(path)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): npm run preflight will say the fallback document was not printed. Set FALLBACK_RECORD to a writable file.\n`);
+  }
+  return 0;
 }
-process.stdout.write(fallbackTwiml(config) + '\n');
+
+if (isMain(import.meta.url)) {
+  runMain(() => fallbackCli({ out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }));
+}

@@ -5,6 +5,7 @@
 import { E164 } from '../constants.js';
 import { Hours, hoursComments, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
 import { REASON_VARS, SERVICE_VARS, type PromptUse } from './prompts.js';
+import { verifiedDateProblem } from '../verification.js';
 import type { Problems } from './read.js';
 import type { DirectoryData, ServiceData } from './schema.js';
 import type { DialKind, DirectorySettings, Lang, Service } from './types.js';
@@ -97,16 +98,12 @@ function readService(ctx: Context, id: string, s: ServiceData): Service | undefi
 /** A real date, not in the future; null when it is wrong (reported). */
 function readVerified({ now, problems }: Context, at: string, s: ServiceData): Service['verified'] | null {
   if (s.verified === undefined) {
-    if (s.verified_note !== undefined) problems.errors.push(`${at}.verified_note: a note without a date: set verified: "YYYY-MM-DD" too`);
-    return s.verified_note === undefined ? undefined : null;
+    if (s.verified_note !== undefined) problems.warnings.push(`${at}.verified_note: a note without a date: set verified: "YYYY-MM-DD" too`);
+    return undefined;
   }
-  const day = new Date(`${s.verified}T00:00:00Z`);
-  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== s.verified) {
-    problems.errors.push(`${at}.verified: "${s.verified}" is not a date of the calendar`);
-    return null;
-  }
-  if (day.getTime() > now.getTime()) {
-    problems.errors.push(`${at}.verified: ${s.verified} is in the future`);
+  const problem = verifiedDateProblem(s.verified, now);
+  if (problem) {
+    problems.errors.push(`${at}.verified: ${problem}`);
     return null;
   }
   return s.verified_note === undefined ? { date: s.verified } : { date: s.verified, note: s.verified_note };

@@ -9,6 +9,10 @@ export const AFTER_CALL_MENU = 'end';
 export const RESERVED_MENU_IDS: readonly string[] = [LANGUAGE_MENU, ALTERNATIVES_MENU, AFTER_CALL_MENU];
 export type CallerIdPolicy = 'hotline' | 'caller';
 export type DialKind = 'e164' | 'short' | 'sip';
+/** Where a service's hours come from: the source document, or public pages (unconfirmed until verified). */
+export type HoursSource = 'document' | 'secondary';
+/** transfer: the line dials the service; say: the line says the number instead (one Twilio cannot dial). */
+export type ConnectMode = 'transfer' | 'say';
 
 export interface Service {
   id: string;
@@ -22,12 +26,10 @@ export interface Service {
   onFailure?: string | undefined;
   source?: string | undefined;
   check?: string | undefined;
-  /** transfer: dial it; say: the line says its number (a number Twilio cannot dial). */
-  connect: 'transfer' | 'say';
-  /** Where the hours come from: the source document, or secondary public pages (unconfirmed). */
-  hoursSource: 'document' | 'secondary';
-  /** When a person last test-called the number and confirmed the hours. */
+  /** When a person last confirmed the number and hours ("YYYY-MM-DD", Belgian date). */
   verified?: { date: string; note?: string | undefined } | undefined;
+  hoursSource: HoursSource;
+  connect: ConnectMode;
 }
 
 export interface DirectorySettings {
@@ -35,7 +37,7 @@ export interface DirectorySettings {
   dialTimeout: number;
   ringTone: string;
   hotlineNumber?: string | undefined;
-  /** A verification older than this many days is due again (npm run preflight). */
+  /** A verification older than this many days no longer counts (npm run preflight). */
   verifyMaxAgeDays: number;
 }
 
