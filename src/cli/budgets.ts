@@ -8,7 +8,8 @@
  */
 import type { Config, Lang, Service } from '../config/types.js';
 import { Engine, type Speech, type Step } from '../engine.js';
-import { blank, fill, placeholders } from '../placeholders.js';
+import { blank, placeholderUses } from '../placeholders.js';
+import { spoken } from './menu-paths.js';
 
 export const WORDS_PER_MINUTE = 150;
 export const LIMITS = { emergency: 5, speakNow: 30, service: 45, silent: 60 } as const;
@@ -24,9 +25,6 @@ export function speakingSeconds(words: number): number {
   return (words * 60) / WORDS_PER_MINUTE;
 }
 
-export function spoken(config: Config, s: Speech): string {
-  return fill(config.prompts[s.lang]?.prompts[s.key] ?? '', s.vars);
-}
 
 function seconds(config: Config, say: readonly Speech[]): number {
   return speakingSeconds(say.reduce((n, s) => n + countWords(spoken(config, s)), 0));
@@ -53,6 +51,8 @@ export interface Figure {
 
 interface Walk {
   seconds: number;
+  /** Seconds before the last step began. */
+  before: number;
   last: Step;
 }
 
@@ -63,11 +63,11 @@ export function walkKeys(config: Config, engine: Engine, lang: Lang, keys: strin
   let step = engine.start().step;
   let total = 0;
   for (const key of [langKey, ...keys]) {
-    if (step.kind !== 'gather') return { seconds: total + seconds(config, step.say), last: step };
+    if (step.kind !== 'gather') break;
     total += untilOption(config, step, key);
     step = engine.input({ state: step.state, digits: key, silent: false, now: at }).step;
   }
-  return { seconds: total + seconds(config, step.say), last: step };
+  return { seconds: total + seconds(config, step.say), before: total, last: step };
 }
 
 /** A caller who never presses a key. */
@@ -78,7 +78,7 @@ export function walkSilent(config: Config, engine: Engine, at: Date): Walk {
     total += seconds(config, step.say) + config.flow.gatherTimeout;
     step = engine.input({ state: step.state, digits: undefined, silent: true, now: at }).step;
   }
-  return { seconds: total + seconds(config, step.say), last: step };
+  return { seconds: total + seconds(config, step.say), before: total, last: step };
 }
 
 /** Seconds until every number in the first thing said has been said. */
@@ -129,11 +129,12 @@ export function budgets(config: Config, lang: Lang, at: Date): Figure[] {
     out.push(figure({ budget: 'speakNow', what: 'speak to someone now (no such option)', keys: [], seconds: Infinity }));
   }
   for (const service of Object.values(config.services)) {
-    let best: Walk & { keys: string[] } = { seconds: Infinity, last: { kind: 'hangup', say: [] }, keys: [] };
+    let best: Walk & { keys: string[] } = { seconds: Infinity, before: 0, last: { kind: 'hangup', say: [] }, keys: [] };
     const when = firstOpen(service, at);
     for (const p of paths) {
       const w = walkKeys(config, engine, lang, p.keys, when);
-      if (w.seconds < best.seconds && reaches(w.last, service)) best = { ...w, keys: p.keys };
+      const until = reached(config, w, service);
+      if (until < best.seconds) best = { ...w, seconds: until, keys: p.keys };
     }
     out.push(figure({ budget: 'service', what: service.id, keys: best.keys, seconds: best.seconds, rings: rung(best.last) }));
   }
@@ -149,17 +150,21 @@ export function firstOpen(service: Service, at: Date): Date {
   return service.hours.intervals(at, new Date(at.getTime() + 366 * 86_400_000))[0]?.from ?? at;
 }
 
-/** The walk reached the service: a transfer to it, or its number said. */
-function reaches(last: Step, service: Service): boolean {
-  if (last.kind === 'dial') return last.service.id === service.id;
-  return service.connect === 'say' && last.say.some((s) => s.vars?.number !== undefined && s.key !== 'callback');
+/** Seconds until the walk reached the service: its transfer starts, or its number has been said. */
+function reached(config: Config, w: Walk, service: Service): number {
+  const { last } = w;
+  if (last.kind === 'dial') return last.service.id === service.id ? w.seconds : Infinity;
+  if (service.connect !== 'say') return Infinity;
+  const i = last.say.findIndex((s) => s.key !== 'callback' && s.vars?.number !== undefined);
+  if (i < 0) return Infinity;
+  // Up to the number itself: the rest of that prompt comes after the caller has heard it.
+  const said = last.say[i]!;
+  const template = config.prompts[said.lang]?.prompts[said.key] ?? '';
+  const upTo = countWords(blank(template.split('{number}')[0] ?? '')) + countWords(said.vars?.number ?? '');
+  return w.before + seconds(config, last.say.slice(0, i)) + speakingSeconds(upTo);
 }
 
 /** A prompt's words with each placeholder counted as `longest[name]` words (1 if unknown). */
 export function promptWords(template: string, longest: Record<string, number>): number {
-  return countWords(blank(template)) + placeholders(template).reduce((n, p) => n + (longest[p] ?? 1) * occurrences(template, p), 0);
-}
-
-function occurrences(template: string, name: string): number {
-  return template.split(`{${name}}`).length - 1;
+  return countWords(blank(template)) + placeholderUses(template).reduce((n, p) => n + (longest[p] ?? 1), 0);
 }

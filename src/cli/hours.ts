@@ -125,7 +125,7 @@ export function auditHours(opts: AuditOptions): Audit {
   const holidays = holidaysIn(config, opts.from, opts.days);
   const paths = servicePaths(config);
   const engine = new Engine(config);
-  const firstLang = config.flow.languageMenu.options[0]!.lang;
+  const firstLang = config.flow.languages[0]!.id;
 
   // Every instant some service opens or closes: the offer of the services open can change there.
   const open = new Map(Object.values(config.services).map((s) => [s.id, s.hours.intervals(from, to)]));
@@ -145,8 +145,8 @@ export function auditHours(opts: AuditOptions): Audit {
         services = step.say
           .filter((s) => s.key === 'opt-service')
           .map((s) => {
-            const alt = config.flow.alternatives.find((a) => config.services[a.service]?.name[lang] === s.vars?.name);
-            return { key: alt?.key ?? s.vars?.key ?? '?', service: alt?.service ?? s.vars?.name ?? '?' };
+            const named = Object.values(config.services).find((x) => x.name[lang] === s.vars?.name);
+            return { key: s.vars?.key ?? '?', service: named?.id ?? s.vars?.name ?? '?' };
           });
       }
     }

@@ -38,7 +38,7 @@ export function servicePaths(config: Config): Map<string, MenuPath> {
 
 /** The language menu's key for a language. */
 export function languageKey(config: Config, lang: Lang): string {
-  const o = config.flow.languageMenu.options.find((x) => x.lang === lang);
+  const o = config.flow.languages.find((x) => x.id === lang);
   if (!o) throw new Error(`no key for language ${lang} in the language menu`);
   return o.key;
 }
@@ -47,7 +47,7 @@ export function languageKey(config: Config, lang: Lang): string {
  * [greeting, main menu, ...one per key]. */
 export function walk(config: Config, engine: Engine, lang: Lang, keys: string[], at: Date): Result[] {
   const results: Result[] = [engine.start()];
-  let r = engine.input({ state: { menu: LANGUAGE_MENU, tries: 0 }, digits: languageKey(config, lang), now: at });
+  let r = engine.input({ state: { menu: LANGUAGE_MENU, tries: 0, failed: [] }, digits: languageKey(config, lang), now: at });
   results.push(r);
   for (const key of keys) {
     if (r.step.kind !== 'gather') throw new Error(`the call ended before key ${key} (${r.step.kind})`);

@@ -5,6 +5,7 @@
  * numbers and a number to call back.
  */
 import type { Config, Lang, Service } from '../config/types.js';
+import { calendarDaysBetween } from '../hours.js';
 import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type Speech, type Step } from './types.js';
 import { Services } from './services.js';
 import { speech, spokenNumber, Words } from './words.js';
@@ -114,7 +115,10 @@ export class Links {
     const said = speech(lang, 'callback', { name: this.words.name(lang, service), number: spokenNumber(service.dial) });
     const state = service.hours.state(now);
     if (state.open && state.nextChange === undefined) return [said, speech(lang, 'callback-always')];
-    if (state.open && state.nextChange) return [said, speech(lang, 'callback-until', { time: this.words.time(lang, state.nextChange) })];
+    if (state.open && state.nextChange) {
+      const today = calendarDaysBetween(now, state.nextChange) === 0;
+      return today ? [said, speech(lang, 'callback-until', { time: this.words.time(lang, state.nextChange) })] : [said];
+    }
     if (!state.nextChange) return [said];
     return [said, this.words.when(lang, now, state.nextChange, { at: 'callback-reopens', day: 'callback-reopens-day' })];
   }
