@@ -70,6 +70,9 @@ describe('the language choice', () => {
     await c.press('8');
     expect(c.dialled).toBe(dialOf(safetyNet(DEFAULT)[0]!));
     expect(c.dial!.attrs.action).toMatch(/&n=1$/);
+    // Told in every greeting language that they are being put through, and nothing else.
+    GREETING.forEach((l, i) => expect(says(c)[i]!.text).toBe(prompt(l.id, 'putting-through')));
+    expect(voices(c)).toEqual(GREETING.map((l) => [l.code, l.voice]));
   });
 
   it.each([config.flow.keys.repeat, config.flow.keys.back, config.flow.keys.language])('%s says the choice again, without the greeting', async (key) => {
