@@ -1,12 +1,18 @@
 /**
- * The call as Twilio drives it: signed posts, following each action URL, both languages,
- * to every service; the emergency numbers first; keys, silence and wrong keys.
+ * The call as Twilio drives it: signed posts, following each action URL, in every language of
+ * the data, to every service; the emergency numbers first; the language choice, keys, silence
+ * and wrong keys. What the data promises (keys, numbers) is in helpers/expected.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Call, makeApp, type TestApp } from './helpers/twilio.js';
-import { SERVICES } from './helpers/expected.js';
+import { BASE, Call, HOTLINE, all, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
+import { INFO, OFFER_KEYS, POLICE, SERVICES, SPEAK_NOW, dialOf, safetyNet } from './helpers/expected.js';
 
 const MONDAY_MORNING = '2026-11-30T10:00:00+01:00';
+const config = testConfig();
+const LANGS = config.flow.languages;
+const byId = (id: string) => LANGS.find((l) => l.id === id)!;
+const GREETING = config.flow.greeting.map(byId);
+const DEFAULT = config.flow.defaultLanguage;
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,135 +20,164 @@ beforeAll(async () => {
 });
 afterAll(() => t.app.close());
 
-const LANGS = [
-  { key: '1', code: 'fr-BE', voice: 'Polly.Isabelle-Neural', other: 'nl-BE' },
-  { key: '2', code: 'nl-BE', voice: 'Polly.Lisa-Neural', other: 'fr-BE' },
-];
+const call = () => new Call(t.app).start();
+const says = (c: Call) => all(c.twiml, 'Say');
+const voices = (c: Call) => says(c).map((s) => [s.attrs.language, s.attrs.voice]);
+const action = (c: Call) => c.gather!.attrs.action!.slice(BASE.length);
+/** A prompt as the data words it (to find it in what is said, never retyped). */
+const prompt = (lang: string, key: string) => config.prompts[lang]!.prompts[key]!;
 
-
-describe('greeting', () => {
-  it('says the emergency numbers first, in French then Dutch, each language in its own voice', async () => {
-    const call = await new Call(t.app).start();
-    const says = call.gather!.children.filter((c) => c.name === 'Say');
-    expect(says.map((s) => [s.attrs.language, s.attrs.voice])).toEqual([
-      ['fr-BE', 'Polly.Isabelle-Neural'],
-      ['nl-BE', 'Polly.Lisa-Neural'],
-      ['fr-BE', 'Polly.Isabelle-Neural'],
-      ['nl-BE', 'Polly.Lisa-Neural'],
-    ]);
-    for (const s of says.slice(0, 2)) {
-      expect(s.text).toMatch(/112/);
-      expect(s.text).toMatch(/101/);
-      expect(s.text.split(/\s+/).length).toBeLessThan(20); // a few seconds each
-    }
-    // Then the choice: one key per language, said in that language.
-    expect(says[2]!.text).toMatch(/\b1\b/);
-    expect(says[3]!.text).toMatch(/\b2\b/);
-    expect(call.gather!.attrs).toMatchObject({ input: 'dtmf', numDigits: '1', method: 'POST' });
+describe('the language choice', () => {
+  it('one Gather holds the emergency numbers in every greeting language, then each language offered in its own voice', async () => {
+    const c = await call();
+    expect(c.twiml.children.map((n) => n.name)).toEqual(['Gather', 'Redirect']);
+    expect(c.gather!.attrs).toMatchObject({ input: 'dtmf', numDigits: '1', method: 'POST', finishOnKey: '', timeout: String(config.flow.gatherTimeout) });
+    expect(action(c)).toBe('/voice/menu?m=lang&t=0');
+    expect(c.twiml.children[1]!.text).toBe(`${BASE}/voice/menu?m=lang&t=0&q=1`);
+    expect(voices(c)).toEqual([...GREETING, ...LANGS].map((l) => [l.code, l.voice]));
+    // The emergency numbers come first, before any choice.
+    expect(says(c)[0]!.text).toMatch(/112/);
+    expect(says(c)[0]!.text).toMatch(/101/);
   });
 
-  it('says it again on silence, then goes on in French rather than hanging up', async () => {
-    const call = await new Call(t.app).start();
-    await call.silence();
-    expect(call.languages).toEqual(['fr-BE', 'nl-BE', 'fr-BE', 'nl-BE']);
-    expect(call.gather!.attrs.action).toMatch(/m=lang/);
-    await call.silence();
-    expect(call.gather!.attrs.action).toMatch(/l=fr&m=main/);
-    expect(call.hungUp).toBe(false);
+  it.each(LANGS.map((l) => [l.id, l] as const))('%s: its key opens its main menu', async (_, l) => {
+    const c = await call();
+    await c.press(l.key);
+    expect(action(c)).toBe(`/voice/menu?l=${l.id}&m=main&t=0`);
   });
 
-  it('tells a wrong key in both languages, and never loops for ever', async () => {
-    const call = await new Call(t.app).start();
-    await call.press('7');
-    expect(call.gather!.attrs.action).toMatch(/m=lang&t=1/);
-    await call.press('#');
-    await call.press('8');
-    expect(call.gather!.attrs.action).toMatch(/l=fr&m=main&t=0/);
+  it('silence once: the choice again without the greeting; twice: put through in the default language, no hang-up', async () => {
+    const c = await call();
+    await c.silence();
+    expect(action(c)).toBe('/voice/menu?m=lang&t=1');
+    expect(voices(c)).toEqual(LANGS.map((l) => [l.code, l.voice]));
+    expect(says(c).some((s) => /112/.test(s.text))).toBe(false);
+    await c.silence();
+    expect(c.dialled).toBe(dialOf(safetyNet(DEFAULT)[0]!));
+    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${DEFAULT}&s=${safetyNet(DEFAULT)[0]}&n=1`);
+    expect(c.hungUp).toBe(false);
+  });
+
+  it('a wrong key is said in every greeting language, then the choice; the third puts the caller through', async () => {
+    const c = await call();
+    await c.press('7');
+    expect(action(c)).toBe('/voice/menu?m=lang&t=1');
+    expect(voices(c)).toEqual([...GREETING, ...LANGS].map((l) => [l.code, l.voice]));
+    expect(says(c).some((s) => /112/.test(s.text))).toBe(false); // not the greeting again
+    GREETING.forEach((l, i) => expect(says(c)[i]!.text).toBe(prompt(l.id, 'invalid-key')));
+    await c.press('#');
+    expect(action(c)).toBe('/voice/menu?m=lang&t=2');
+    await c.press('8');
+    expect(c.dialled).toBe(dialOf(safetyNet(DEFAULT)[0]!));
+    expect(c.dial!.attrs.action).toMatch(/&n=1$/);
+    // Told in every greeting language that they are being put through, and nothing else.
+    GREETING.forEach((l, i) => expect(says(c)[i]!.text).toBe(prompt(l.id, 'putting-through')));
+    expect(voices(c)).toEqual(GREETING.map((l) => [l.code, l.voice]));
+  });
+
+  it.each([config.flow.keys.repeat, config.flow.keys.back, config.flow.keys.language])('%s says the choice again, without the greeting', async (key) => {
+    const c = await call();
+    await c.press('7');
+    await c.press(key);
+    expect(action(c)).toBe('/voice/menu?m=lang&t=0');
+    expect(voices(c)).toEqual(LANGS.map((l) => [l.code, l.voice]));
   });
 });
 
 describe.each(LANGS)('in $code', (lang) => {
-  it('the main menu is said only in the chosen language, but for the offer of the other one', async () => {
-    const call = await new Call(t.app).start();
-    await call.press(lang.key);
-    const langs = call.languages;
-    expect(langs[0]).toBe(lang.code);
-    // Only the last <Say> (the offer to switch, in that language's own voice) is the other language.
-    expect(langs.slice(0, -1).every((l) => l === lang.code)).toBe(true);
-    expect(langs.at(-1)).toBe(lang.other);
-    expect(call.gather!.attrs.action).toContain(`l=${lang.code.slice(0, 2)}`);
+  const other = LANGS[(LANGS.indexOf(lang) + 1) % LANGS.length]!;
+  const start = async () => (await call()).press(lang.key);
+
+  it('the main menu is said only in the chosen language, in its voice, and its URLs carry the language', async () => {
+    const c = await start();
+    expect(new Set(voices(c).map(String))).toEqual(new Set([String([lang.code, lang.voice])]));
+    expect(c.twiml.children[1]!.text).toBe(`${BASE}/voice/menu?l=${lang.id}&m=main&t=0&q=1`);
+    expect(c.xml).not.toMatch(/record/i);
   });
 
-  it.each(SERVICES)('reaches $dial with keys $keys', async ({ keys, dial }) => {
-    const call = await new Call(t.app).start();
-    await call.press(lang.key);
-    await call.keys(...keys);
-    expect(call.dialled).toBe(dial);
-    expect(call.dial!.attrs.action).toMatch(/^https:\/\/ivr\.example\.be\/voice\/dial\?/);
-    expect(call.dial!.attrs.ringTone).toBe('be');
-    expect(Number(call.dial!.attrs.timeout)).toBeGreaterThanOrEqual(5);
-    expect(call.languages.every((l) => l === lang.code)).toBe(true);
-    expect(call.xml).not.toMatch(/record/i);
+  it.each(SERVICES)('reaches $id ($dial) with keys $keys', async ({ id, keys, dial }) => {
+    const c = await start();
+    await c.keys(...keys);
+    expect(c.dialled).toBe(dial);
+    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${id}`);
+    expect(c.dial!.attrs.ringTone).toBe('be');
+    expect(Number(c.dial!.attrs.timeout)).toBeGreaterThanOrEqual(5);
+    // Every service of the menus shows the helpline's number, never the caller's.
+    expect(c.dial!.attrs.callerId).toBe(HOTLINE);
+    expect(new Set(c.languages)).toEqual(new Set([lang.code]));
+    expect(c.xml).not.toMatch(/record/i);
   });
 
-  it('the police option tells the caller to dial 112 or 101 before the transfer, and passes the caller ID', async () => {
-    const call = await new Call(t.app).start();
-    await call.keys(lang.key, '1');
-    const say = call.twiml.children.find((c) => c.name === 'Say')!;
-    expect(say.text).toMatch(/112/);
-    expect(say.text).toMatch(/101/);
-    expect(call.twiml.children.findIndex((c) => c.name === 'Say')).toBeLessThan(call.twiml.children.findIndex((c) => c.name === 'Dial'));
-    expect(call.dial!.attrs.callerId).toBeUndefined(); // caller_id: caller, Twilio passes the caller's own
+  it('the police: its number said at once, nothing dialled, then the offers, where the police is not offered again', async () => {
+    const c = await start();
+    await c.keys(...POLICE.keys);
+    expect(c.dial).toBeUndefined();
+    expect(c.hungUp).toBe(false);
+    expect(says(c)[0]!.text).toContain(POLICE.said);
+    expect(new Set(c.languages)).toEqual(new Set([lang.code]));
+    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=police&o=police`);
+    await c.press(OFFER_KEYS.police);
+    expect(c.dial).toBeUndefined();
+    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=police&o=police`);
+    expect(says(c).map((s) => s.text).join(' ')).not.toContain(POLICE.said);
   });
 
-  it('specialised centres see the helpline number, not the caller', async () => {
-    const call = await new Call(t.app).start();
-    await call.keys(lang.key, '2', '1');
-    expect(call.dial!.attrs.callerId).toBe('+3225550100');
+  it('* repeats the menu, 0 goes back (from the main menu to the language choice), 9 is the language choice', async () => {
+    const c = await start();
+    await c.press('3'); // care centres
+    const submenu = c.xml;
+    expect(action(c)).toMatch(new RegExp(`^/voice/menu\\?l=${lang.id}&m=care-centres&t=0$`));
+    await c.press(config.flow.keys.repeat);
+    expect(c.xml).toBe(submenu);
+    await c.press(config.flow.keys.back);
+    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
+    await c.press(config.flow.keys.back);
+    expect(action(c)).toBe('/voice/menu?m=lang&t=0');
+    await c.press(other.key);
+    expect(action(c)).toBe(`/voice/menu?l=${other.id}&m=main&t=0`);
+    await c.keys('2', config.flow.keys.language); // from the centres menu
+    expect(action(c)).toBe('/voice/menu?m=lang&t=0');
+    await c.press(lang.key);
+    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
+    expect(voices(c).every(([code, voice]) => code === lang.code && voice === lang.voice)).toBe(true);
   });
 
-  it('* repeats the menu, 0 goes back to the main menu, 9 switches language', async () => {
-    const call = await new Call(t.app).start();
-    await call.keys(lang.key, '5');
-    const submenu = call.xml;
-    await call.press('*');
-    expect(call.xml).toBe(submenu);
-    await call.press('0');
-    expect(call.gather!.attrs.action).toMatch(/m=main/);
-    await call.press('0');
-    expect(call.gather!.attrs.action).toMatch(/m=lang/);
-    await call.press(lang.key);
-    await call.keys('2', '9');
-    expect(call.gather!.attrs.action).toMatch(new RegExp(`l=${lang.other.slice(0, 2)}&m=centres`));
-    expect(call.languages[0]).toBe(lang.other);
+  it('wrong keys are said, with the options again; the third gives the emergency numbers and a transfer to a 24/7 centre', async () => {
+    const c = await start();
+    await c.press('7');
+    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=main&t=1`);
+    expect(new Set(c.languages)).toEqual(new Set([lang.code]));
+    expect(says(c)[0]!.text.startsWith(prompt(lang.id, 'invalid-key'))).toBe(true);
+    await c.press('#');
+    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=main&t=2`);
+    await c.press('8');
+    expect(c.dialled).toBe(dialOf(safetyNet(lang.id)[0]!));
+    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${safetyNet(lang.id)[0]}&n=1`);
+    expect(says(c)[0]!.text).toMatch(/112/);
+    expect(new Set(c.languages)).toEqual(new Set([lang.code]));
   });
 
-  it('a wrong key says so and repeats the options; the third failure gives the emergency numbers and a 24/7 transfer', async () => {
-    const call = await new Call(t.app).start();
-    await call.press(lang.key);
-    await call.press('7');
-    expect(call.gather!.attrs.action).toMatch(/m=main&t=1/);
-    await call.silence();
-    expect(call.gather!.attrs.action).toMatch(/m=main&t=2/);
-    await call.press('8');
-    expect(call.dialled).toBe('+3242324030'); // Sürya, first of the safety net, 24/7
-    const before = call.twiml.children.filter((c) => c.name === 'Say').map((s) => s.text).join(' ');
-    expect(before).toMatch(/112/);
-    expect(call.languages.every((l) => l === lang.code)).toBe(true);
-  });
-
-  it('information: five sections, each with repeat, another subject, or a transfer', async () => {
-    for (const section of ['1', '2', '3', '4', '5']) {
-      const call = await new Call(t.app).start();
-      await call.keys(lang.key, '4', section);
-      const text = call.gather!.children.map((c) => c.text).join(' ');
-      expect(text.length).toBeGreaterThan(60);
-      const again = await call.press('1');
-      expect(again.xml).toContain(text.slice(0, 40).replace(/'/g, '&apos;').slice(0, 10));
-      await call.press('2');
-      expect(call.gather!.attrs.action).toMatch(/m=info&/);
-      await call.keys(section, '3');
-      expect(call.dialled).toBe('+3225116464'); // PAG-ASA, the first open specialised centre
+  it('information: five sections, each with a centre now, another topic, or the section again', async () => {
+    for (const section of INFO.sections) {
+      const c = await start();
+      await c.keys(...INFO.keys);
+      expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=info&t=0`);
+      await c.press(section);
+      const menuId = /[?&]m=([^&]+)/.exec(action(c))![1]!;
+      const first = c.xml;
+      // The section's own words (from the data) are said on first hearing, then only its options.
+      const words = prompt(lang.id, config.flow.menus[menuId]!.say[0]!);
+      expect(says(c).map((s) => s.text).join(' ')).toContain(words);
+      await c.press('7');
+      expect(says(c).map((s) => s.text).join(' ')).not.toContain(words);
+      expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=${menuId}&t=1`);
+      await c.press(INFO.again);
+      expect(c.xml).toBe(first);
+      await c.press(INFO.otherTopic);
+      expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=info&t=0`);
+      await c.keys(section, INFO.centreNow);
+      expect(c.dialled).toBe(dialOf(SPEAK_NOW.id));
+      expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${SPEAK_NOW.id}`);
     }
   });
 });

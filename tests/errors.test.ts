@@ -1,10 +1,14 @@
 /** An internal error never reaches Twilio as a 5xx: the caller hears the emergency numbers
- * in both languages and is put through to a 24/7 service. */
+ * in every language of the greeting and is put through to a 24/7 service. */
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { Call, assertValidTwiml, callParams, makeApp, post } from './helpers/twilio.js';
+import { SERVICES, dialOf, safetyNet } from './helpers/expected.js';
+import { Call, assertValidTwiml, callParams, makeApp, post, testConfig } from './helpers/twilio.js';
+
+const config = testConfig();
+const GREETING = config.flow.greeting.map((id) => config.flow.languages.find((l) => l.id === id)!);
 
 describe('internal errors', () => {
-  it('answer 200 with the safe bilingual TwiML, logged, without a stack trace', async () => {
+  it('answer 200 with the safe TwiML in every greeting language, logged, without a stack trace', async () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
     const broken = vi.spyOn(t.app.helpline.engine, 'input').mockImplementation(() => {
@@ -15,17 +19,24 @@ describe('internal errors', () => {
     expect(res.headers['content-type']).toMatch(/^text\/xml/);
     expect(res.body).not.toMatch(/boom|secret|at .*\.ts/);
     const root = assertValidTwiml(res.body);
-    const langs = root.children.filter((c) => c.name === 'Say').map((s) => s.attrs.language);
-    expect(new Set(langs)).toEqual(new Set(['fr-BE', 'nl-BE']));
-    const dial = root.children.find((c) => c.name === 'Dial')!;
-    expect(dial.children[0]!.text).toBe('+3242324030');
+    const says = root.children.filter((c) => c.name === 'Say');
+    // The problem and the emergency numbers in each language, in its voice, before the transfer;
+    // the emergency numbers again after it.
+    const dialAt = root.children.findIndex((c) => c.name === 'Dial');
+    const before = root.children.slice(0, dialAt).filter((c) => c.name === 'Say');
+    expect(before.map((s) => [s.attrs.language, s.attrs.voice])).toEqual(GREETING.map((l) => [l.code, l.voice]));
+    for (const s of before) expect(s.text).toMatch(/112/);
+    expect(says.length).toBe(2 * GREETING.length);
+    const dial = root.children[dialAt]!;
+    expect(dial.children[0]!.text).toBe(dialOf(safetyNet(config.flow.defaultLanguage)[0]!));
     expect(dial.attrs.action).toBeUndefined(); // needs no further webhook
     expect(root.children.at(-1)!.name).toBe('Hangup');
     expect(t.logs.some((l) => l.includes('"event":"internal-error"'))).toBe(true);
     // The next call is not affected by the previous one's failure.
     broken.mockRestore();
-    const call = await (await new Call(t.app).start()).keys('1', '2', '3');
-    expect(call.dialled).toBe('+3242324030');
+    const pagAsa = SERVICES.find((x) => x.id === 'pag-asa')!;
+    const call = await (await new Call(t.app).start()).keys(config.flow.languages[0]!.key, ...pagAsa.keys);
+    expect(call.dialled).toBe(pagAsa.dial);
   });
 
   it('the fallback URL serves the same safe document', async () => {

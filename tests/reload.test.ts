@@ -3,14 +3,16 @@
  * get, calls in flight go on, a broken file keeps the configuration in force and every
  * problem is logged; then the same against the built server with a real SIGHUP.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reloadFromSources } from '../src/reload.js';
 import { copyData, type DataCopy } from './helpers/fixtures.js';
+import { SPEAK_NOW, dialOf } from './helpers/expected.js';
 import { startServer } from './helpers/built.js';
 import { BASE, Call, TOKEN, assertValidTwiml, callParams, makeApp, sign, testConfig } from './helpers/twilio.js';
 
+const LANGS = testConfig().flow.languages;
 const PAG_ASA = '+3225116464';
 const NEW_NUMBER = '+3225550199';
 
@@ -37,7 +39,7 @@ describe('reload in the app', () => {
 
     await inFlight.press('1');
     expect(inFlight.dialled).toBe(NEW_NUMBER);
-    expect((await new Call(t.app).start().then((c) => c.keys('2', '2', '1'))).dialled).toBe(NEW_NUMBER);
+    for (const l of LANGS) expect((await new Call(t.app).start().then((c) => c.keys(l.key, '2', '1'))).dialled).toBe(NEW_NUMBER);
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^helpline_config_reloads_total\{result="ok"\} 1$/m);
     await t.app.close();
@@ -68,19 +70,24 @@ describe('reload in the app', () => {
   it('a call in a menu that the new file removes goes on from the main menu, never dropped', async () => {
     const data = copyData();
     const t = await makeApp({ config: testConfig(data) });
-    const call = await new Call(t.app).start();
-    await call.keys('1', '5'); // care centres
+    const calls = await Promise.all(LANGS.map(async (l) => (await new Call(t.app).start()).keys(l.key, '3'))); // care centres
     data.edit('menus', (s) =>
-      s.replace('      "5": { menu: care-centres, say: opt-care-centres }\n', '').replace(/\n {2}care-centres:\n(?: {4}.*\n)+/, '\n'),
+      s.replace('      "3": { menu: care-centres, say: opt-care-centres }\n', '').replace(/\n {2}care-centres:\n(?: {4}.*\n)+/, '\n'),
     );
-    data.edit('fr', (s) => s.replace(/^ {2}(care-intro|opt-care-centres|opt-care-brussels|opt-care-ghent|opt-care-liege):.*\n/gm, ''));
-    data.edit('nl', (s) => s.replace(/^ {2}(care-intro|opt-care-centres|opt-care-brussels|opt-care-ghent|opt-care-liege):.*\n/gm, ''));
+    // Their prompts go too, in every language (a prompt no menu uses stops the load).
+    for (const l of LANGS) {
+      const file = join(data.prompts, `${l.id}.yaml`);
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^ {2}(care-intro|opt-care-centres|opt-care-brussels|opt-care-ghent|opt-care-liege):.*\n/gm, ''));
+    }
     const r = reloadFromSources(t.app);
     expect(r.ok ? [] : r.errors).toEqual([]);
-    await call.press('1');
-    expect(call.gather!.attrs.action).toMatch(/l=fr&m=main&t=0/);
-    await call.press('1');
-    expect(call.dialled).toBe('101');
+    for (const [i, l] of LANGS.entries()) {
+      const call = calls[i]!;
+      await call.press('1');
+      expect(call.gather!.attrs.action).toBe(`${BASE}/voice/menu?l=${l.id}&m=main&t=0`);
+      await call.keys(...SPEAK_NOW.keys);
+      expect(call.dialled).toBe(dialOf(SPEAK_NOW.id));
+    }
     await t.app.close();
   });
 

@@ -13,34 +13,40 @@ const press = (...keys: string[]): Step[] => keys.map((k) => ({ press: k }));
 /** `end`: what the call's last answer dials, or where its menu posts to. */
 const SCRIPTS: Array<{ name: string; at: string; steps: Step[]; end: string }> = [
   {
-    name: 'French, centres, PAG-ASA busy, Sürya answered, back to the menu',
+    name: 'French, PAG-ASA busy, Sürya in the offers answered, back to the menu',
     at: '2026-11-30T10:00:00+01:00',
     steps: [...press('1', '2', '1'), { outcome: 'busy' }, ...press('1'), { outcome: 'completed' }, ...press('0')],
-    end: '/voice/menu?l=fr&m=main&t=0',
+    end: '/voice/menu?l=fr&m=main&t=0&f=pag-asa',
   },
   {
-    name: 'silence twice, default language, information and a transfer',
+    name: 'silent at the language choice: put through, then on past two busy lines (the failed list travels)',
     at: '2026-11-30T10:00:00+01:00',
-    steps: [{ silence: true }, { silence: true }, ...press('4', '2', '1', '2', '5', '3')],
-    end: '+3225116464',
+    steps: [{ silence: true }, { silence: true }, { outcome: 'busy' }, { outcome: 'busy' }],
+    end: '+3232011690',
   },
   {
-    name: '1712 at the weekend: closed, the alternatives, then Payoke not answering',
-    at: '2026-11-28T11:00:00+01:00',
-    steps: [...press('2', '3', '3'), { outcome: 'no-answer' }],
-    end: '/voice/menu?l=nl&m=alt&t=0&x=payoke',
-  },
-  {
-    name: 'wrong keys and a time-out: the safety net',
-    at: '2026-11-30T22:00:00+01:00',
-    steps: [...press('2', '9', '7'), { silence: true }, ...press('#')],
+    name: 'English, information, another topic, then a centre at once',
+    at: '2026-11-30T10:00:00+01:00',
+    steps: press('3', '6', '2', '2', '5', '1'),
     end: '+3242324030',
   },
   {
-    name: 'the police on Christmas night, failing',
+    name: '1712 at the weekend in Dutch: closed, the offers, then Sürya not answering',
+    at: '2026-11-28T11:00:00+01:00',
+    steps: [...press('2', '4', '1'), { outcome: 'no-answer' }],
+    end: '/voice/menu?l=nl&m=alt&t=0&f=surya&o=surya',
+  },
+  {
+    name: 'another language, then wrong keys at night: the safety net',
+    at: '2026-11-30T22:00:00+01:00',
+    steps: press('2', '9', '3', '7', '#', '8'),
+    end: '+3242324030',
+  },
+  {
+    name: 'the police on Christmas night: its number, then the offers again',
     at: '2026-12-25T03:00:00+01:00',
-    steps: [...press('1', '1'), { outcome: 'failed' }, ...press('*')],
-    end: '/voice/menu?l=fr&m=alt&t=0&x=police',
+    steps: press('1', '5', '*'),
+    end: '/voice/menu?l=fr&m=alt&t=0&f=police&o=police',
   },
 ];
 

@@ -1,100 +1,190 @@
 /**
- * Transfers and their outcomes: every DialCallStatus Twilio sends, the police's own failure
- * message, caller ID policy, and no dead end when nothing else is open.
+ * Transfers and their outcomes: every DialCallStatus Twilio sends, the after-call menu, the
+ * offers (fixed keys, failed services never again, like services first), the safety net going
+ * on to the next open service, the kind ending, the police's number, caller ID, and no dead end
+ * when nothing else is open. What the data promises is in helpers/expected.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyData } from './helpers/fixtures.js';
-import { Call, makeApp, post, callParams, testConfig, assertValidTwiml, type TestApp } from './helpers/twilio.js';
+import { CALLBACK, OFFER_KEYS, POLICE, SERVICES, dialOf, safetyNet } from './helpers/expected.js';
+import { BASE, Call, all, assertValidTwiml, callParams, makeApp, post, testConfig, type TestApp } from './helpers/twilio.js';
 
+const MONDAY_MORNING = '2026-11-30T10:00:00+01:00';
+const SATURDAY = '2026-11-28T11:00:00+01:00';
 const config = testConfig();
+const LANGS = config.flow.languages;
+const keysTo = (id: string) => SERVICES.find((s) => s.id === id)!.keys;
+
 let t: TestApp;
 beforeAll(async () => {
-  t = await makeApp({ at: '2026-11-30T10:00:00+01:00' });
+  t = await makeApp({ at: MONDAY_MORNING });
 });
 afterAll(() => t.app.close());
 
-async function toPagAsa(langKey: string): Promise<Call> {
-  const call = await new Call(t.app).start();
-  return call.keys(langKey, '2', '1');
+const says = (c: Call) => all(c.twiml, 'Say');
+const said = (c: Call) => says(c).map((s) => s.text).join(' ');
+const action = (c: Call) => c.gather!.attrs.action!.slice(BASE.length);
+const prompt = (lang: string, key: string) => config.prompts[lang]!.prompts[key]!;
+const name = (lang: string, id: string) => config.services[id]!.name[lang]!;
+
+async function to(langKey: string, id: string, app = t.app): Promise<Call> {
+  return (await new Call(app).start()).keys(langKey, ...keysTo(id));
 }
 
-describe.each([
-  ['1', 'fr-BE'],
-  ['2', 'nl-BE'],
-])('language key %s (%s)', (langKey, code) => {
-  it.each(['completed', 'answered'] as const)('%s: thanks, a way back to the menu, then goodbye', async (status) => {
-    const call = await toPagAsa(langKey);
+describe.each(LANGS)('in $code', (lang) => {
+  const net = safetyNet(lang.id);
+
+  it.each(['completed', 'answered'] as const)('%s: the after-call menu, whose back key leads to the main menu', async (status) => {
+    const call = await to(lang.key, 'pag-asa');
     await call.outcome(status);
-    expect(call.gather!.attrs.action).toMatch(/m=end/);
-    expect(call.languages.every((l) => l === code)).toBe(true);
-    const back = await (await toPagAsa(langKey)).outcome('completed');
-    await back.press('0');
-    expect(back.gather!.attrs.action).toMatch(/m=main/);
-    const bye = await (await toPagAsa(langKey)).outcome('completed');
-    await bye.silence();
-    expect(bye.hungUp).toBe(true);
+    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=end&t=0`);
+    expect(new Set(call.languages)).toEqual(new Set([lang.code]));
+    await call.press(config.flow.keys.back);
+    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
   });
 
-  it('after a call: * says it again, 9 in the other language, 0 the main menu; anything else ends with the emergency numbers', async () => {
-    const call = await (await toPagAsa(langKey)).outcome('completed');
+  it('after a call: * says it again, 9 is the language choice; wrong keys and silence count as in every menu', async () => {
+    const call = await (await to(lang.key, 'pag-asa')).outcome('completed');
     const first = call.xml;
-    await call.press('*');
+    await call.press(config.flow.keys.repeat);
     expect(call.xml).toBe(first);
-    await call.press('9');
-    expect(call.gather!.attrs.action).toMatch(/m=end/);
-    expect(call.languages.every((l) => l !== code)).toBe(true);
-    await call.press('9');
-    expect(call.xml).toBe(first);
-    await call.press('5');
-    expect(call.hungUp).toBe(true);
-    expect(call.twiml.children.map((c) => c.text).join(' ')).toMatch(/112/);
+    await call.press(config.flow.keys.language);
+    expect(action(call)).toBe('/voice/menu?m=lang&t=0');
+
+    const wrong = await (await to(lang.key, 'pag-asa')).outcome('completed');
+    await wrong.press('5');
+    expect(wrong.hungUp).toBe(false);
+    expect(action(wrong)).toBe(`/voice/menu?l=${lang.id}&m=end&t=1`);
+    expect(says(wrong)[0]!.text.startsWith(prompt(lang.id, 'invalid-key'))).toBe(true);
+    await wrong.press('7');
+    expect(action(wrong)).toBe(`/voice/menu?l=${lang.id}&m=end&t=2`);
+    await wrong.press('#');
+    // The third: the emergency numbers, then a person (PAG-ASA answered: it is not a failure).
+    expect(says(wrong)[0]!.text).toMatch(/112/);
+    expect(wrong.dialled).toBe(dialOf(net[0]!));
+    expect(wrong.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${net[0]}&n=1`);
+
+    const silent = await (await to(lang.key, 'pag-asa')).outcome('completed');
+    await silent.silence();
+    expect(silent.hungUp).toBe(false);
+    expect(action(silent)).toBe(`/voice/menu?l=${lang.id}&m=end&t=1`);
+    expect(says(silent)[0]!.text.startsWith(prompt(lang.id, 'no-input'))).toBe(true);
+    await silent.silence();
+    expect(silent.dialled).toBe(dialOf(net[0]!));
   });
 
-  it.each(['busy', 'no-answer', 'failed', 'canceled'] as const)('%s: the caller hears so and is offered the services open now, 24/7 first', async (status) => {
-    const call = await toPagAsa(langKey);
+  it.each(['busy', 'no-answer', 'failed', 'canceled'] as const)('%s: the caller hears so and is offered the services open now, on their main-menu keys', async (status) => {
+    const call = await to(lang.key, 'pag-asa');
     await call.outcome(status);
-    expect(call.languages.every((l) => l === code)).toBe(true);
-    expect(call.gather!.attrs.action).toMatch(/m=alt&t=0&x=pag-asa/);
-    await call.press('2'); // PAG-ASA's alternatives key: the one that just failed is not offered
+    expect(new Set(call.languages)).toEqual(new Set([lang.code]));
+    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=pag-asa&o=pag-asa`);
+    const offers = said(call).slice(said(call).indexOf(prompt(lang.id, 'alternatives-intro')));
+    expect(offers.length).toBeLessThan(said(call).length); // the offers follow what happened
+    expect(offers).not.toContain(name(lang.id, 'pag-asa'));
+    await call.press('2'); // no offer's key
     expect(call.dial).toBeUndefined();
-    await call.press('1');
-    expect(call.dialled).toBe('+3242324030');
+    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=pag-asa&o=pag-asa`);
+    await call.press(OFFER_KEYS.centres);
+    expect(call.dialled).toBe(dialOf(net[0]!)); // the next centre, 24/7 confirmed first
+    expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${net[0]}&f=pag-asa`);
   });
 
   it('busy, no-answer and failed are told apart', async () => {
     const texts = new Set<string>();
     for (const status of ['busy', 'no-answer', 'failed'] as const) {
-      const call = await (await toPagAsa(langKey)).outcome(status);
-      texts.add(call.gather!.children[0]!.text.split('.')[0]!);
+      const call = await (await to(lang.key, 'pag-asa')).outcome(status);
+      const expected = prompt(lang.id, `dial-${status}`).replace('{name}', name(lang.id, 'pag-asa'));
+      expect(says(call)[0]!.text.startsWith(expected)).toBe(true);
+      texts.add(expected);
     }
     expect(texts.size).toBe(3);
   });
 
-  it('a failed police transfer says again, plainly, to dial 112 or 101, then offers the services open now', async () => {
+  it('a chosen centre that fails is never offered again, nor the police once its number was said', async () => {
     const call = await new Call(t.app).start();
-    await call.keys(langKey, '1');
-    expect(call.dialled).toBe('101');
+    await call.keys(lang.key, ...POLICE.keys);
+    expect(call.dial).toBeUndefined();
+    await call.press(OFFER_KEYS.centres);
+    expect(call.dialled).toBe(dialOf(net[0]!));
     await call.outcome('failed');
-    const first = call.gather!.children[0]!.text;
-    expect(first).toMatch(/112/);
-    expect(first).toMatch(/101/);
-    expect(call.gather!.attrs.action).toMatch(/m=alt&t=0&x=police/);
+    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=police.${net[0]}&o=${net[0]}`);
+    await call.press(OFFER_KEYS.police);
+    expect(call.dial).toBeUndefined();
+    expect(action(call)).toMatch(/&t=1&/);
+    await call.press(OFFER_KEYS.centres);
+    expect(call.dialled).toBe(dialOf(net[1]!)); // this language's next centre
+    await call.outcome('busy');
+    await call.press(OFFER_KEYS.centres);
+    expect(call.dialled).toBe(dialOf(net[2]!));
+    await call.outcome('no-answer');
+    // No centre left: key 1 is no longer said, and means nothing else.
+    expect(said(call)).not.toContain(name(lang.id, 'surya'));
+    await call.press(OFFER_KEYS.centres);
+    expect(call.dial).toBeUndefined();
+  });
+
+  it('after a care centre fails, another care centre is said first, on the care key', async () => {
+    const call = await to(lang.key, 'care-brussels');
+    await call.outcome('busy');
+    const next = net.slice(3).find((id) => id !== 'care-brussels')!;
+    const text = said(call);
+    expect(text.indexOf(name(lang.id, next))).toBeGreaterThan(-1);
+    expect(text.indexOf(name(lang.id, next))).toBeLessThan(text.indexOf(name(lang.id, 'surya')));
+    await call.press(OFFER_KEYS.care);
+    expect(call.dialled).toBe(dialOf(next));
+  });
+
+  it('1712 at the weekend: said closed, then the offers, where 4 is not offered', async () => {
+    t.setNow(SATURDAY);
+    try {
+      const call = await to(lang.key, 'violence-line');
+      expect(call.dial).toBeUndefined();
+      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&o=violence-line`);
+      await call.press(OFFER_KEYS.violenceLine);
+      expect(call.dial).toBeUndefined();
+      await call.press(OFFER_KEYS.centres);
+      expect(call.dialled).toBe(dialOf(net[0]!));
+    } finally {
+      t.setNow(MONDAY_MORNING);
+    }
   });
 });
 
-describe('the safety net', () => {
-  it('never puts the caller back through to the service that just failed, and its own failure ends the call', async () => {
-    const call = await (await new Call(t.app).start()).keys('1', '2', '3');
-    expect(call.dialled).toBe('+3242324030'); // Sürya, chosen
+describe.each(LANGS)('the safety net, in $code', (lang) => {
+  const net = safetyNet(lang.id);
+
+  it('a caller who never chooses goes through every open service in order, then hears the emergency numbers and a number to call back', async () => {
+    const call = await new Call(t.app).start();
+    await call.press(lang.key);
+    await call.silence();
+    await call.silence();
+    const failed: string[] = [];
+    for (const id of net) {
+      expect(call.dialled).toBe(dialOf(id));
+      expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${id}${failed.length ? `&f=${failed.join('.')}` : ''}&n=1`);
+      await call.outcome('busy');
+      failed.push(id);
+    }
+    expect(call.hungUp).toBe(true);
+    expect(new Set(call.languages)).toEqual(new Set([lang.code]));
+    const text = said(call);
+    expect(text).toMatch(/112/);
+    expect(text).toContain(CALLBACK[0].said); // 1712 did not fail: its number
+    expect(text.indexOf('112')).toBeLessThan(text.indexOf(CALLBACK[0].said));
+  });
+
+  it('after a chosen centre failed and two silences, the net skips it and goes on past its own failure', async () => {
+    const call = await to(lang.key, 'surya');
     await call.outcome('no-answer');
     await call.silence();
+    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=surya&o=surya`);
     await call.silence();
-    await call.silence(); // third failed try in the alternatives: the safety net, without Sürya
-    expect(call.dialled).toBe('+3225116464'); // PAG-ASA, next in the safety net
-    expect(call.dial!.attrs.action).toMatch(/n=1/);
+    expect(says(call)[0]!.text).toMatch(/112/);
+    expect(call.dialled).toBe(dialOf(net[1]!));
+    expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${net[1]}&f=surya&n=1`);
     await call.outcome('busy');
-    expect(call.hungUp).toBe(true);
-    expect(call.twiml.children.map((c) => c.text).join(' ')).toMatch(/112/);
+    expect(call.hungUp).toBe(false);
+    expect(call.dialled).toBe(dialOf(net[2]!));
   });
 });
 
@@ -102,11 +192,11 @@ describe('dial results Twilio never sends', () => {
   it.each([[{}], [{ DialCallStatus: '' }], [{ DialCallStatus: 'weird' }], [{ DialCallStatus: 'completed' }]])(
     'an unknown service or status still gets valid TwiML with a way on: %j',
     async (extra) => {
-      for (const url of ['/voice/dial', '/voice/dial?l=xx&s=nope', '/voice/dial?l=nl&s=__proto__', '/voice/dial?s=surya']) {
+      for (const url of ['/voice/dial', '/voice/dial?l=xx&s=nope', '/voice/dial?l=nl&s=__proto__', '/voice/dial?s=surya', '/voice/dial?l=en&s=surya&f=nope.__proto__&n=1']) {
         const res = await post(t.app, url, callParams(extra));
         expect(res.statusCode).toBe(200);
         const root = assertValidTwiml(res.body);
-        expect(root.children.some((c) => c.name === 'Gather' || c.name === 'Hangup')).toBe(true);
+        expect(root.children.some((c) => c.name === 'Gather' || c.name === 'Hangup' || c.name === 'Dial')).toBe(true);
       }
     },
   );
@@ -117,47 +207,112 @@ describe('caller ID', () => {
     const data = copyData();
     data.edit('directory', (s) => s.replace('hotline_number: ""', 'hotline_number: "+3225550999"'));
     const app = await makeApp({ config: testConfig(data) });
-    const call = await new Call(app.app).start();
-    await call.keys('1', '2', '3');
+    const call = await to('1', 'surya', app.app);
     expect(call.dial!.attrs.callerId).toBe('+3225550999');
     await app.app.close();
     const anon = await new Call(t.app, { To: 'not-a-number' }).start();
-    await anon.keys('1', '2', '3');
+    await anon.keys('1', ...keysTo('surya'));
     expect(anon.dial!.attrs.callerId).toBeUndefined();
   });
 
   it('dial timeout and ring tone come from the directory', async () => {
-    const call = await (await new Call(t.app).start()).keys('2', '2', '3');
+    const call = await to('2', 'surya');
     expect(call.dial!.attrs.timeout).toBe(String(config.services.surya!.dialTimeout));
     expect(call.dial!.attrs.ringTone).toBe(config.settings.ringTone);
   });
 
-  it('a SIP destination is dialled as <Sip>', async () => {
-    const data = copyData();
-    data.edit('directory', (s) => s.replace('dial: "101"', 'dial: "sip:police@carrier.example.be"'));
-    const app = await makeApp({ config: testConfig(data) });
-    const call = await (await new Call(app.app).start()).keys('1', '1');
-    expect(call.dial!.children[0]).toMatchObject({ name: 'Sip', text: 'sip:police@carrier.example.be' });
-    await app.app.close();
-  });
+  it.each(LANGS.map((l) => [l.id, l] as const))(
+    '%s: an operator who sets a police SIP URI gets a transfer, as <Sip>, with the caller told their number is shown',
+    async (_, lang) => {
+      const data = copyData();
+      data.edit('directory', (s) => s.replace('dial: "101"', 'dial: "sip:police@carrier.example.be"').replace('connect: say', 'connect: transfer'));
+      const app = await makeApp({ config: testConfig(data) });
+      try {
+        const call = await (await new Call(app.app).start()).keys(lang.key, ...POLICE.keys);
+        expect(call.dial!.children[0]).toMatchObject({ name: 'Sip', text: 'sip:police@carrier.example.be' });
+        expect(call.dial!.attrs.callerId).toBeUndefined(); // caller_id: caller: Twilio passes the caller's own
+        expect(said(call)).toContain(prompt(lang.id, 'caller-id-notice'));
+        expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=police`);
+        // A hotline service gets no such notice.
+        const centre = await to(lang.key, 'surya', app.app);
+        expect(said(centre)).not.toContain(prompt(lang.id, 'caller-id-notice'));
+        // Its failure: the offers, without the police.
+        await call.outcome('failed');
+        expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=police&o=police`);
+        await call.press(OFFER_KEYS.police);
+        expect(call.dial).toBeUndefined();
+      } finally {
+        await app.app.close();
+      }
+    },
+  );
 });
 
 describe('when nothing else is open', () => {
-  it('a failed transfer ends kindly with the emergency numbers, not silence', async () => {
+  it('everything but Sürya closed: its failure leaves only the police number, then a kind ending', async () => {
     const data = copyData();
-    // Everything but Sürya closed for good.
+    // Everything but Sürya closed for good (the police's number is said, so it stays offered).
     data.edit('directory', (s) => s.replace(/hours: "24\/7"/g, 'hours: "off"').replace(/(surya:[\s\S]*?)hours: "off"/, '$1hours: "24/7"').replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "off"'));
     const app = await makeApp({ config: testConfig(data) });
-    const call = await (await new Call(app.app).start()).keys('1', '2', '3');
-    expect(call.dialled).toBe('+3242324030');
-    await call.outcome('busy');
-    expect(call.hungUp).toBe(true);
-    expect(call.twiml.children.map((c) => c.text).join(' ')).toMatch(/112/);
-    // A closed service says it is closed until further notice, and offers Sürya.
-    const closed = await (await new Call(app.app).start()).keys('1', '2', '1');
-    expect(closed.gather!.attrs.action).toMatch(/m=alt/);
-    await closed.press('1');
-    expect(closed.dialled).toBe('+3242324030');
-    await app.app.close();
+    try {
+      for (const lang of LANGS) {
+        const call = await to(lang.key, 'surya', app.app);
+        expect(call.dialled).toBe(dialOf('surya'));
+        await call.outcome('busy');
+        expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=surya&o=surya`);
+        await call.press(OFFER_KEYS.centres); // not offered: nothing
+        expect(call.dial).toBeUndefined();
+        await call.press(OFFER_KEYS.police);
+        expect(call.dial).toBeUndefined();
+        expect(said(call)).toContain(POLICE.said);
+        expect(call.hungUp).toBe(true);
+        expect(said(call)).toMatch(/112/);
+
+        // Silence in the offers: the net finds nothing open, and ends as kindly.
+        const silent = await (await to(lang.key, 'surya', app.app)).outcome('no-answer');
+        await silent.silence();
+        await silent.silence();
+        expect(silent.dial).toBeUndefined();
+        expect(silent.hungUp).toBe(true);
+        expect(said(silent)).toMatch(/112/);
+
+        // A closed service says it is closed until further notice, and offers Sürya.
+        const closed = await to(lang.key, 'pag-asa', app.app);
+        expect(closed.dial).toBeUndefined();
+        expect(said(closed)).toContain(prompt(lang.id, 'closed-until-further-notice'));
+        expect(action(closed)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&o=pag-asa`);
+        await closed.press(OFFER_KEYS.centres);
+        expect(closed.dialled).toBe(dialOf('surya'));
+      }
+    } finally {
+      await app.app.close();
+    }
+  });
+
+  it('when 1712 failed and nothing else answers, the number to call back is the next one, with when it opens again', async () => {
+    const data = copyData();
+    // Sürya closed for the day (a closure), every other service but 1712 closed for good.
+    data.edit('directory', (s) =>
+      s
+        .replace(/hours: "24\/7"/g, 'hours: "off"')
+        .replace(/(surya:[\s\S]*?)hours: "off"/, '$1hours: "24/7"\n    closures:\n      - { from: "2026-11-30", to: "2026-11-30" }'),
+    );
+    const app = await makeApp({ config: testConfig(data), at: MONDAY_MORNING });
+    try {
+      for (const lang of LANGS) {
+        const call = await to(lang.key, 'violence-line', app.app);
+        expect(call.dialled).toBe(dialOf('violence-line'));
+        await call.outcome('failed');
+        await call.press(OFFER_KEYS.police); // the only offer left
+        expect(call.hungUp).toBe(true);
+        const text = said(call);
+        expect(text).toMatch(/112/);
+        expect(text).toContain(CALLBACK[1].said);
+        expect(text).not.toContain(CALLBACK[0].said);
+        expect(text).toContain(prompt(lang.id, 'tomorrow'));
+      }
+    } finally {
+      await app.app.close();
+    }
   });
 });
