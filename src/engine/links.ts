@@ -109,8 +109,10 @@ export class Links {
   }
 
   private callback(lang: Lang, failed: readonly string[], now: Date): Speech[] {
-    const ids = this.flow.callback;
-    const service = this.services.get(ids.find((id) => !failed.includes(id)) ?? ids[0]);
+    // The first that did not fail and will answer at some point (open now, or opening again).
+    const listed = this.flow.callback.map((id) => this.services.get(id)).filter((s): s is Service => s !== undefined);
+    const answers = (s: Service) => s.hours.isOpen(now) || s.hours.state(now).nextChange !== undefined;
+    const service = listed.find((s) => !failed.includes(s.id) && answers(s)) ?? listed.find((s) => !failed.includes(s.id)) ?? listed[0];
     if (!service) return [];
     const said = speech(lang, 'callback', { name: this.words.name(lang, service), number: spokenNumber(service.dial) });
     const state = service.hours.state(now);
