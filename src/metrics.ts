@@ -42,6 +42,7 @@ export class Metrics {
   private readonly safetyNet: Counter;
   private readonly noneOpen: Counter;
   private readonly transfers: Counter<'service'>;
+  private readonly numbersSaid: Counter<'service'>;
   private readonly outcomes: Counter<'service' | 'outcome' | 'status'>;
   private readonly closed: Counter<'service' | 'reason'>;
   private readonly fallbacks: Counter;
@@ -56,13 +57,14 @@ export class Metrics {
       new Counter<L>({ name: PREFIX + name, help, labelNames, registers });
     this.calls = counter('calls_total', 'Calls answered (POST /voice).');
     this.languages = counter('call_language_total', 'Languages calls continue in: chosen by key, or the default after silence.', ['language', 'via']);
-    this.switches = counter('language_switches_total', 'Switches to the other language, by the language switched to.', ['language']);
+    this.switches = counter('language_switches_total', 'Callers who asked for the language choice again (its key in a menu), by the language they were in.', ['language']);
     this.choices = counter('menu_choices_total', "Options chosen, by menu and key (only keys the menu offers).", ['menu', 'key']);
     this.navigation = counter('menu_navigation_total', 'Keys that work in every menu: repeat or back, by menu.', ['menu', 'action']);
     this.failedInputs = counter('failed_inputs_total', 'Time-outs (no key) and keys not in the menu, by menu.', ['menu', 'kind']);
-    this.safetyNet = counter('safety_net_total', 'Callers sent to the safety net after too many failed tries.');
+    this.safetyNet = counter('safety_net_total', 'Times the line put through a caller who did not choose (silence, wrong keys, or a safety-net transfer that failed).');
     this.noneOpen = counter('none_open_total', 'Callers told that no other service is open now (the call then ends).');
     this.transfers = counter('transfers_total', 'Transfers started, by service.', ['service']);
+    this.numbersSaid = counter('numbers_said_total', "Callers told a service's number to dial themselves (connect: say), by service.", ['service']);
     this.outcomes = counter(
       'transfer_outcomes_total',
       "Transfer outcomes, by service: outcome as the line handles it, status as Twilio's DialCallStatus.",
@@ -70,7 +72,7 @@ export class Metrics {
     );
     this.closed = counter('closed_total', 'Callers who chose a service while it was closed, by service and why.', ['service', 'reason']);
     this.fallbacks = counter('fallbacks_total', "Requests to the number's fallback URL (Twilio could not use the line's answer).");
-    this.internalErrors = counter('internal_errors_total', 'Internal errors answered with the safe bilingual TwiML.');
+    this.internalErrors = counter('internal_errors_total', 'Internal errors answered with the fallback TwiML.');
     this.reloads = counter('config_reloads_total', 'Reloads of the data files (SIGHUP), by result.', ['result']);
     this.configLoaded = new Gauge({
       name: PREFIX + 'config_loaded_timestamp_seconds',
@@ -139,6 +141,9 @@ export class Metrics {
         case 'transfer':
           this.transfers.inc({ service: service(e.service) });
           break;
+        case 'number-said':
+          this.numbersSaid.inc({ service: service(e.service) });
+          break;
         case 'dial-result':
           this.outcomes.inc({ service: service(e.service), outcome: oneOf(e.outcome, OUTCOMES), status: oneOf(e.status, STATUSES) });
           break;
@@ -147,6 +152,11 @@ export class Metrics {
           break;
         case 'goodbye':
           break;
+        default: {
+          // A new kind of event must be counted, or left out here on purpose.
+          const unhandled: never = e.event;
+          void unhandled;
+        }
       }
     }
   }

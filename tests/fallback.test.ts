@@ -1,7 +1,7 @@
 /**
  * The fallback document: `npm run fallback` prints it for the number's fallback URL (a TwiML
  * Bin), POST /voice/fallback serves it, an internal error answers it. The same bytes, valid,
- * bilingual, static (no URL of the server), a transfer to a 24/7 service.
+ * in every language of the greeting, static (no URL of the server), a transfer to a 24/7 service.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,24 +56,34 @@ describe('the fallback document', () => {
     expect(t.logs.some((l) => l.includes('"event":"internal-error"'))).toBe(true);
   });
 
-  it('says the emergency numbers in both languages, then puts the caller through to a 24/7 service', () => {
+  it('says the emergency numbers in every language of the greeting, then puts the caller through to a confirmed 24/7 service', () => {
     const config = testConfig();
+    const codes = config.flow.greeting.map((id) => config.flow.languages.find((l) => l.id === id)!.code);
+    expect(codes).toHaveLength(3);
     const root = assertValidTwiml(fallbackTwiml(config));
-    expect([...new Set(languagesSaid(root))]).toEqual(['fr-BE', 'nl-BE']);
+    // Each language once before the transfer and once after, in the greeting's order, each in its own voice.
+    expect(languagesSaid(root)).toEqual([...codes, ...codes]);
     const says = all(root, 'Say');
-    for (const lang of ['fr-BE', 'nl-BE']) {
-      const text = says.filter((s) => s.attrs.language === lang).map((s) => s.text).join(' ');
-      expect(text).toMatch(/112/);
-      expect(text).toMatch(/101/);
+    for (const s of says) expect(s.attrs.voice).toBe(config.flow.languages.find((l) => l.code === s.attrs.language)!.voice);
+    for (const s of says) {
+      expect(s.text).toMatch(/112/);
+      expect(s.text).toMatch(/101/);
     }
+    // Before the transfer: the technical problem too, from each language's prompts.
+    for (const [i, id] of config.flow.greeting.entries()) expect(says[i]!.text).toContain(config.prompts[id]!.prompts.error);
     const dials = all(root, 'Dial');
     expect(dials).toHaveLength(1);
     const dialled = dials[0]!.children[0]!.text;
     const service = Object.values(config.services).find((s) => s.dial === dialled)!;
-    expect(config.flow.safetyNet).toContain(service.id);
+    // A service of the safety net's groups, dialled (not said), open 24/7 with hours confirmed.
+    const netGroups = config.flow.safetyNet.map((t) => (t.type === 'group' ? t.group : undefined));
+    expect(netGroups.some((g) => g !== undefined && config.flow.groups[g]!.order.includes(service.id))).toBe(true);
+    expect(service.connect).toBe('transfer');
     expect(service.hours.alwaysOpen(new Date())).toBe(true);
+    expect(service.hoursSource === 'document' || service.verified !== undefined).toBe(true);
     // The emergency numbers come first, the transfer next, and again after it; then the end.
-    expect(root.children.map((c) => c.name)).toEqual(['Say', 'Say', 'Dial', 'Say', 'Say', 'Hangup']);
+    const say = codes.map(() => 'Say');
+    expect(root.children.map((c) => c.name)).toEqual([...say, 'Dial', ...say, 'Hangup']);
   });
 
   it('is static: no action, no Redirect, no recording of the server, even when recordings exist', () => {

@@ -11,7 +11,12 @@ import { Call, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
 
 const config = testConfig();
 const fr = config.prompts.fr!.prompts;
-const nl = config.prompts.nl!.prompts;
+const en = config.prompts.en!.prompts;
+const LANGS = config.flow.languages;
+/** The key of 1712 in the main menu, as the data has it. */
+const VIOLENCE_KEY = config.flow.menus.main!.options.find((o) => o.action.type === 'transfer' && o.action.service === 'violence-line')!.key;
+/** The key of the specialised centres in the offers, as the data has it. */
+const CENTRES_OFFER = config.flow.offers.find((o) => o.target.type === 'group' && o.target.group === 'centres')!.key;
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,12 +24,23 @@ beforeAll(async () => {
 });
 afterAll(() => t.app.close());
 
-/** Dial 1712 (main menu key 3) in a language at a Brussels instant. */
+/** Dial 1712 (main menu key 4) in a language at a Brussels instant. */
 async function call1712(at: string, langKey = '1'): Promise<Call> {
   t.setNow(at);
   const call = await new Call(t.app).start();
-  return call.keys(langKey, '3');
+  return call.keys(langKey, VIOLENCE_KEY);
 }
+
+/** The text of every <Say> in the current <Gather>. */
+const heard = (c: Call) => c.gather!.children.map((n) => n.text).join(' ');
+
+describe('the data this file relies on', () => {
+  it('1712 is key 4 of the main menu and the centres are key 1 of the offers', () => {
+    expect(VIOLENCE_KEY).toBe('4');
+    expect(CENTRES_OFFER).toBe('1');
+    expect(config.services['violence-line']!.dial).toBe('1712');
+  });
+});
 
 describe('1712 by the clock', () => {
   it.each([
@@ -56,27 +72,34 @@ describe('1712 by the clock', () => {
   ])('closed %s: no transfer, the alternatives open now are offered', async (_label, at) => {
     const call = await call1712(at);
     expect(call.dial).toBeUndefined();
-    expect(call.gather!.attrs.action).toMatch(/m=alt&t=0&x=violence-line/);
-    // Sürya (24/7) is on key 1 of the alternatives, whatever the time: press it.
-    await call.press('1');
-    expect(call.dialled).toBe('+3242324030');
+    // The offers, focused on 1712; nothing failed (a closed service is not a failed one).
+    const action = new URL(call.gather!.attrs.action!);
+    expect(action.pathname).toBe('/voice/menu');
+    expect(Object.fromEntries(action.searchParams)).toEqual({ l: 'fr', m: 'alt', t: '0', o: 'violence-line' });
+    // The centres are on key 1 of the offers whatever the time; Sürya (24/7, confirmed) answers.
+    await call.press(CENTRES_OFFER);
+    expect(call.dialled).toBe(config.services.surya!.dial);
   });
 
-  it('on Christmas Day says it reopens on Monday at 9, in the caller\'s language', async () => {
-    const nlCall = await call1712('2026-12-25T10:00:00+01:00', '2');
-    const said = nlCall.gather!.children.map((c) => c.text).join(' ');
-    expect(nlCall.languages.every((l) => l === 'nl-BE')).toBe(true);
-    expect(said).toContain(nl['day-1']);
-    expect(said).toContain(nl['time-hour']!.replace('{hour}', '9'));
-    const frCall = await call1712('2026-12-25T10:00:00+01:00', '1');
-    expect(frCall.gather!.children.map((c) => c.text).join(' ')).toContain(fr['day-1']);
-  });
+  it.each(LANGS.map((l) => [l.id, l] as const))(
+    "on Christmas Day, in %s: closed for a public holiday, reopens on Monday at 9, all in the caller's language and voice",
+    async (_id, l) => {
+      const call = await call1712('2026-12-25T10:00:00+01:00', l.key);
+      const p = config.prompts[l.id]!.prompts;
+      expect(new Set(call.languages)).toEqual(new Set([l.code]));
+      expect(new Set(call.gather!.children.map((n) => n.attrs.voice))).toEqual(new Set([l.voice]));
+      const said = heard(call);
+      expect(said).toContain(fill(p.closed!, { name: config.services['violence-line']!.name[l.id]! }));
+      expect(said).toContain(p['closed-holiday']);
+      expect(said).toContain(fill(p.reopens!, { day: p['day-1']!, time: fill(p['time-hour']!, { hour: '9' }) }));
+    },
+  );
 
   it('before opening on a working day it reopens "today"; on a Thursday evening "tomorrow"', async () => {
     const early = await call1712('2026-11-30T07:15:00+01:00');
-    expect(early.gather!.children.map((c) => c.text).join(' ')).toContain(fr.today);
-    const evening = await call1712('2026-12-03T18:00:00+01:00');
-    expect(evening.gather!.children.map((c) => c.text).join(' ')).toContain(fr.tomorrow);
+    expect(heard(early)).toContain(fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour']!, { hour: '9' }) }));
+    const evening = await call1712('2026-12-03T18:00:00+01:00', '3');
+    expect(heard(evening)).toContain(fill(en.reopens!, { day: en.tomorrow!, time: fill(en['time-hour']!, { hour: '9' }) }));
   });
 
   it('key assignments do not change with the time of day', async () => {
@@ -86,14 +109,16 @@ describe('1712 by the clock', () => {
     expect(open.history[1]!.children[0]!.children.map((c) => c.text)).toEqual(closedCall.history[1]!.children[0]!.children.map((c) => c.text));
   });
 
-  it('the alternatives never offer the closed service itself', async () => {
-    const call = await call1712('2026-11-28T11:00:00+01:00');
-    const said = call.gather!.children.map((c) => c.text).join(' ');
-    const name = config.services['violence-line']!.name.fr!;
-    expect(said.split(name).length - 1).toBe(1); // said once: in "closed", not as an option
-    await call.press('5'); // 1712's fixed alternatives key: not offered now
+  it.each(LANGS.map((l) => [l.id, l.key] as const))('in %s, the offers never offer the closed service itself', async (id, key) => {
+    const call = await call1712('2026-11-28T11:00:00+01:00', key);
+    const name = config.services['violence-line']!.name[id]!;
+    expect(heard(call).split(name).length - 1).toBe(1); // said once: in "closed", not as an option
+    await call.press(VIOLENCE_KEY); // 1712's own key in the offers too: not offered now, a wrong key
     expect(call.dial).toBeUndefined();
-    expect(call.gather!.attrs.action).toMatch(/m=alt&t=1/);
+    const action = new URL(call.gather!.attrs.action!);
+    expect(action.searchParams.get('m')).toBe('alt');
+    expect(action.searchParams.get('t')).toBe('1');
+    expect(action.searchParams.get('o')).toBe('violence-line');
   });
 });
 
@@ -142,12 +167,14 @@ describe('when a closed service opens again, as said', () => {
     const data = copyData();
     data.edit('directory', (s) => s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-12-21", to: "2027-01-03", reason: reason-leave }\n'));
     const app = await makeApp({ at: '2026-12-21T10:00:00+01:00', config: testConfig(data) });
-    const frCall = await (await new Call(app.app).start()).keys('1', '2', '1');
-    expect(frCall.dial).toBeUndefined();
-    expect(said(frCall)).toContain(fill(fr['reopens-day']!, { day: fill(fr.date!, { day: '4', month: fr['month-1']! }) }));
-    expect(said(frCall)).not.toMatch(/\b0 heures/);
-    const nlCall = await (await new Call(app.app).start()).keys('2', '2', '1');
-    expect(said(nlCall)).toContain(fill(nl['reopens-day']!, { day: fill(nl.date!, { day: '4', month: nl['month-1']! }) }));
+    for (const l of LANGS) {
+      const p = config.prompts[l.id]!.prompts;
+      const call = await (await new Call(app.app).start()).keys(l.key, '2', '1');
+      expect(call.dial, l.id).toBeUndefined();
+      expect(said(call), l.id).toContain(fill(p['reopens-day']!, { day: fill(p.date!, { day: '4', month: p['month-1']! }) }));
+      // Never "at 0 o'clock": the time-of-day prompts are not used at all.
+      expect(said(call), l.id).not.toContain(fill(p['time-hour']!, { hour: '0' }));
+    }
     await app.app.close();
   });
 

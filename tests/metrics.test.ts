@@ -3,6 +3,7 @@
  * bearer token when METRICS_TOKEN is set, and one registry per app.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { RESERVED_MENU_IDS } from '../src/config/types.js';
 import { bearerMatches, Metrics } from '../src/metrics.js';
 import { CALLER, Call, HOTLINE, callParams, makeApp, post, type TestApp } from './helpers/twilio.js';
 
@@ -47,30 +48,45 @@ describe('counters after scripted calls', () => {
   let samples: Sample[];
   beforeAll(async () => {
     t = await makeApp({ at: '2026-11-30T10:00:00+01:00' }); // a Monday morning: 1712 open
-    // 1. French; centres; PAG-ASA busy; Sürya from the alternatives, answered.
+    // a. French; centres; PAG-ASA busy; the centres from the offers (Sürya), answered; then a
+    //    wrong key in the menu after the call.
     const a = await new Call(t.app).start();
     await a.keys('1', '2', '1');
     await a.outcome('busy');
     await a.press('1');
     await a.outcome('completed');
-    // 2. Silence twice (default French); a wrong key and a time-out in the main menu; *
-    //    repeats; 1712 on a Saturday (closed: weekend); the caller gives up there.
+    await a.press('7');
+    // b. Silent at the language choice twice: put through (default French) to Sürya, no answer;
+    //    the safety net goes on to the next centre, answered.
     const b = await new Call(t.app).start();
     await b.silence();
     await b.silence();
-    await b.press('7');
-    await b.silence();
-    await b.press('*');
+    await b.outcome('no-answer');
+    await b.outcome('completed');
+    // e. French; in the main menu a time-out, a wrong key, then * repeats; 1712 on a Saturday
+    //    (closed: weekend); the caller gives up in the offers.
+    const e = await new Call(t.app).start();
+    await e.press('1');
+    await e.silence();
+    await e.press('7');
+    await e.press('*');
     t.setNow('2026-11-28T11:00:00+01:00');
-    await b.press('3');
-    // 3. Dutch; 9 switches to French; the police; the transfer fails (Twilio's status).
+    await e.press('4');
     t.setNow('2026-11-30T10:00:00+01:00');
+    // c. Dutch; 9: the language choice again, French; the police (its number said); the centres
+    //    from the offers; the transfer fails (Twilio's status: canceled).
     const c = await new Call(t.app).start();
-    await c.keys('2', '9', '1');
+    await c.keys('2', '9', '1', '5', '1');
     await c.outcome('canceled');
-    // 4. Three wrong keys: the safety net.
+    // d. English; three wrong keys: the safety net.
     const d = await new Call(t.app).start();
-    await d.keys('2', '8', '8', '8');
+    await d.keys('3', '8', '8', '8');
+    // f. Silent, then every transfer of the safety net fails: nobody left, the call ends.
+    const f = await new Call(t.app).start();
+    await f.silence();
+    await f.silence();
+    for (let i = 0; f.dial && i < 20; i++) await f.outcome('failed');
+    expect(f.hungUp).toBe(true);
     // The number's fallback URL.
     expect((await post(t.app, '/voice/fallback', callParams({ ErrorCode: '11200' }))).statusCode).toBe(200);
     samples = await scrape(t);
@@ -78,36 +94,47 @@ describe('counters after scripted calls', () => {
   afterAll(() => t.app.close());
 
   it('calls, and the language they go on in', () => {
-    expect(value(samples, 'helpline_calls_total')).toBe(4);
-    expect(value(samples, 'helpline_call_language_total', { language: 'fr', via: 'key' })).toBe(1);
-    expect(value(samples, 'helpline_call_language_total', { language: 'fr', via: 'default' })).toBe(1);
-    expect(value(samples, 'helpline_call_language_total', { language: 'nl', via: 'key' })).toBe(2);
-    expect(value(samples, 'helpline_language_switches_total', { language: 'fr' })).toBe(1);
+    expect(value(samples, 'helpline_calls_total')).toBe(6);
+    expect(value(samples, 'helpline_call_language_total', { language: 'fr', via: 'key' })).toBe(3);
+    expect(value(samples, 'helpline_call_language_total', { language: 'fr', via: 'default' })).toBe(2);
+    expect(value(samples, 'helpline_call_language_total', { language: 'nl', via: 'key' })).toBe(1);
+    expect(value(samples, 'helpline_call_language_total', { language: 'en', via: 'key' })).toBe(1);
+    expect(value(samples, 'helpline_language_switches_total', { language: 'nl' })).toBe(1);
+    expect(value(samples, 'helpline_language_switches_total', { language: 'fr' })).toBe(0);
   });
 
-  it('menu choices by menu and key, and the common keys', () => {
+  it('menu choices by menu and key (the offers as "alt"), and the common keys', () => {
     expect(value(samples, 'helpline_menu_choices_total', { menu: 'main', key: '2' })).toBe(1);
     expect(value(samples, 'helpline_menu_choices_total', { menu: 'centres', key: '1' })).toBe(1);
-    expect(value(samples, 'helpline_menu_choices_total', { menu: 'alt', key: '1' })).toBe(1);
-    expect(value(samples, 'helpline_menu_choices_total', { menu: 'main', key: '3' })).toBe(1);
-    expect(value(samples, 'helpline_menu_choices_total', { menu: 'main', key: '1' })).toBe(1);
+    expect(value(samples, 'helpline_menu_choices_total', { menu: 'alt', key: '1' })).toBe(2);
+    expect(value(samples, 'helpline_menu_choices_total', { menu: 'main', key: '4' })).toBe(1);
+    expect(value(samples, 'helpline_menu_choices_total', { menu: 'main', key: '5' })).toBe(1);
     expect(value(samples, 'helpline_menu_navigation_total', { menu: 'main', action: 'repeat' })).toBe(1);
   });
 
-  it('time-outs and wrong keys per menu, and the safety net', () => {
-    expect(value(samples, 'helpline_failed_inputs_total', { menu: 'lang', kind: 'timeout' })).toBe(2);
+  it('time-outs and wrong keys per menu, after a call too; the safety net each time it chose', () => {
+    expect(value(samples, 'helpline_failed_inputs_total', { menu: 'lang', kind: 'timeout' })).toBe(4);
     expect(value(samples, 'helpline_failed_inputs_total', { menu: 'main', kind: 'timeout' })).toBe(1);
     expect(value(samples, 'helpline_failed_inputs_total', { menu: 'main', kind: 'invalid-key' })).toBe(4);
-    expect(value(samples, 'helpline_safety_net_total')).toBe(1);
+    expect(value(samples, 'helpline_failed_inputs_total', { menu: 'end', kind: 'invalid-key' })).toBe(1);
+    // b: 2 (silence, then Sürya's no-answer); d: 1; f: 7 (silence, then six failed transfers).
+    expect(value(samples, 'helpline_safety_net_total')).toBe(10);
+    expect(value(samples, 'helpline_none_open_total')).toBe(1);
   });
 
-  it('transfers by service, their outcomes, and callers who found a service closed', () => {
-    expect(value(samples, 'helpline_transfers_total', { service: 'pag-asa' })).toBe(1);
-    expect(value(samples, 'helpline_transfers_total', { service: 'surya' })).toBe(2); // the alternative, and the safety net
-    expect(value(samples, 'helpline_transfers_total', { service: 'police' })).toBe(1);
+  it('transfers by service, numbers said, their outcomes, and callers who found a service closed', () => {
+    expect(value(samples, 'helpline_transfers_total', { service: 'pag-asa' })).toBe(3); // a, b (the safety net's next), f
+    expect(value(samples, 'helpline_transfers_total', { service: 'surya' })).toBe(5); // a, b, c, d, f
+    for (const id of ['payoke', 'care-brussels', 'care-liege', 'care-ghent']) expect(value(samples, 'helpline_transfers_total', { service: id }), id).toBe(1);
+    expect(value(samples, 'helpline_transfers_total', { service: 'police' })).toBe(0);
+    expect(value(samples, 'helpline_numbers_said_total', { service: 'police' })).toBe(1);
     expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'pag-asa', outcome: 'busy', status: 'busy' })).toBe(1);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'pag-asa', outcome: 'completed', status: 'completed' })).toBe(1);
     expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'completed', status: 'completed' })).toBe(1);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'police', outcome: 'failed', status: 'canceled' })).toBe(1);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'no-answer', status: 'no-answer' })).toBe(1);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'failed', status: 'canceled' })).toBe(1);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'failed', status: 'failed' })).toBe(1);
+    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'care-ghent', outcome: 'failed', status: 'failed' })).toBe(1);
     expect(value(samples, 'helpline_closed_total', { service: 'violence-line', reason: 'weekend' })).toBe(1);
   });
 
@@ -122,7 +149,7 @@ describe('counters after scripted calls', () => {
     const counts = samples.filter((s) => s.name === 'helpline_http_request_duration_seconds_count');
     const routes = new Set(counts.map((s) => s.labels.route));
     expect(routes).toEqual(new Set(['/voice', '/voice/menu', '/voice/dial', '/voice/fallback']));
-    expect(value(samples, 'helpline_http_request_duration_seconds_count', { method: 'POST', route: '/voice', status_code: '200' })).toBe(4);
+    expect(value(samples, 'helpline_http_request_duration_seconds_count', { method: 'POST', route: '/voice', status_code: '200' })).toBe(6);
     const buckets = samples.filter((s) => s.name === 'helpline_http_request_duration_seconds_bucket' && s.labels.route === '/voice/menu');
     expect(buckets.find((s) => s.labels.le === '+Inf')?.value).toBeGreaterThan(10);
   });
@@ -135,6 +162,25 @@ describe('counters after scripted calls', () => {
       }
     }
   });
+
+  it("every flow label is one of the data's own ids, or other/unknown", () => {
+    const config = t.app.helpline.config;
+    const allowed: Record<string, readonly string[]> = {
+      language: [...config.languages, 'other'],
+      menu: [...Object.keys(config.flow.menus), ...RESERVED_MENU_IDS, 'other'],
+      service: [...Object.keys(config.services), 'unknown'],
+      key: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'other'],
+    };
+    let checked = 0;
+    for (const s of samples) {
+      for (const [k, v] of Object.entries(s.labels)) {
+        if (!allowed[k]) continue;
+        expect(allowed[k], `${s.name} ${k}`).toContain(v);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
 });
 
 describe('hostile input never becomes a label', () => {
@@ -146,8 +192,9 @@ describe('hostile input never becomes a label', () => {
     for (const url of [
       `/voice/menu?l=fr&m=${encodeURIComponent(CALLER)}&t=0`,
       `/voice/menu?l=${sid}&m=main&t=0`,
-      `/voice/menu?l=fr&m=alt&t=0&x=${encodeURIComponent(CALLER)}`,
-      `/voice/dial?l=fr&s=${encodeURIComponent(CALLER)}`,
+      `/voice/menu?l=fr&m=alt&t=0&o=${encodeURIComponent(CALLER)}&f=${encodeURIComponent(CALLER)}`,
+      `/voice/menu?l=fr&m=alt&t=0&f=surya.${encodeURIComponent(CALLER)}.${sid}`,
+      `/voice/dial?l=fr&s=${encodeURIComponent(CALLER)}&f=${encodeURIComponent(CALLER)}&n=1`,
       `/voice/dial?l=${sid}&s=surya`,
       `/voice/${encodeURIComponent(CALLER)}`,
     ]) {

@@ -2,9 +2,12 @@
  * Operator overrides: temporary closures and openings on top of the weekly hours, the reason
  * callers hear for each kind of closure, and the checks of the directory's new fields.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { Hours, parseLocalTime } from '../src/hours.js';
+import { fill } from '../src/placeholders.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig } from './helpers/twilio.js';
 
@@ -130,10 +133,15 @@ describe('why a service is closed', () => {
 /** The text of every <Say> of the current TwiML. */
 const said = (call: Call) => call.gather!.children.map((c) => c.text).join(' ');
 
+/** The query of the current <Gather>'s action, as a plain object. */
+const query = (call: Call) => Object.fromEntries(new URL(call.gather!.attrs.action!).searchParams);
+
 describe('callers hear the reason, in their language', () => {
   const config = testConfig();
-  const fr = config.prompts.fr!.prompts;
-  const nl = config.prompts.nl!.prompts;
+  const LANGS = config.flow.languages;
+  const prompts = (id: string) => config.prompts[id]!.prompts;
+  const VIOLENCE_KEY = config.flow.menus.main!.options.find((o) => o.action.type === 'transfer' && o.action.service === 'violence-line')!.key;
+  const CENTRES_OFFER = config.flow.offers.find((o) => o.target.type === 'group' && o.target.group === 'centres')!.key;
 
   it.each([
     ['after hours', '2026-11-30T19:00:00+01:00', 'closed-after-hours'],
@@ -141,20 +149,26 @@ describe('callers hear the reason, in their language', () => {
     ['on a public holiday', '2026-07-21T11:00:00+02:00', 'closed-holiday'],
   ])('1712 %s', async (_label, iso, key) => {
     const t = await makeApp({ at: iso });
-    for (const [langKey, catalog] of [['1', fr], ['2', nl]] as const) {
+    for (const l of LANGS) {
+      const catalog = prompts(l.id);
       const call = await new Call(t.app).start();
-      await call.keys(langKey, '3');
-      expect(call.dial).toBeUndefined();
-      expect(said(call)).toContain(catalog[key]);
-      // The reason comes between "closed" and when it reopens.
+      await call.keys(l.key, VIOLENCE_KEY);
+      expect(call.dial, l.id).toBeUndefined();
+      expect(new Set(call.languages), l.id).toEqual(new Set([l.code]));
       const text = said(call);
-      expect(text.indexOf(catalog.closed!.replace('{name}', ''))).toBeLessThan(text.indexOf(catalog[key]!));
-      expect(text.indexOf(catalog[key]!)).toBeLessThan(text.indexOf(catalog.reopens!.split('{')[0]!));
+      const closed = fill(catalog.closed!, { name: config.services['violence-line']!.name[l.id]! });
+      // "Closed", then the reason, then when it reopens; then the offers.
+      expect(text, l.id).toContain(closed);
+      expect(text, l.id).toContain(catalog[key]);
+      expect(text.indexOf(closed), l.id).toBeLessThan(text.indexOf(catalog[key]!));
+      expect(text.indexOf(catalog[key]!), l.id).toBeLessThan(text.indexOf(catalog.reopens!.split('{')[0]!));
+      expect(query(call), l.id).toMatchObject({ l: l.id, m: 'alt', o: 'violence-line' });
     }
     await t.app.close();
   });
 
   it('a closure in the directory closes PAG-ASA with its reason, says when it reopens, and offers the others', async () => {
+    const fr = prompts('fr');
     const data = copyData();
     data.edit('directory', (s) =>
       s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30 09:00", to: "2026-11-30 13:30", reason: reason-training }\n'),
@@ -164,24 +178,29 @@ describe('callers hear the reason, in their language', () => {
     await call.keys('1', '2', '1');
     expect(call.dial).toBeUndefined();
     expect(said(call)).toContain(fr['reason-training']);
-    expect(said(call)).toContain(fr['time-hour-minute']!.replace('{hour}', '13').replace('{minute}', '30'));
-    expect(said(call)).toContain(fr.today);
-    expect(call.gather!.attrs.action).toMatch(/m=alt&t=0&x=pag-asa/);
-    await call.press('1');
-    expect(call.dialled).toBe('+3242324030');
+    expect(said(call)).toContain(fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour-minute']!, { hour: '13', minute: '30' }) }));
+    // The offers, focused on PAG-ASA; a closed service has not failed, so f= is absent.
+    expect(query(call)).toEqual({ l: 'fr', m: 'alt', t: '0', o: 'pag-asa' });
+    // Not offered itself: its name is said once, in "closed".
+    expect(said(call).split(config.services['pag-asa']!.name.fr!).length - 1).toBe(1);
+    await call.press(CENTRES_OFFER);
+    expect(call.dialled).toBe(config.services.surya!.dial);
     // Services with the same weekly hours ("24/7") but no closure stay open.
-    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '2'))).dialled).toBe('+3232011690');
-    // Without a reason: the generic temporary closure, in Dutch.
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '2'))).dialled).toBe(config.services.payoke!.dial);
+    // Without a reason: the generic temporary closure, in every other language.
     const data2 = copyData();
     data2.edit('directory', (s) => s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30", to: "2026-12-01" }\n'));
     const t2 = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data2) });
-    const nlCall = await new Call(t2.app).start();
-    await nlCall.keys('2', '2', '1');
-    expect(said(nlCall)).toContain(nl['closed-temporary']);
-    expect(said(nlCall)).toContain(nl['day-3']); // reopens Wednesday
+    for (const l of LANGS.filter((x) => x.id !== 'fr')) {
+      const p = prompts(l.id);
+      const other = await new Call(t2.app).start();
+      await other.keys(l.key, '2', '1');
+      expect(said(other), l.id).toContain(p['closed-temporary']);
+      expect(said(other), l.id).toContain(fill(p['reopens-day']!, { day: p['day-3']! })); // reopens Wednesday
+    }
     // After the closure, PAG-ASA is put through again.
     t.setNow('2026-11-30T13:30:00+01:00');
-    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe('+3225116464');
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe(config.services['pag-asa']!.dial);
     await t.app.close();
     await t2.app.close();
   });
@@ -192,9 +211,9 @@ describe('callers hear the reason, in their language', () => {
       s.replace('  violence-line:\n', '  violence-line:\n    openings:\n      - { from: "2026-11-28 10:00", to: "2026-11-28 14:00" }\n'),
     );
     const t = await makeApp({ at: '2026-11-28T11:00:00+01:00', config: testConfig(data) });
-    expect((await new Call(t.app).start().then((c) => c.keys('1', '3'))).dialled).toBe('1712');
+    expect((await new Call(t.app).start().then((c) => c.keys('1', VIOLENCE_KEY))).dialled).toBe('1712');
     t.setNow('2026-11-28T14:00:00+01:00');
-    expect((await new Call(t.app).start().then((c) => c.keys('1', '3'))).dial).toBeUndefined();
+    expect((await new Call(t.app).start().then((c) => c.keys('1', VIOLENCE_KEY))).dial).toBeUndefined();
     await t.app.close();
   });
 
@@ -204,10 +223,13 @@ describe('callers hear the reason, in their language', () => {
       s.replace(`hours: "Mo-Fr 09:00-17:00; PH off"`, `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Nov 30 off "reason-team-meeting"'`),
     );
     const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
-    const call = await new Call(t.app).start();
-    await call.keys('2', '3');
-    expect(said(call)).toContain(nl['reason-team-meeting']);
-    expect(said(call)).toContain(nl.tomorrow);
+    for (const l of LANGS) {
+      const p = prompts(l.id);
+      const call = await new Call(t.app).start();
+      await call.keys(l.key, VIOLENCE_KEY);
+      expect(said(call), l.id).toContain(p['reason-team-meeting']);
+      expect(said(call), l.id).toContain(fill(p.reopens!, { day: p.tomorrow!, time: fill(p['time-hour']!, { hour: '9' }) }));
+    }
     await t.app.close();
   });
 });
@@ -257,6 +279,7 @@ describe('checks of closures and openings at start-up', () => {
     expect(second).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\[1\]: ends \("2026-12-24 13:00"\) before it starts/));
     expect(second).toContainEqual(expect.stringMatching(/fr\.yaml: prompts\.reason-nowhere: missing \(used by .*services\.pag-asa\.closures\[2\]\.reason\)/));
     expect(second).toContainEqual(expect.stringMatching(/nl\.yaml: prompts\.reason-nowhere: missing/));
+    expect(second).toContainEqual(expect.stringMatching(/en\.yaml: prompts\.reason-nowhere: missing/));
   });
 
   it('overlapping closures and openings are refused', () => {
@@ -288,5 +311,12 @@ describe('checks of closures and openings at start-up', () => {
     data.edit('nl', (s) => s.replace(/^ {2}reason-training:.*$/m, '  reason-training: "Gesloten voor {name}."'));
     const r = loadConfig(data);
     expect(r.ok ? [] : r.errors).toContainEqual(expect.stringMatching(/fr\.yaml: prompts\.reason-training: unknown placeholder \{name\}/));
+    // The third language is checked like the first two (edited in place: the helper knows fr and nl).
+    const only = copyData();
+    only.edit('directory', closures('      - { from: "2026-12-01", to: "2026-12-02", reason: reason-training }\n'));
+    const en = join(only.prompts, 'en.yaml');
+    writeFileSync(en, readFileSync(en, 'utf8').replace(/^ {2}reason-training:.*$/m, '  reason-training: "Closed for {name}."'));
+    const r2 = loadConfig(only);
+    expect(r2.ok ? [] : r2.errors).toContainEqual(expect.stringMatching(/en\.yaml: prompts\.reason-training: unknown placeholder \{name\}/));
   });
 });

@@ -3,7 +3,8 @@
  * fresh render gives, and answers that depend on the time change when the time does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALTERNATIVES_MENU, Engine, LANGUAGE_MENU, type Step } from '../src/engine.js';
+import { AFTER_CALL_MENU, ALTERNATIVES_MENU, Engine, LANGUAGE_MENU, type Step } from '../src/engine.js';
+import { fill } from '../src/placeholders.js';
 import { RENDER_CACHE_MAX, TwimlRenderer, type RenderContext } from '../src/twiml.js';
 import { BASE, Call, HOTLINE, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
 
@@ -19,26 +20,41 @@ const INSTANTS = [
   '2026-07-21T10:00:00+02:00', // national holiday, summer time
 ];
 
-/** Every Step the engine can answer at these instants, for every menu, language, key and try. */
+/** Failed lists a call can carry: none, a centre and a care centre, every service. */
+const FAILED: ReadonlyArray<readonly string[]> = [[], ['surya', 'care-ghent'], Object.keys(config.services)];
+/** Focus of the offers: none, a centre, 1712, a care centre, the police (its number said). */
+const FOCUS = [undefined, 'surya', 'violence-line', 'care-ghent', 'police'];
+
+/** Every Step the engine can answer at these instants, for every menu, language, key, failed
+ * list and focus of the offers, at the first try and the last before the safety net; and
+ * every transfer's outcome. Without a language every menu is the language choice: two will do. */
 function everyStep(): Step[] {
   const steps: Step[] = [engine.start().step];
   const keys = [undefined, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'];
-  const menus = [LANGUAGE_MENU, ALTERNATIVES_MENU, 'end', ...Object.keys(config.flow.menus)];
+  const menus = [LANGUAGE_MENU, ALTERNATIVES_MENU, AFTER_CALL_MENU, ...Object.keys(config.flow.menus)];
   for (const iso of INSTANTS) {
     const now = new Date(iso);
     for (const lang of [undefined, ...config.languages]) {
-      for (const menu of menus) {
-        for (const tries of [0, 1, 2]) {
-          for (const exclude of menu === ALTERNATIVES_MENU ? [undefined, 'surya', 'violence-line'] : [undefined]) {
-            for (const key of keys) {
-              steps.push(engine.input({ state: { lang, menu, tries, exclude }, digits: key, silent: key === undefined, now }).step);
+      for (const menu of lang === undefined ? [LANGUAGE_MENU, 'main'] : menus) {
+        for (const tries of [0, config.flow.maxTries - 1]) {
+          for (const failed of FAILED) {
+            for (const focus of menu === ALTERNATIVES_MENU ? FOCUS : [undefined]) {
+              for (const key of keys) {
+                steps.push(engine.input({ state: { lang, menu, tries, failed, focus }, digits: key, silent: key === undefined, now }).step);
+              }
             }
           }
         }
       }
-      for (const id of Object.keys(config.services)) {
-        for (const status of ['completed', 'busy', 'no-answer', 'failed', 'canceled', undefined]) {
-          steps.push(engine.dialResult({ state: { lang }, service: id, status, now }).step);
+    }
+    for (const lang of config.languages) {
+      for (const service of [...Object.keys(config.services), undefined]) {
+        for (const failed of FAILED) {
+          for (const net of [false, true]) {
+            for (const status of ['completed', 'busy', 'no-answer', 'failed', 'canceled', undefined]) {
+              steps.push(engine.dialResult({ state: { lang, service, failed, net }, status, now }).step);
+            }
+          }
         }
       }
     }
@@ -55,20 +71,35 @@ describe('the rendered-TwiML cache', () => {
 
   it('answers exactly what a fresh render answers, for every step the engine makes', () => {
     const steps = everyStep();
-    expect(steps.length).toBeGreaterThan(5000);
+    expect(steps.length).toBeGreaterThan(20_000);
+    // Every kind of answer is among them: offers and transfers carrying a failed list, the
+    // safety net's transfers, the kind ending.
+    const kinds = new Set<string>();
+    for (const step of steps) {
+      if (step.kind === 'gather' && step.state.menu === ALTERNATIVES_MENU && step.state.failed.length > 0 && step.state.focus) kinds.add('offers with failed and focus');
+      if (step.kind === 'gather' && step.state.menu === AFTER_CALL_MENU) kinds.add('after a call');
+      if (step.kind === 'dial' && step.state.failed.length > 0) kinds.add(step.state.net ? 'safety net after a failure' : 'chosen after a failure');
+      if (step.kind === 'hangup') kinds.add('ending');
+    }
+    expect([...kinds].sort()).toEqual(['after a call', 'chosen after a failure', 'ending', 'offers with failed and focus', 'safety net after a failure']);
     // The Step's whole content (a service by its id), independent of the cache's own key.
     const content = (step: Step) => JSON.stringify(step, (k, v: unknown) => (k === 'service' ? (v as { id: string }).id : v));
+    const contents = steps.map(content);
     for (const ctx of contexts) {
       const fresh = new Map<string, string>();
       const cached = new TwimlRenderer(config);
-      for (const step of steps) {
-        const c = content(step);
+      // Steps whose cached answer differs from the fresh one (text or bytes): none.
+      const wrong: string[] = [];
+      for (const [i, step] of steps.entries()) {
+        const c = contents[i]!;
         // A renderer that has never seen the step renders it from scratch.
-        if (!fresh.has(c)) fresh.set(c, new TwimlRenderer(config).render(step, ctx));
-        expect(cached.render(step, ctx)).toBe(fresh.get(c));
+        let expected = fresh.get(c);
+        if (expected === undefined) fresh.set(c, (expected = new TwimlRenderer(config).render(step, ctx)));
+        if (cached.render(step, ctx) !== expected) wrong.push(`text of ${c}`);
         // The bytes the webhooks send are that text in UTF-8.
-        expect(cached.renderBytes(step, ctx).equals(Buffer.from(fresh.get(c)!, 'utf8'))).toBe(true);
+        if (!cached.renderBytes(step, ctx).equals(Buffer.from(expected, 'utf8'))) wrong.push(`bytes of ${c}`);
       }
+      expect(wrong.slice(0, 5)).toEqual([]);
       // As many cached answers as distinct steps: none merged, none duplicated.
       expect(cached.cached).toBe(fresh.size);
       expect(fresh.size).toBeLessThan(steps.length / 10);
@@ -83,14 +114,28 @@ describe('the rendered-TwiML cache', () => {
     expect(Object.isFrozen(greeting.say)).toBe(true);
     expect(Object.isFrozen(greeting.say[0])).toBe(true);
     expect(() => (greeting.say as unknown[]).push({ lang: 'fr', key: 'goodbye' })).toThrow();
-    const submenu = engine.input({ state: { lang: 'fr', menu: 'main', tries: 0 }, digits: '2', now }).step;
-    expect(engine.input({ state: { lang: 'fr', menu: 'main', tries: 0 }, digits: '2', now }).step).toBe(submenu);
-    // Not shared: a step with a prefix (a wrong key), or one that depends on the time.
-    const wrong = engine.input({ state: { lang: 'fr', menu: 'main', tries: 0 }, digits: '7', now }).step;
-    expect(engine.input({ state: { lang: 'fr', menu: 'main', tries: 0 }, digits: '7', now }).step).not.toBe(wrong);
+    const main = { lang: 'fr', menu: 'main', tries: 0, failed: [] };
+    const submenu = engine.input({ state: main, digits: '2', now }).step;
+    expect(engine.input({ state: main, digits: '2', now }).step).toBe(submenu);
+    expect(Object.isFrozen(submenu)).toBe(true);
+    // Not shared: a step with a prefix (a wrong key), or one that carries a failed list.
+    const wrong = engine.input({ state: main, digits: '7', now }).step;
+    expect(engine.input({ state: main, digits: '7', now }).step).not.toBe(wrong);
     expect(Object.isFrozen(wrong)).toBe(false);
+    const afterFailure = engine.input({ state: { ...main, failed: ['surya'] }, digits: '2', now }).step;
+    expect(afterFailure).not.toBe(submenu);
+    expect(Object.isFrozen(afterFailure)).toBe(false);
+    expect(afterFailure.kind === 'gather' && afterFailure.state.failed).toEqual(['surya']);
     const r = new TwimlRenderer(config);
-    for (const step of [greeting, submenu, wrong]) {
+    // The same menu, heard the same, but its URLs keep the failed list.
+    const submenuXml = r.render(submenu, contexts[0]!);
+    const afterFailureXml = r.render(afterFailure, contexts[0]!);
+    expect(afterFailureXml).not.toBe(submenuXml);
+    const actions = (xml: string) => [...xml.matchAll(/(?:action="|<Redirect[^>]*>)([^"<]*)/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')));
+    expect(actions(afterFailureXml).map((u) => u.searchParams.get('f'))).toEqual(['surya', 'surya']);
+    expect(actions(submenuXml).map((u) => u.searchParams.get('f'))).toEqual([null, null]);
+    expect(afterFailureXml.replace(/&amp;f=surya/g, '')).toBe(submenuXml);
+    for (const step of [greeting, submenu, wrong, afterFailure]) {
       for (const ctx of [...contexts, contexts[0]!, { baseUrl: 'https://other.example' }, contexts[2]!]) {
         const first = r.render(step, ctx);
         expect(first).toBe(new TwimlRenderer(config).render(step, ctx));
@@ -103,7 +148,7 @@ describe('the rendered-TwiML cache', () => {
   });
 
   it('tells apart steps that differ only in the caller ID of a transfer', () => {
-    const step = engine.input({ state: { lang: 'fr', menu: 'centres', tries: 0 }, digits: '1', now: new Date(INSTANTS[1]!) }).step;
+    const step = engine.input({ state: { lang: 'fr', menu: 'centres', tries: 0, failed: [] }, digits: '1', now: new Date(INSTANTS[1]!) }).step;
     expect(step.kind).toBe('dial');
     const r = new TwimlRenderer({ ...config, settings: { ...config.settings, hotlineNumber: undefined } });
     const a = r.render(step, { baseUrl: BASE, to: '+3225550100' });
@@ -120,19 +165,15 @@ describe('the rendered-TwiML cache', () => {
   });
 
   it('belongs to one config: a renderer for another config answers with that config', () => {
-    const changed = structuredClone({ fr: config.prompts.fr!.prompts, nl: config.prompts.nl!.prompts });
-    changed.fr.welcome = 'Bienvenue, version deux.';
-    const other = {
-      ...config,
-      prompts: {
-        fr: { ...config.prompts.fr!, prompts: changed.fr },
-        nl: { ...config.prompts.nl!, prompts: changed.nl },
-      },
-    };
+    // Another config: the same, but the English greeting says something else.
+    const en = config.prompts.en!;
+    const other = { ...config, prompts: { ...config.prompts, en: { ...en, prompts: { ...en.prompts, greeting: 'Welcome, version two.' } } } };
     const ctx = { baseUrl: BASE };
     const step = engine.start().step;
-    expect(new TwimlRenderer(config).render(step, ctx)).not.toContain('version deux');
-    expect(new TwimlRenderer(other).render(step, ctx)).toContain('version deux');
+    expect(new TwimlRenderer(config).render(step, ctx)).toContain(en.prompts.greeting!);
+    expect(new TwimlRenderer(config).render(step, ctx)).not.toContain('version two');
+    expect(new TwimlRenderer(other).render(step, ctx)).toContain('version two');
+    expect(new TwimlRenderer(other).render(step, ctx)).not.toContain(en.prompts.greeting!);
   });
 });
 
@@ -143,46 +184,57 @@ describe('answers that depend on the time, through the app', () => {
   });
   afterAll(() => t.app.close());
 
+  const fr = config.prompts.fr!.prompts;
+  const VIOLENCE_KEY = config.flow.menus.main!.options.find((o) => o.action.type === 'transfer' && o.action.service === 'violence-line')!.key;
+  const heard = (c: Call) => c.gather!.children.map((n) => n.text).join(' ');
+  const reopens = (day: string) => fill(fr.reopens!, { day, time: fill(fr['time-hour']!, { hour: '9' }) });
+
   it('a closed service is offered once the clock passes its opening time', async () => {
     t.setNow('2026-11-30T08:58:00+01:00');
     const early = await new Call(t.app).start();
-    await early.keys('1', '3'); // French, 1712
+    await early.keys('1', VIOLENCE_KEY); // French, 1712
     expect(early.dial).toBeUndefined();
-    expect(early.gather!.attrs.action).toMatch(/m=alt&t=0&x=violence-line/);
-    expect(early.xml).toMatch(/aujourd&apos;hui à 9 heures|aujourd'hui à 9 heures/);
+    expect(Object.fromEntries(new URL(early.gather!.attrs.action!).searchParams)).toEqual({ l: 'fr', m: 'alt', t: '0', o: 'violence-line' });
+    expect(heard(early)).toContain(reopens(fr.today!));
     const closedXml = early.xml;
 
     // A minute later, still closed: the same answer (from the cache).
     t.setNow('2026-11-30T08:59:59+01:00');
     const later = await new Call(t.app).start();
-    await later.keys('1', '3');
+    await later.keys('1', VIOLENCE_KEY);
     expect(later.xml).toBe(closedXml);
 
     // 9:00: open, put through.
     t.setNow('2026-11-30T09:00:00+01:00');
     const open = await new Call(t.app).start();
-    await open.keys('1', '3');
+    await open.keys('1', VIOLENCE_KEY);
     expect(open.dialled).toBe('1712');
 
     // 17:00: closed again, and it now reopens tomorrow, not today.
     t.setNow('2026-11-30T17:00:00+01:00');
     const evening = await new Call(t.app).start();
-    await evening.keys('1', '3');
+    await evening.keys('1', VIOLENCE_KEY);
     expect(evening.dial).toBeUndefined();
-    expect(evening.xml).toMatch(/demain à 9 heures/);
+    expect(heard(evening)).toContain(reopens(fr.tomorrow!));
+    expect(heard(evening)).not.toContain(reopens(fr.today!));
     expect(evening.xml).not.toBe(closedXml);
   });
 
   it('the services open now change with the clock after a failed transfer', async () => {
-    const offered = async (iso: string) => {
+    const name = config.services['violence-line']!.name.fr!;
+    /** French, centres, Sürya (24/7); busy; then the offers, and key 4 (1712's) pressed in them. */
+    const afterBusy = async (iso: string) => {
       t.setNow(iso);
       const call = await new Call(t.app).start();
-      await call.keys('1', '2', '3'); // French, centres, Sürya (24/7)
+      await call.keys('1', '2', '3');
       await call.outcome('busy');
-      return call.gather!.children.map((c) => c.text).join(' ');
+      expect(Object.fromEntries(new URL(call.gather!.attrs.action!).searchParams)).toEqual({ l: 'fr', m: 'alt', t: '0', f: 'surya', o: 'surya' });
+      const offered = heard(call).includes(name);
+      await call.press(VIOLENCE_KEY);
+      return { offered, dialled: call.dialled };
     };
-    expect(await offered('2026-11-30T08:59:00+01:00')).not.toMatch(/17 12/);
-    expect(await offered('2026-11-30T09:00:00+01:00')).toMatch(/17 12/);
-    expect(await offered('2026-11-30T08:59:00+01:00')).not.toMatch(/17 12/);
+    expect(await afterBusy('2026-11-30T08:59:00+01:00')).toEqual({ offered: false, dialled: undefined });
+    expect(await afterBusy('2026-11-30T09:00:00+01:00')).toEqual({ offered: true, dialled: '1712' });
+    expect(await afterBusy('2026-11-30T08:59:00+01:00')).toEqual({ offered: false, dialled: undefined });
   });
 });
