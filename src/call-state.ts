@@ -98,6 +98,11 @@ function isService(id: string | undefined, config: Config): id is string {
   return id !== undefined && Object.hasOwn(config.services, id);
 }
 
+/** The longest failed list the directory allows: every id once, joined. */
+function failedMax(config: Config): number {
+  return Object.keys(config.services).reduce((n, id) => n + id.length + LIST.length, 0);
+}
+
 /** Known services, each once, at most as many as the directory has; anything else is left out. */
 function readFailed(raw: string | undefined, config: Config): string[] {
   if (raw === undefined) return [];
@@ -123,9 +128,9 @@ export function param(source: unknown, name: string, max = 64): string | undefin
 }
 
 /** A query value for the codec: over-long values are refused, not cut. */
-function value(query: unknown, name: string): string | undefined {
-  const v = param(query, name, MAX_VALUE + 1);
-  return v !== undefined && v.length <= MAX_VALUE ? v : undefined;
+function value(query: unknown, name: string, max = MAX_VALUE): string | undefined {
+  const v = param(query, name, max + 1);
+  return v !== undefined && v.length <= max ? v : undefined;
 }
 
 function write(fields: Record<string, Field<unknown>>, state: object): string {
@@ -139,7 +144,7 @@ function write(fields: Record<string, Field<unknown>>, state: object): string {
 
 function read(fields: Record<string, Field<unknown>>, query: unknown, config: Config): Record<string, unknown> {
   const state: Record<string, unknown> = {};
-  for (const [k, field] of Object.entries(fields)) state[k] = field.read(value(query, field.name), config);
+  for (const [k, field] of Object.entries(fields)) state[k] = field.read(value(query, field.name, field.name === QUERY.failed ? failedMax(config) : MAX_VALUE), config);
   return state;
 }
 

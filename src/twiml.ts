@@ -62,7 +62,7 @@ export class TwimlRenderer {
 
   /**
    * In front of it, by the Step's identity: the engine returns the same frozen Step for a
-   * menu that depends on nothing but the config (src/engine/steps.ts), so the common answers
+   * menu that depends on nothing but the config (src/engine.ts), so the common answers
    * are found without the content key. Only for steps without a transfer (a transfer's caller
    * ID can come from the request's To); the base URL is kept with the answer and compared.
    */

@@ -5,7 +5,7 @@
  * language and voice, and where the call goes next.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Call, all, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
+import { Call, all, assertValidTwiml, callParams, first, makeApp, post, testConfig, type TestApp } from './helpers/twilio.js';
 
 const WEDNESDAY_10 = '2026-12-02T10:00:00+01:00';
 const SUNDAY_03 = '2026-12-06T03:00:00+01:00';
@@ -172,5 +172,20 @@ describe('failures end kindly', () => {
     await c.press('7');
     expect(c.hungUp).toBe(false);
     expect(c.gather).toBeDefined();
+  });
+});
+
+describe('a long call remembers every failure', () => {
+  it('with every service but one failed, the offers name only that one, and its key rings it', async () => {
+    const left = 'care-liege';
+    const failed = Object.keys(config.services).filter((id) => id !== left).join('.');
+    // The state a call reaches after every other service failed, as the line writes it.
+    const url = `/voice/menu?l=en&m=alt&t=0&f=${failed}&o=care-brussels`;
+    const offers = assertValidTwiml((await post(t.app, url + '&q=1', callParams())).body);
+    const names = Object.values(config.services).map((s) => s.name.en!);
+    const said = all(offers, 'Say').map((s) => s.text).join(' ');
+    expect(names.filter((n) => said.includes(n))).toEqual([config.services[left]!.name.en]);
+    const rung = assertValidTwiml((await post(t.app, url, callParams({ Digits: '3' }))).body);
+    expect(first(rung, 'Number')?.text).toBe(config.services[left]!.dial);
   });
 });

@@ -41,7 +41,8 @@ export class Links {
     if (service.connect === 'say') {
       events.push({ event: 'number-said', lang, service: service.id });
       const say = [...c.prefix, speech(lang, 'police-number', { number: spokenNumber(service.dial) })];
-      return this.offers({ ...c, prefix: say, events, failed: [...c.failed, service.id], focus: service.id });
+      const failed = c.failed.includes(service.id) ? c.failed : [...c.failed, service.id];
+      return this.offers({ ...c, prefix: say, events, failed, focus: service.id });
     }
     const state = service.hours.state(now);
     if (!state.open) {
