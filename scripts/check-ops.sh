@@ -27,12 +27,15 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Only their tools are wanted: stop the daemons the packages may have started.
-  for daemon in prometheus prometheus-alertmanager; do
+  # Only their tools are wanted: stop the daemons that the packages just installed may have
+  # started (none where policy-rc.d forbids it, as in containers).
+  for daemon in "${missing[@]}"; do
+    [[ $daemon == docker-compose ]] && continue
     if command -v systemctl >/dev/null && systemctl is-active --quiet "$daemon" 2>/dev/null; then
       systemctl stop "$daemon" || true
+    elif [[ -x /etc/init.d/$daemon ]]; then
+      /etc/init.d/"$daemon" stop >/dev/null 2>&1 || true
     fi
-    if command -v service >/dev/null; then service "$daemon" stop >/dev/null 2>&1 || true; fi
   done
 fi
 promtool --version 2>&1 | head -n 1
