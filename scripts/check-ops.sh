@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the monitoring files of deploy/ and docker-compose.yml (docs/monitoring.md):
-#   promtool check config / check rules   the Prometheus configuration and alerting rules
+#   promtool check config / check rules   the Prometheus configuration, the alerting rules
+#                                         and the Grafana dashboard's queries (parsed)
 #   promtool test rules                   the alerts' unit tests (deploy/*.test.yml)
 #   amtool check-config                   Alertmanager's configuration as the entrypoint
 #                                         writes it, with no receiver, email and webhook
@@ -56,6 +57,19 @@ cp deploy/prometheus.yml deploy/alerts.yml deploy/in-use-hours.yml "$tmp/"
 printf 'check-ops' > "$tmp/metrics_token"
 sed -i "s|/tmp/metrics_token|$tmp/metrics_token|" "$tmp/prometheus.yml"
 promtool check config "$tmp/prometheus.yml"
+
+say "promtool check rules: the dashboard's queries"
+# Each query of the Grafana dashboard as a recording rule, so that promtool parses it
+# (Grafana's own variables replaced by durations). tests/dashboard.test.ts checks its names.
+node -e '
+  const d = JSON.parse(require("fs").readFileSync("deploy/grafana/dashboards/helpline.json", "utf8"));
+  const rules = d.panels.flatMap((p) => (p.targets || []).map((t, i) => ({
+    record: "dashboard:panel" + p.id + ":" + i,
+    expr: t.expr.replace(/\$__range|\$__rate_interval|\$__interval/g, "5m"),
+  })));
+  process.stdout.write(JSON.stringify({ groups: [{ name: "dashboard", rules }] }));
+' > "$tmp/dashboard-rules.yml"
+promtool check rules "$tmp/dashboard-rules.yml"
 
 say "promtool test rules"
 promtool test rules deploy/alerts.test.yml deploy/in-use-hours.test.yml

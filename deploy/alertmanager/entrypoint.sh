@@ -69,4 +69,5 @@ fi
 # The SMTP password may be in it: only this user reads it, on the in-memory /tmp.
 umask 077
 config > /tmp/alertmanager.yml
-exec /bin/alertmanager --config.file=/tmp/alertmanager.yml --storage.path=/alertmanager "$@"
+# One Alertmanager: no cluster gossip port.
+exec /bin/alertmanager --config.file=/tmp/alertmanager.yml --storage.path=/alertmanager --cluster.listen-address= "$@"
