@@ -217,7 +217,7 @@ describe.skipIf(!composeCmd)(`${composeCmd?.join(' ') ?? 'docker compose'} confi
     expect(check.status).toBe(0);
     // (v1 lists every service here whatever the profile; v2 only the active ones.)
     expect(run('config', '--services').stdout.split('\n')).toContain('helpline');
-    expect(run('--profile', 'metrics', 'config', '--services').stdout.split('\n').filter(Boolean).sort()).toEqual(['helpline', 'prometheus']);
+    expect(run('--profile', 'metrics', 'config', '--services').stdout.split('\n').filter(Boolean).sort()).toEqual(['alertmanager', 'grafana', 'helpline', 'prometheus']);
     const full = run('config').stdout;
     expect(full).toMatch(/127\.0\.0\.1:3000:3000/);
     expect(full).toMatch(/stop_grace_period: 15s/);
