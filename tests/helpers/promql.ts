@@ -38,7 +38,7 @@ export async function exportedSeries(): Promise<Exported> {
     await a.outcome('completed');
     now = new Date('2026-11-28T11:00:00+01:00'); // a Saturday: a service closed at weekends
     const b = await new Call(app).start();
-    await b.keys('2', '3');
+    await b.keys('2', '4'); // Dutch, 1712: closed on Saturdays
     await post(app, '/voice/fallback', callParams({ ErrorCode: '11200' }));
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     if (res.statusCode !== 200) throw new Error('GET /metrics answered ' + res.statusCode);
