@@ -1,6 +1,7 @@
 /**
- * The terminal caller (`npm run call`): scripted calls through the real line, in both
- * languages, to every service, closed and failing; then the caller's own reading of TwiML on
+ * The terminal caller (`npm run call`): scripted calls through the real line, in every
+ * language of the data, to every service, closed, failing, the police's number said, silence;
+ * then the caller's own reading of TwiML on
  * hand-written answers (Gather fall-through, Dial with and without action, Redirect, errors).
  * Assertions are on the transcript's structure: event kinds, numbers dialled, language codes.
  */
@@ -8,7 +9,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import formbody from '@fastify/formbody';
-import fc from 'fast-check';
 import Fastify from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -28,88 +28,118 @@ import { VERBS } from '../src/cli/caller/verbs.js';
 import { UsageError } from '../src/cli/common.js';
 import { parseWallClock } from '../src/cli/time.js';
 import { PLAYED_VERBS } from '../src/cli/twiml-reader.js';
+import { spokenNumber } from '../src/engine.js';
 import { copyData } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
-import { SERVICES } from './helpers/expected.js';
 import { CALL_CLI, runNode } from './helpers/built.js';
-import { fcParams } from './helpers/fuzz.js';
 
 const config = testConfig();
 const MONDAY_MORNING = '2026-11-30T10:00';
+const CHRISTMAS = '2026-12-25T10:00';
 
-const LANGS = [
-  { key: '1', code: 'fr-BE', other: 'nl-BE' },
-  { key: '2', code: 'nl-BE', other: 'fr-BE' },
-];
+/** Every language of the data, with its key, code and voice (menus.yaml `languages`). */
+const LANGS = config.flow.languages;
+const VOICES = new Map(LANGS.map((l) => [l.code, l.voice]));
+const GREETING = config.flow.greeting.map((id) => LANGS.find((l) => l.id === id)!.code);
+const DEFAULT = LANGS.find((l) => l.id === config.flow.defaultLanguage)!.code;
 
 const SURYA = '+3242324030';
+const PAG_ASA = '+3225116464';
+const PAYOKE = '+3232011690';
+/** What the line promises after the language choice (README's menu), written out by hand so a
+ * test fails when the data drifts: the keys and the number rung. Key 1 ("speak to someone now")
+ * rings Sürya, the only specialised centre whose night hours are confirmed. */
+const SERVICES: ReadonlyArray<{ keys: string[]; dial: string }> = [
+  { keys: ['1'], dial: SURYA },
+  { keys: ['2', '1'], dial: PAG_ASA },
+  { keys: ['2', '2'], dial: PAYOKE },
+  { keys: ['2', '3'], dial: SURYA },
+  { keys: ['3', '1'], dial: '+3225354542' },
+  { keys: ['3', '2'], dial: '+3293328080' },
+  { keys: ['3', '3'], dial: '+3243679311' },
+  { keys: ['4'], dial: '1712' },
+];
+const POLICE_KEY = '5';
 
 function call(keys: string[], opts: { at?: string; dial?: DialStatus[] } = {}): Promise<CallResult> {
   return runCall({ input: scriptedInput(keys, opts.dial), at: parseWallClock(opts.at ?? MONDAY_MORNING).at, config });
 }
 
-const kinds = (r: CallResult) => r.events.map((e) => e.event);
 const dialled = (r: CallResult) => r.events.flatMap((e) => (e.event === 'dial' ? [e.number] : []));
 const says = (r: CallResult) => r.events.filter((e): e is Extract<CallEvent, { event: 'say' }> => e.event === 'say');
-/** The events after the n-th caller action (keys or silence), up to the next one. */
+/** The events after the n-th caller action (keys, silence or a transfer's outcome), up to the next one. */
 function answerTo(r: CallResult, n: number): CallEvent[] {
   const idx = r.events.flatMap((e, i) => (e.event === 'keys' || e.event === 'silence' || e.event === 'outcome' ? [i] : []));
   return r.events.slice(idx[n]! + 1, idx[n + 1] ?? r.events.length);
 }
+const saysIn = (events: CallEvent[]) => says({ events } as CallResult);
 /** Only the events a person sees in the transcript (no webhook details). */
 const visible = (r: CallResult) => r.events.filter((e) => formatEvent(e) !== undefined).map((e) => e.event);
 
 describe.each(LANGS)('a scripted call in $code', (lang) => {
-  it.each(SERVICES)('reaches $dial with keys $keys, then ends normally', async ({ keys, dial }) => {
-    const r = await call([lang.key, ...keys, 'T']);
+  it.each(SERVICES)('reaches $dial with keys $keys, then the caller hangs up after the call', async ({ keys, dial }) => {
+    const r = await call([lang.key, ...keys, 'H']);
     expect(r.exitCode).toBe(0);
-    expect(r.end).toBe('hangup');
+    expect(r.end).toBe('caller');
     expect(dialled(r)).toEqual([dial]);
-    // greeting, then one menu per key, the transfer, the thank-you, goodbye.
-    const shape = visible(r).join(' ');
-    expect(shape).toMatch(/^call( say)+ keys(( say)+ keys)+( say)+ dial outcome( say)+ silence( say)+ hangup$/);
-    // The greeting (everything before the first key) is in both languages, French first.
+    // greeting, then one menu per key, the transfer, the after-call menu.
+    expect(visible(r).join(' ')).toMatch(/^call( say)+ keys(( say)+ keys)+( say)+ dial outcome( say)+ hangup$/);
+    // The greeting (everything before the first key): the emergency numbers in each greeting
+    // language, then each language's choice in that language.
     const firstKey = r.events.findIndex((e) => e.event === 'keys');
-    const greeting = says({ ...r, events: r.events.slice(0, firstKey) });
-    expect(greeting[0]!.language).toBe('fr-BE');
-    expect(new Set(greeting.map((s) => s.language))).toEqual(new Set(['fr-BE', 'nl-BE']));
-    // After the choice: the caller's language, but for the offer of the other one.
-    const after = says({ ...r, events: r.events.slice(firstKey) });
-    expect(new Set(after.map((s) => s.language))).toEqual(new Set([lang.code, lang.other]));
+    const greeting = saysIn(r.events.slice(0, firstKey));
+    expect(greeting.map((s) => s.language)).toEqual([...GREETING, ...LANGS.map((l) => l.code)]);
+    // After the choice: only the caller's language, in its own voice.
+    expect(new Set(saysIn(r.events.slice(firstKey)).map((s) => s.language))).toEqual(new Set([lang.code]));
     const sayBeforeDial = r.events[r.events.findIndex((e) => e.event === 'dial') - 1];
     expect(sayBeforeDial).toMatchObject({ event: 'say', language: lang.code });
-    expect(says(r).at(-1)!.language).toBe(lang.code);
-    for (const s of says(r)) expect(s.voice).toBe(s.language === 'fr-BE' ? 'Polly.Isabelle-Neural' : 'Polly.Lisa-Neural');
+    for (const s of says(r)) expect(s.voice).toBe(VOICES.get(s.language));
   });
 
-  it('1712 closed on Christmas Day: no transfer to 1712, the alternatives are offered and Sürya is on key 1', async () => {
-    const r = await call([lang.key, '3', '1', 'T'], { at: '2026-12-25T10:00' });
+  it('1712 closed on Christmas Day: no transfer to 1712, the offers keep their keys and Sürya is on key 1', async () => {
+    const r = await call([lang.key, '4', '1', 'H'], { at: CHRISTMAS });
     expect(r.exitCode).toBe(0);
     expect(dialled(r)).toEqual([SURYA]);
-    const answer = answerTo(r, 1).map((e) => e.event);
-    expect(answer).not.toContain('dial');
-    expect(answer).toContain('say');
-    expect(says(r).filter((s) => s.language !== lang.code && s.language !== lang.other)).toEqual([]);
+    const answer = answerTo(r, 1);
+    expect(answer.map((e) => e.event)).not.toContain('dial');
+    expect(saysIn(answer).map((s) => s.language)).toEqual([lang.code]);
+    // 1712's own key is not offered while it is closed, and means nothing else.
+    const again = await call([lang.key, '4', '4', 'H'], { at: CHRISTMAS });
+    expect(dialled(again)).toEqual([]);
   });
 
   it('1712 closed on a Saturday, open on the Monday morning', async () => {
-    const saturday = await call([lang.key, '3', '1', 'T'], { at: '2026-12-26T11:00' });
+    const saturday = await call([lang.key, '4', '1', 'H'], { at: '2026-12-26T11:00' });
     expect(dialled(saturday)).toEqual([SURYA]);
-    const monday = await call([lang.key, '3', 'T'], { at: '2026-12-28T10:00' });
+    const monday = await call([lang.key, '4', 'H'], { at: '2026-12-28T10:00' });
     expect(dialled(monday)).toEqual(['1712']);
   });
 
-  it('a failed police transfer: the caller hears so and is offered another service', async () => {
-    const r = await call([lang.key, '1', '1', 'T'], { dial: ['failed', 'completed'] });
+  it('the police: the number is said at once, nothing is dialled, and a specialised centre is on key 1', async () => {
+    const r = await call([lang.key, POLICE_KEY, 'H']);
     expect(r.exitCode).toBe(0);
-    expect(dialled(r)).toEqual(['101', SURYA]);
+    expect(dialled(r)).toEqual([]);
+    const answer = saysIn(answerTo(r, 1));
+    expect(answer.map((s) => s.language)).toEqual([lang.code]);
+    expect(answer[0]!.text).toContain(spokenNumber(config.services.police!.dial));
+    const then = await call([lang.key, POLICE_KEY, '1', 'H']);
+    expect(dialled(then)).toEqual([SURYA]);
+  });
+
+  it('a failed transfer: the caller hears so and is offered another service, never the failed one', async () => {
+    const r = await call([lang.key, '2', '1', '1', 'H'], { dial: ['failed', 'completed'] });
+    expect(r.exitCode).toBe(0);
+    expect(dialled(r)).toEqual([PAG_ASA, SURYA]);
     expect(r.events.filter((e) => e.event === 'outcome')).toEqual([
       { event: 'outcome', status: 'failed' },
       { event: 'outcome', status: 'completed' },
     ]);
-    const afterFailure = answerTo(r, 2).filter((e) => formatEvent(e) !== undefined);
+    const afterFailure = answerTo(r, 3).filter((e) => formatEvent(e) !== undefined);
     expect(afterFailure.map((e) => e.event)).toEqual(['say']);
     expect(afterFailure[0]).toMatchObject({ language: lang.code });
+    // Every centre fails in turn: key 1 rings the next one, then no one.
+    const chain = await call([lang.key, '2', '1', '1', '1', '1', 'H'], { dial: ['failed'] });
+    expect(dialled(chain)).toEqual([PAG_ASA, SURYA, PAYOKE]);
   });
 
   it.each(['busy', 'no-answer'] as const)('a %s transfer is followed by an offer, never a bare hang-up', async (status) => {
@@ -118,6 +148,15 @@ describe.each(LANGS)('a scripted call in $code', (lang) => {
     expect(r.exitCode).toBe(0);
     expect(visible(r).slice(-4)).toEqual(['dial', 'outcome', 'say', 'hangup']);
     expect(r.events.at(-1)).toEqual({ event: 'hangup', by: 'caller' });
+  });
+
+  it('silence twice in the main menu: the emergency numbers, then a person, in the language chosen', async () => {
+    const r = await call([lang.key, 'T', 'T', 'H']);
+    expect(r.exitCode).toBe(0);
+    expect(dialled(r)).toEqual([SURYA]);
+    const before = saysIn(answerTo(r, 2));
+    expect(new Set(before.map((s) => s.language))).toEqual(new Set([lang.code]));
+    expect(before.map((s) => s.text).join(' ')).toContain(config.prompts[lang.id]!.prompts.emergency);
   });
 });
 
@@ -129,17 +168,39 @@ describe('the end of a scripted call', () => {
     expect(r.events.at(-1)).toEqual({ event: 'stop', reason: 'keys-ran-out' });
   });
 
-  it('silence twice at the greeting goes on in French; three silences in the menu end in a transfer to Sürya', async () => {
-    const r = await call(['T', 'T', 'T', 'T', 'T', 'T']);
+  it('silence twice at the language choice: "putting you through" in each greeting language, then a person; the rest in the default language', async () => {
+    const r = await call(['T', 'T', 'H']);
     expect(r.exitCode).toBe(0);
     expect(dialled(r)).toEqual([SURYA]);
-    expect(says(r).at(-2)).toMatchObject({ language: 'fr-BE' });
+    // The choice once more (no greeting), then no menu: straight to the transfer.
+    expect(saysIn(answerTo(r, 0)).map((s) => s.language)).toEqual(LANGS.map((l) => l.code));
+    const second = answerTo(r, 1);
+    expect(second.filter((e) => formatEvent(e) !== undefined).map((e) => e.event)).toEqual([...GREETING.map(() => 'say'), 'dial']);
+    expect(saysIn(second).map((s) => s.language)).toEqual(GREETING);
+    expect(saysIn(answerTo(r, 2)).map((s) => s.language)).toEqual([DEFAULT]);
+  });
+
+  it('every transfer failing ends kindly: the emergency numbers, a number to call back, goodbye, and the line hangs up', async () => {
+    const en = LANGS.find((l) => l.id === 'en')!;
+    // Christmas: 1712 is closed. Key 1 each time rings the next centre, key 3 the next care centre, then the police's number.
+    const r = await call([en.key, '1', '1', '1', '3', '3', '3', POLICE_KEY], { at: CHRISTMAS, dial: ['busy'] });
+    expect(r.exitCode).toBe(0);
+    expect(r.end).toBe('hangup');
+    expect(dialled(r)).toHaveLength(6);
+    expect(new Set(dialled(r)).size).toBe(6); // no service rung twice
+    expect(r.events.at(-1)).toEqual({ event: 'hangup', by: 'line' });
+    const last = says(r).at(-1)!;
+    expect(last.language).toBe(en.code);
+    expect(last.text).toContain(config.prompts.en!.prompts.emergency);
+    expect(last.text).toContain(spokenNumber(config.services['violence-line']!.dial)); // the callback number, 1712 not having failed
   });
 
   it('every request is signed: the line checks a fresh auth token on each one', async () => {
-    const r = await call(['2', '4', '1', '2', '0', '0', '1', 'H']);
+    // English, information, a section, another topic, back to the main menu, back to the language choice, French.
+    const r = await call(['3', '6', '1', '2', '0', '0', '1', 'H']);
     expect(r.events.filter((e) => e.event === 'error')).toEqual([]);
     expect(r.events.filter((e) => e.event === 'request').length).toBe(8);
+    expect(says(r).at(-1)!.language).toBe('fr-BE');
   });
 });
 
@@ -152,21 +213,22 @@ describe('callCli: the command itself', () => {
   }
 
   it('prints one line per event, each starting with its kind', async () => {
-    const { code, lines } = await cli(['--at', '2026-12-25T10:00', '--keys', '2,3,1,T']);
+    const { code, lines } = await cli(['--at', CHRISTMAS, '--keys', '3,4,1,H']);
     expect(code).toBe(0);
     expect(lines[0]).toBe('CALL Fri 2026-12-25 10:00 Europe/Brussels (UTC+01:00)');
-    for (const l of lines) expect(l).toMatch(/^(CALL|SAY \[(fr|nl)-BE\] \(Polly\.(Isabelle|Lisa)-Neural\) \S|KEYS [0-9*#]+$|SILENCE$|DIAL \S+ \(|OUTCOME |HANGUP)/);
+    for (const l of lines) expect(l).toMatch(/^(CALL|SAY \[(fr-BE|nl-BE|en-GB)\] \(Polly\.(Isabelle|Lisa|Amy)-Neural\) \S|KEYS [0-9*#]+$|SILENCE$|DIAL \S+ \(|OUTCOME |HANGUP)/);
     expect(lines.filter((l) => l.startsWith('DIAL '))).toEqual([expect.stringMatching(/^DIAL \+3242324030 \(timeout \d+ s, caller ID \+\d+, ring tone be\)$/)]);
-    expect(lines.at(-1)).toBe('HANGUP');
+    expect(lines.filter((l) => l.startsWith('SAY ') && !l.startsWith('SAY [en-GB]')).length).toBe(GREETING.length - 1 + LANGS.length - 1); // the greeting only
+    expect(lines.at(-1)).toBe('HANGUP (by the caller)');
   });
 
   it('--json prints one JSON object per event; --dial busy applies to every transfer', async () => {
-    const { code, lines } = await cli(['--json', '--at', '2026-07-14T16:30', '--keys', '1,2,2,1,H', '--dial', 'busy']);
+    const { code, lines } = await cli(['--json', '--at', '2026-07-14T16:30', '--keys', '3,2,2,1,H', '--dial', 'busy']);
     expect(code).toBe(0);
     const events = lines.map((l) => JSON.parse(l) as CallEvent);
     expect(events[0]).toEqual({ event: 'call', at: '2026-07-14T16:30:00+02:00', timeZone: 'Europe/Brussels', clock: 'fixed' });
     expect(events.filter((e) => e.event === 'outcome').map((e) => (e as { status: string }).status)).toEqual(['busy', 'busy']);
-    expect(events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual(['+3232011690', SURYA]);
+    expect(events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual([PAYOKE, SURYA]);
     expect(events.some((e) => e.event === 'request')).toBe(true); // JSON has the webhooks too
   });
 
@@ -257,13 +319,16 @@ describe('recorded prompts', () => {
     const data = copyData();
     mkdirSync(join(data.prompts, 'audio', 'nl'), { recursive: true });
     const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(40)]);
-    writeFileSync(join(data.prompts, 'audio', 'nl', 'goodbye.wav'), wav);
+    writeFileSync(join(data.prompts, 'audio', 'nl', 'putting-through.wav'), wav);
     const withAudio = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
-    const r = await runCall({ input: scriptedInput(['2', '2', '3', 'T']), at: parseWallClock(MONDAY_MORNING).at, config: withAudio });
+    // Silent at the language choice: "putting you through" in each greeting language, the Dutch one recorded.
+    const r = await runCall({ input: scriptedInput(['T', 'T', 'H']), at: parseWallClock(MONDAY_MORNING).at, config: withAudio });
     expect(r.exitCode).toBe(0);
     expect(r.events.filter((e) => e.event === 'play')).toEqual([
-      { event: 'play', url: 'https://helpline.test/audio/nl/goodbye.wav', contentType: 'audio/wav', bytes: wav.length },
+      { event: 'play', url: 'https://helpline.test/audio/nl/putting-through.wav', contentType: 'audio/wav', bytes: wav.length },
     ]);
+    const nl = config.flow.greeting.indexOf('nl');
+    expect(answerTo(r, 1).filter((e) => formatEvent(e) !== undefined).map((e) => e.event)[nl]).toBe('play');
   });
 });
 
@@ -394,12 +459,14 @@ describe('the caller reads TwiML as Twilio does', () => {
 
 describe('the built command', () => {
   it('node dist/src/cli/call.js plays a scripted call and exits 0', () => {
-    const run = runNode(CALL_CLI, {}, ['--at', '2026-12-25T10:00', '--keys', '2,3,1,T', '--json']);
+    // English on Christmas Day: Sürya busy, then the police's number, then the caller hangs up.
+    const run = runNode(CALL_CLI, {}, ['--at', CHRISTMAS, '--keys', `3,1,${POLICE_KEY},H`, '--dial', 'busy', '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as CallEvent);
     expect(events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual([SURYA]);
-    expect(events.at(-1)).toEqual({ event: 'hangup', by: 'line' });
+    expect(new Set(events.flatMap((e) => (e.event === 'say' ? [e.language] : [])).slice(GREETING.length + LANGS.length))).toEqual(new Set(['en-GB']));
+    expect(events.at(-1)).toEqual({ event: 'hangup', by: 'caller' });
   });
 
   it('exits 3 when the keys run out, and 2 on a bad option', () => {

@@ -1,20 +1,26 @@
 /**
  * `npm run hours`: the audit across Christmas and New Year, and across the change to summer
  * time (28 March 2027, with Easter Monday the day after); what a caller is offered while a
- * service is closed, checked against the line itself through the terminal caller.
+ * service is closed, in every language of the data (the offers can differ by language),
+ * checked against the line itself through the terminal caller.
  */
 import { describe, expect, it } from 'vitest';
-import { runCall, scriptedInput } from '../src/cli/call.js';
+import { runCall, scriptedInput, type CallResult } from '../src/cli/call.js';
 import { UsageError } from '../src/cli/common.js';
-import { auditHours, formatAudit, hoursCli, type Audit, type Period } from '../src/cli/hours.js';
+import { auditHours, formatAudit, hoursCli, type Audit, type OfferIn, type Period } from '../src/cli/hours.js';
 import { wallClockOf } from '../src/cli/time.js';
+import type { Config } from '../src/config/types.js';
+import { spokenNumber } from '../src/engine.js';
 import { copyData } from './helpers/fixtures.js';
+import { addGerman, GERMAN } from './helpers/german.js';
 import { testConfig } from './helpers/twilio.js';
 import { HOURS_CLI, runNode } from './helpers/built.js';
 
 const config = testConfig();
+const LANGS = config.flow.languages;
+const CODES = LANGS.map((l) => l.code);
 const ALWAYS = ['police', 'pag-asa', 'payoke', 'surya', 'care-brussels', 'care-ghent', 'care-liege'];
-const LINE = /^(HOURS |HOLIDAY |TIMECHANGE |SERVICE |  OPEN   |  CLOSED |    OFFER |    SAID \[(fr|nl)-BE\] |$)/;
+const LINE = /^(HOURS |HOLIDAY |TIMECHANGE |SERVICE |  OPEN   |  CLOSED |    OFFER (\[[a-z]{2}-[A-Z]{2}\] )?|    SAID \[[a-z]{2}-[A-Z]{2}\] |$)/;
 
 const service = (a: Audit, id: string) => a.services.find((s) => s.id === id)!;
 const hm = (d: Date) => {
@@ -22,6 +28,8 @@ const hm = (d: Date) => {
   return `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
 };
 const HOUR = 3_600_000;
+const dialled = (r: CallResult) => r.events.flatMap((e) => (e.event === 'dial' ? [e.number] : []));
+const langOf = (c: Config, id: string) => c.flow.languages.find((l) => l.id === id)!;
 
 /** Open periods of 1712: working days 09:00-17:00 Brussels time, 8 real hours each. */
 function expectOfficeHours(periods: Period[], workingDays: string[]) {
@@ -34,20 +42,49 @@ function expectOfficeHours(periods: Period[], workingDays: string[]) {
   }
 }
 
-/** Every closed stretch: offers without the closed service, each on its fixed key, said in both languages. */
-function expectOffers(periods: Period[], closedId: string) {
-  const keyOf = new Map(config.flow.alternatives.map((a) => [a.service, a.key]));
+/** The services the main menu's option `key` leads to in `lang`: a transfer, a group's first open, or a menu's transfers. */
+function mainKeyLeadsTo(c: Config, key: string, lang: string): string[] {
+  const a = c.flow.menus.main!.options.find((o) => o.key === key)?.action;
+  if (!a) return [];
+  if (a.type === 'transfer') return [a.service];
+  if (a.type === 'first_open') return c.flow.groups[a.group]!.byLang[lang] ?? c.flow.groups[a.group]!.order;
+  if (a.type === 'menu') return c.flow.menus[a.menu]!.options.flatMap((o) => (o.action.type === 'transfer' ? [o.action.service] : []));
+  return [];
+}
+
+/** Every closed stretch: offers in every language, without the closed service, each service on
+ * the key that leads to it in the main menu; the caller hears that the service is closed. */
+function expectOffers(periods: Period[], closedId: string, c: Config = config) {
   for (const p of periods.filter((x) => !x.open)) {
     expect(p.offers.length).toBeGreaterThan(0);
     expect(p.offers[0]!.from).toEqual(p.from);
     expect(p.offers.at(-1)!.to).toEqual(p.to);
     for (const o of p.offers) {
-      expect(o.services.map((s) => s.service)).not.toContain(closedId);
-      expect(o.services.length).toBeGreaterThan(0);
-      for (const s of o.services) expect(s.key).toBe(keyOf.get(s.service));
-      expect(o.said.map((s) => s.language)).toEqual(['fr-BE', 'nl-BE']);
-      for (const s of o.said) expect(s.text.length).toBeGreaterThan(10);
+      expect(o.langs.map((l) => l.language)).toEqual(c.flow.languages.map((l) => l.code));
+      for (const l of o.langs) {
+        expect(l.services.map((s) => s.service)).not.toContain(closedId);
+        expect(l.services.length).toBeGreaterThan(0);
+        for (const s of l.services) expect(mainKeyLeadsTo(c, s.key, l.lang), `${l.lang} ${s.key}`).toContain(s.service);
+        expect(new Set(l.services.map((s) => s.key)).size).toBe(l.services.length);
+        expect(l.said).toContain(c.services[closedId]!.name[l.lang]);
+      }
     }
+  }
+}
+
+/** What the audit says a caller of `lang` is offered at `at`, after choosing the closed service with `keys`, is what the line does. */
+async function expectLineDoes(c: Config, offer: OfferIn, keys: string[], at: Date) {
+  const langKey = langOf(c, offer.lang).key;
+  for (const s of offer.services) {
+    const r = await runCall({ input: scriptedInput([langKey, ...keys, s.key, 'H']), at, config: c });
+    const target = c.services[s.service]!;
+    expect(dialled(r), `${offer.lang} ${s.key}`).toEqual(target.connect === 'say' ? [] : [target.dial]);
+  }
+  // A key of the offers not said now (the closed service's own key) rings no one.
+  const offered = new Set(offer.services.map((s) => s.key));
+  for (const { key } of c.flow.offers.filter((o) => !offered.has(o.key))) {
+    const refused = await runCall({ input: scriptedInput([langKey, ...keys, key, 'H']), at, config: c });
+    expect(dialled(refused), `${offer.lang} ${key}`).toEqual([]);
   }
 }
 
@@ -83,24 +120,32 @@ describe('across Christmas and New Year (from Monday 21 December 2026, 14 days)'
     expect(text[0]).toBe('HOURS Mon 2026-12-21 00:00 → Mon 2027-01-04 00:00 Europe/Brussels (14 days)');
     for (const l of text) expect(l).toMatch(LINE);
     expect(text.filter((l) => l.startsWith('SERVICE ')).length).toBe(Object.keys(config.services).length);
-    expect(text.find((l) => l.startsWith('SERVICE violence-line'))).toMatch(/dials 1712 · hours "Mo-Fr 09:00-17:00; PH off" · keys 3 after/);
+    expect(text.find((l) => l.startsWith('SERVICE violence-line'))).toMatch(/dials 1712 · hours "Mo-Fr 09:00-17:00; PH off" · keys 4 after/);
+    expect(text.find((l) => l.startsWith('SERVICE police'))).toMatch(/says the number 101 · hours "24\/7" · keys 5 after/);
     expect(text).toContain('  CLOSED Thu 2026-12-24 17:00 → Mon 2026-12-28 09:00 (3 d 16 h) · includes Fri 2026-12-25 Kerstmis - Noël');
-    expect(text.filter((l) => l.startsWith('    OFFER ')).every((l) => /^    OFFER (\d \S+)(, \d \S+)*$/.test(l))).toBe(true);
+    // Every closed stretch: what is said in each language, and the offer, once or per language.
+    const christmas = text.indexOf('  CLOSED Thu 2026-12-24 17:00 → Mon 2026-12-28 09:00 (3 d 16 h) · includes Fri 2026-12-25 Kerstmis - Noël');
+    const block = text.slice(christmas + 1, text.findIndex((l, i) => i > christmas && !l.startsWith('    ')));
+    expect(block.filter((l) => l.startsWith('    SAID ')).map((l) => /\[(\S+)\]/.exec(l)![1])).toEqual(CODES);
+    const offers = block.filter((l) => l.startsWith('    OFFER '));
+    expect(offers.length === 1 || offers.length === CODES.length).toBe(true);
+    for (const l of offers) expect(l).toMatch(/^    OFFER (\[\S+\] )?(\d \S+)(, \d \S+)*$/);
   });
 
-  it('what the audit says a caller is offered on Christmas Day is what the line does', async () => {
+  it('the offers can differ by language: Dutch speakers are offered the Ghent care centre first', () => {
+    const offer = service(audit, 'violence-line').periods.find((p) => !p.open)!.offers[0]!;
+    const care = (lang: string) => offer.langs.find((l) => l.lang === lang)!.services.find((s) => s.key === '3')?.service;
+    expect(care('nl')).toBe(config.flow.groups.care!.byLang.nl![0]);
+    expect(care('fr')).toBe(config.flow.groups.care!.order[0]);
+    expect(care('nl')).not.toBe(care('fr'));
+    expect(text).toContain(`    OFFER [nl-BE] ${offer.langs.find((l) => l.lang === 'nl')!.services.map((s) => `${s.key} ${s.service}`).join(', ')}`);
+  });
+
+  it('what the audit says a caller is offered on Christmas Day is what the line does, in every language', async () => {
     const christmas = service(audit, 'violence-line').periods.find((p) => p.holidays.length && !p.open)!;
-    const offer = christmas.offers[0]!;
     const at = new Date('2026-12-25T10:00:00+01:00');
-    for (const langKey of ['1', '2']) {
-      const first = offer.services[0]!;
-      const r = await runCall({ input: scriptedInput([langKey, '3', first.key, 'T']), at, config });
-      expect(r.events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual([config.services[first.service]!.dial]);
-      const offered = new Set(offer.services.map((s) => s.key));
-      const notOffered = config.flow.alternatives.find((a) => !offered.has(a.key))!; // 1712's own key
-      const refused = await runCall({ input: scriptedInput([langKey, '3', notOffered.key, 'H']), at, config });
-      expect(refused.events.some((e) => e.event === 'dial')).toBe(false);
-    }
+    const offer = christmas.offers.find((o) => o.from <= at && o.to > at)!;
+    for (const l of offer.langs) await expectLineDoes(config, l, service(audit, 'violence-line').keys!, at);
   });
 });
 
@@ -133,21 +178,60 @@ describe('across the change to summer time (from Monday 22 March 2027, 14 days)'
 });
 
 describe('the offer follows the other services through a closed stretch', () => {
-  it('when PAG-ASA opens and closes while 1712 is closed, the offer changes at those instants', () => {
+  it('when Sürya closes at 20:00 while 1712 is closed, key 1 stands for the next centre, each language in its own order', async () => {
     const data = copyData();
-    data.edit('directory', (t) => t.replace(/(pag-asa:[\s\S]*?hours: )"24\/7"/, '$1"Mo-Su 08:00-20:00"'));
+    data.edit('directory', (t) => t.replace(/(surya:[\s\S]*?hours: )"24\/7"/, '$1"Mo-Su 08:00-20:00"'));
+    const edited = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
+    const audit = auditHours({ config: edited, from: '2026-11-30', days: 1, services: ['violence-line'] });
+    const key1 = (o: { langs: OfferIn[] }) => Object.fromEntries(o.langs.map((l) => [l.lang, l.services.find((s) => s.key === '1')?.service]));
+    const evening = audit.services[0]!.periods.find((p) => !p.open && hm(p.from) === '17:00')!;
+    expect(evening.offers.map((o) => [hm(o.from), hm(o.to), key1(o)])).toEqual([
+      ['17:00', '20:00', { fr: 'surya', nl: 'surya', en: 'surya' }],
+      // Sürya closed: the centres' own order per language (menus.yaml groups), none confirmed for the night.
+      ['20:00', '00:00', { fr: 'pag-asa', nl: 'payoke', en: 'pag-asa' }],
+    ]);
+    const morning = audit.services[0]!.periods[0]!;
+    expect(morning.offers.map((o) => [hm(o.from), hm(o.to), key1(o).nl])).toEqual([
+      ['00:00', '08:00', 'payoke'],
+      ['08:00', '09:00', 'surya'],
+    ]);
+    expectOffers(audit.services[0]!.periods, 'violence-line', edited);
+    const night = evening.offers[1]!;
+    for (const l of night.langs) await expectLineDoes(edited, l, audit.services[0]!.keys!, new Date('2026-11-30T21:00:00+01:00'));
+  });
+});
+
+describe('nothing to offer', () => {
+  it('the audit says the ending: nothing open, and the number to call back with its hours, in every language', () => {
+    const data = copyData();
+    data.edit('menus', (t) => t.replace(/\noffers:\n(  "\d": [a-z-]+\n)+/, '\noffers:\n  "4": violence-line\n'));
     const edited = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
     const audit = auditHours({ config: edited, from: '2026-11-30', days: 1, services: ['violence-line'] });
     const evening = audit.services[0]!.periods.find((p) => !p.open && hm(p.from) === '17:00')!;
-    expect(evening.offers.map((o) => [hm(o.from), hm(o.to), o.services.some((s) => s.service === 'pag-asa')])).toEqual([
-      ['17:00', '20:00', true],
-      ['20:00', '00:00', false],
-    ]);
-    const morning = audit.services[0]!.periods[0]!;
-    expect(morning.offers.map((o) => [hm(o.from), hm(o.to), o.services.some((s) => s.service === 'pag-asa')])).toEqual([
-      ['00:00', '08:00', false],
-      ['08:00', '09:00', true],
-    ]);
+    expect(evening.offers.length).toBe(1);
+    const callback = edited.services[edited.flow.callback[0]!]!;
+    for (const l of evening.offers[0]!.langs) {
+      expect(l.services).toEqual([]);
+      expect(l.said).toContain(edited.prompts[l.lang]!.prompts['none-open']);
+      expect(l.said).toContain(spokenNumber(callback.dial));
+    }
+    expect(formatAudit(audit)).toContain('    OFFER nothing open: the emergency numbers, a number to call back, and the call ends');
+  });
+});
+
+describe('a language added as data', () => {
+  it('German (de-DE) is audited like the others: offers and what is said, in its own words', async () => {
+    const data = copyData();
+    addGerman(data, { greeting: false });
+    const withGerman = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
+    const audit = auditHours({ config: withGerman, from: '2026-12-21', days: 14, services: ['violence-line'] });
+    expectOffers(audit.services[0]!.periods, 'violence-line', withGerman);
+    const christmas = audit.services[0]!.periods.find((p) => p.holidays.length && !p.open)!;
+    const de = christmas.offers[0]!.langs.find((l) => l.lang === GERMAN.id)!;
+    expect(de.language).toBe(GERMAN.code);
+    expect(de.said).toContain(withGerman.services['violence-line']!.name.de);
+    expect(formatAudit(audit)).toContain(`    SAID [${GERMAN.code}] ${de.said}`);
+    await expectLineDoes(withGerman, de, audit.services[0]!.keys!, new Date('2026-12-25T10:00:00+01:00'));
   });
 });
 

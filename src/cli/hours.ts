@@ -1,11 +1,12 @@
 /**
  * `npm run hours -- --from 2026-12-21 --days 14`: per service, when it is open and closed in
  * that span (Brussels time, public holidays named, summer-time changes shown), and for every
- * closed stretch what a caller who picks it is offered and hears. It reads the same directory
- * and menus as the line, evaluates the same Hours objects, and asks the line's own engine for
- * the offer, walking the menu path to the service at that instant.
+ * closed stretch what a caller who picks it is offered and hears, in every language of the
+ * line (the offers can differ: a language may try its own centre first). It reads the same
+ * directory and menus as the line, evaluates the same Hours objects, and asks the line's own
+ * engine for the offer, walking the menu path to the service at that instant.
  */
-import type { Config, Lang } from '../config/types.js';
+import type { Config, ConnectMode, Lang } from '../config/types.js';
 import { ALTERNATIVES_MENU, Engine } from '../engine.js';
 import { Hours } from '../hours.js';
 import { isMain, loadLineConfig, runMain, UsageError, parseOptions } from './common.js';
@@ -33,10 +34,20 @@ export interface TimeChange {
 export interface Offer {
   from: Date;
   to: Date;
-  /** The services said, each on its key; empty: nothing open, the call ends with the emergency numbers. */
+  /** Per language of the line, in the menus' order, as the line says it at `from`. */
+  langs: OfferIn[];
+}
+
+/** What a caller of one language is offered and hears. */
+export interface OfferIn {
+  lang: Lang;
+  /** The voice's language code, e.g. "fr-BE". */
+  language: string;
+  /** The services said, in the order said, each on its key; empty: nothing open, the call ends
+   * with the emergency numbers and a number to call back. */
   services: Array<{ key: string; service: string }>;
-  /** What the caller hears about the closed service (closed, why, when it reopens), per language, at `from`. */
-  said: Array<{ language: string; text: string }>;
+  /** About the closed service (closed, why, when it reopens), or the ending's number to call back. */
+  said: string;
 }
 
 export interface Period {
@@ -52,6 +63,8 @@ export interface ServiceAudit {
   id: string;
   names: Record<Lang, string>;
   dial: string;
+  /** transfer: the line dials it; say: the line says its number (one Twilio cannot dial). */
+  connect: ConnectMode;
   hours: string;
   /** Keys after the language choice; undefined when no menu option transfers to it. */
   keys: string[] | undefined;
@@ -125,32 +138,30 @@ export function auditHours(opts: AuditOptions): Audit {
   const holidays = holidaysIn(config, opts.from, opts.days);
   const paths = servicePaths(config);
   const engine = new Engine(config);
-  const firstLang = config.flow.languages[0]!.id;
 
   // Every instant some service opens or closes: the offer of the services open can change there.
   const open = new Map(Object.values(config.services).map((s) => [s.id, s.hours.intervals(from, to)]));
   const changes = [...new Set([...open.values()].flatMap((list) => list.flatMap((i) => [i.from.getTime(), i.to.getTime()])))].sort((a, b) => a - b);
 
-  /** What the line answers a caller who chooses `id` at `at`, walking its menu path. */
-  function offerAt(id: string, keys: string[], at: Date): Omit<Offer, 'from' | 'to'> {
-    const said: Offer['said'] = [];
-    let services: Offer['services'] = [];
-    for (const lang of config.languages) {
+  /** The service an offer's key stands for, named `name` in `lang` (a group's key: one of its services). */
+  function offered(lang: Lang, key: string, name: string | undefined): string {
+    const target = config.flow.offers.find((o) => o.key === key)?.target;
+    const ids = !target ? [] : target.type === 'service' ? [target.service] : (config.flow.groups[target.group]?.byLang[lang] ?? config.flow.groups[target.group]?.order ?? []);
+    return ids.find((id) => config.services[id]?.name[lang] === name) ?? name ?? '?';
+  }
+
+  /** What the line answers a caller who chooses `id` at `at`, in every language, walking its menu path. */
+  function offerAt(id: string, keys: string[], at: Date): OfferIn[] {
+    return config.languages.map((lang) => {
       const step = walk(config, engine, lang, keys, at).at(-1)!.step;
       if (step.kind === 'dial') throw new Error(`the line puts a caller through to ${step.service.id} at ${isoBrussels(at)}, when ${id}'s hours say it is closed`);
-      // Closed, why (closed-after-hours, ..., or a reason- prompt), when it reopens.
-      const notice = step.say.filter((s) => ['closed', 'reopens', 'none-open'].includes(s.key) || /^(closed|reason)-/.test(s.key));
-      said.push({ language: config.prompts[lang]!.language, text: notice.map((s) => spoken(config, s)).join(' ') });
-      if (lang === firstLang && step.kind === 'gather' && step.state.menu === ALTERNATIVES_MENU) {
-        services = step.say
-          .filter((s) => s.key === 'opt-service')
-          .map((s) => {
-            const named = Object.values(config.services).find((x) => x.name[lang] === s.vars?.name);
-            return { key: s.vars?.key ?? '?', service: named?.id ?? s.vars?.name ?? '?' };
-          });
-      }
-    }
-    return { services, said };
+      // Closed, why (closed-after-hours, ..., or a reason- prompt), when it reopens; at the end, the number to call back.
+      const notice = step.say.filter((s) => s.key === 'none-open' || /^(closed|reason-|reopens|callback)/.test(s.key));
+      const services = step.kind === 'gather' && step.state.menu === ALTERNATIVES_MENU
+        ? step.say.filter((s) => s.key === 'opt-service').map((s) => ({ key: s.vars?.key ?? '?', service: offered(lang, s.vars?.key ?? '?', s.vars?.name) }))
+        : [];
+      return { lang, language: config.prompts[lang]!.language, services, said: notice.map((s) => spoken(config, s)).join(' ') };
+    });
   }
 
   const services: ServiceAudit[] = ids.map((id) => {
@@ -178,14 +189,15 @@ export function auditHours(opts: AuditOptions): Audit {
       const cuts = [span.from.getTime(), ...changes.filter((c) => c > span.from.getTime() && c < span.to.getTime()), span.to.getTime()];
       for (let i = 0; i + 1 < cuts.length; i++) {
         const at = new Date(cuts[i]!);
-        const offer = offerAt(id, keys, at);
+        const langs = offerAt(id, keys, at);
         const last = period.offers.at(-1);
-        if (last && JSON.stringify(last.services) === JSON.stringify(offer.services)) last.to = new Date(cuts[i + 1]!);
-        else period.offers.push({ from: at, to: new Date(cuts[i + 1]!), ...offer });
+        const same = (o: OfferIn[]) => JSON.stringify(o.map((x) => x.services));
+        if (last && same(last.langs) === same(langs)) last.to = new Date(cuts[i + 1]!);
+        else period.offers.push({ from: at, to: new Date(cuts[i + 1]!), langs });
       }
       return period;
     });
-    return { id, names: service.name, dial: service.dial, hours: service.hours.expression, keys, periods };
+    return { id, names: service.name, dial: service.dial, connect: service.connect, hours: service.hours.expression, keys, periods };
   });
 
   return { from, to, days: opts.days, timeZone: TIME_ZONE, holidays, timeChanges: timeChangesIn(opts.from, opts.days), services };
@@ -206,16 +218,18 @@ export function formatAudit(a: Audit): string[] {
   for (const s of a.services) {
     out.push('');
     const names = [...new Set(Object.values(s.names))].join(' / ');
-    out.push(`SERVICE ${s.id} · ${names} · dials ${s.dial} · hours "${s.hours}" · ${s.keys ? `keys ${s.keys.join(' ')} after the language choice` : 'no menu option transfers to it'}`);
+    out.push(`SERVICE ${s.id} · ${names} · ${s.connect === 'say' ? 'says the number' : 'dials'} ${s.dial} · hours "${s.hours}" · ${s.keys ? `keys ${s.keys.join(' ')} after the language choice` : 'no menu option transfers to it'}`);
     for (const p of s.periods) {
       const whole = p.from.getTime() === a.from.getTime() && p.to.getTime() === a.to.getTime() ? ' · the whole span' : '';
       const hol = p.holidays.length ? ` · ${p.open ? 'open on' : 'includes'} ${p.holidays.map(holidayText).join(', ')}` : '';
       out.push(`  ${p.open ? 'OPEN  ' : 'CLOSED'} ${formatWallClock(p.from)} → ${formatWallClock(p.to)} (${formatDuration(p.to.getTime() - p.from.getTime())})${whole}${hol}`);
       for (const o of p.offers) {
         const when = p.offers.length > 1 ? `from ${formatWallClock(o.from)}: ` : '';
-        const what = o.services.length ? o.services.map((x) => `${x.key} ${x.service}`).join(', ') : 'nothing open: the caller hears the emergency numbers and the call ends';
-        out.push(`    OFFER ${when}${what}`);
-        for (const said of o.said) out.push(`    SAID [${said.language}] ${said.text}`);
+        const what = (l: OfferIn) => (l.services.length ? l.services.map((x) => `${x.key} ${x.service}`).join(', ') : 'nothing open: the emergency numbers, a number to call back, and the call ends');
+        // One OFFER line when every language is offered the same; else one per language.
+        const each = new Set(o.langs.map(what)).size === 1 ? [{ tag: '', text: what(o.langs[0]!) }] : o.langs.map((l) => ({ tag: `[${l.language}] `, text: what(l) }));
+        for (const e of each) out.push(`    OFFER ${when}${e.tag}${e.text}`);
+        for (const l of o.langs) out.push(`    SAID [${l.language}] ${l.said}`);
       }
       if (!p.open && !s.keys) out.push('    (callers reach it only as an alternative, which is offered only while it is open)');
     }

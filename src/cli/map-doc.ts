@@ -12,7 +12,7 @@ import { formatWallClock, parseWallClock } from './time.js';
 
 /** Prompts longer than this are flagged. */
 export const LONG_PROMPT_SECONDS = 20;
-/** Services deeper than this (keys after the language choice) are flagged. */
+/** Services deeper than this on their shortest path (keys after the language choice) are flagged. */
 export const MAX_KEYS = 2;
 /** Budgets are timed at this instant, or a service's first opening after it (fixed: the file must not change by itself). */
 export const REFERENCE = parseWallClock('2026-01-05T12:00').at;
@@ -91,7 +91,8 @@ function budgetSection(config: Config, figures: Figure[]): string[] {
     out.push('| what | keys after the language | rings | seconds | budget | |', '|---|---|---|---:|---:|---|');
     for (const f of figures.filter((x) => x.lang === lang)) {
       const keys = f.keys.length ? f.keys.map((k) => `\`${k}\``).join(' · ') : '';
-      out.push(`| ${cell(f.what)} | ${keys} | ${f.rings ?? ''} | ${secs(f.seconds)} | ${f.limit} s | ${f.over ? '**over**' : 'ok'} |`);
+      const said = Number.isFinite(f.seconds) && config.services[f.what]?.connect === 'say' ? 'number said' : '';
+      out.push(`| ${cell(f.what)} | ${keys} | ${f.rings ?? said} | ${secs(f.seconds)} | ${f.limit} s | ${f.over ? '**over**' : 'ok'} |`);
     }
     out.push('');
   }
@@ -106,15 +107,22 @@ function flags(config: Config): string[] {
       .map(([key, text]) => ({ l, key, s: speakingSeconds(promptWords(text, longest[l]!)) }))
       .filter((p) => p.s > LONG_PROMPT_SECONDS),
   );
+  // Each service's shortest key path (paths come shortest first): its own option, else a group's
+  // (which reaches it only while those before it are closed or failed).
   const paths = keyPaths(config);
-  const reached = new Set(paths.flatMap((p) => ('service' in p.target ? [p.target.service] : (config.flow.groups[p.target.group]?.order ?? []))));
-  const deep = paths.filter((p) => p.keys.length > MAX_KEYS);
-  const unreached = Object.keys(config.services).filter((id) => !reached.has(id));
+  const shortest = new Map<string, string[]>();
+  for (const p of paths) if ('service' in p.target && !shortest.has(p.target.service)) shortest.set(p.target.service, p.keys);
+  for (const p of paths) {
+    const members = 'group' in p.target ? (config.flow.groups[p.target.group]?.order ?? []) : [];
+    for (const id of members) if (!shortest.has(id)) shortest.set(id, p.keys);
+  }
+  const deep = [...shortest].filter(([, keys]) => keys.length > MAX_KEYS);
+  const unreached = Object.keys(config.services).filter((id) => !shortest.has(id));
   return [
     '## Flags',
     '',
     `- Prompts over ${LONG_PROMPT_SECONDS} seconds: ${long.length ? long.map((p) => `\`${p.l}\` \`${p.key}\` (${secs(p.s)})`).join(', ') + '.' : 'none.'}`,
-    `- Options more than ${MAX_KEYS} keys after the language choice: ${deep.length ? deep.map((p) => `${p.keys.join(' · ')}`).join(', ') + '.' : 'none.'}`,
+    `- Services more than ${MAX_KEYS} keys after the language choice: ${deep.length ? deep.map(([id, keys]) => `\`${id}\` (${keys.join(' · ')})`).join(', ') + '.' : 'none.'}`,
     `- Services no menu option leads to: ${unreached.length ? unreached.map((id) => `\`${id}\``).join(', ') + '.' : 'none.'}`,
     '',
   ];
