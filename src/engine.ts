@@ -194,12 +194,14 @@ export class Engine {
     return undefined;
   }
 
-  /** A wrong key or silence: said, then the menu again; silence twice, or too many tries in a
-   * row, puts the caller through to a person (the safety net). */
-  private failedTry(at: At, menuId: string, redo: (prefix: Speech[], tries: number) => Result): Result {
+  /** A wrong key or silence: said, then the menu again; silence after a failed try, or too
+   * many tries in a row, puts the caller through to a person (the safety net), or, after a
+   * call that went through (`last`), ends the call kindly. */
+  private failedTry(at: At, menuId: string, redo: (prefix: Speech[], tries: number) => Result, last?: (events: FlowEvent[]) => Result): Result {
     const { lang, key, tries, failed, now } = at;
     const event: FlowEvent = key === undefined ? { event: 'no-input', menu: menuId, lang } : { event: 'invalid-key', menu: menuId, lang };
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
+      if (last) return last([event]);
       return this.links.putThrough({ lang, failed, now, prefix: [speech(lang, 'emergency')], events: [event] });
     }
     const again = redo([speech(lang, key === undefined ? 'no-input' : 'invalid-key')], tries + 1);
@@ -223,7 +225,14 @@ export class Engine {
     const { lang, failed } = at;
     const common = this.commonKey(at, AFTER_CALL_MENU, (l) => this.links.afterCall({ lang: l, failed, tries: 0, prefix: [] }));
     if (common) return common;
-    return this.failedTry(at, AFTER_CALL_MENU, (prefix, tries) => ({ step: this.links.afterCall({ lang, failed, tries, prefix }), events: [] }));
+    // The caller has spoken to someone: a caller who stays on the line without a key is not
+    // put through again (a loop with no end), but hears the emergency numbers and goodbye.
+    return this.failedTry(
+      at,
+      AFTER_CALL_MENU,
+      (prefix, tries) => ({ step: this.links.afterCall({ lang, failed, tries, prefix }), events: [] }),
+      (events) => this.links.farewell(lang, events),
+    );
   }
 }
 

@@ -219,7 +219,8 @@ export class TwimlRenderer {
     for (const s of speech) {
       const catalog = this.config.prompts[s.lang];
       if (!catalog) continue;
-      if (recorded && !s.vars && catalog.audio.has(s.key)) {
+      // The loader keeps recordings only of prompts without placeholders: the vars change nothing.
+      if (recorded && catalog.audio.has(s.key)) {
         flush();
         target.play({}, ctx.baseUrl + audioPath(s.lang, s.key));
         continue;

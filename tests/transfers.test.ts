@@ -43,7 +43,7 @@ describe.each(LANGS)('in $code', (lang) => {
     expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
   });
 
-  it('after a call: * says it again, 9 is the language choice; wrong keys and silence count as in every menu', async () => {
+  it('after a call: * says it again, 9 is the language choice; wrong keys and silence count, then the call ends kindly', async () => {
     const call = await (await to(lang.key, 'pag-asa')).outcome('completed');
     const first = call.xml;
     await call.press(config.flow.keys.repeat);
@@ -59,10 +59,10 @@ describe.each(LANGS)('in $code', (lang) => {
     await wrong.press('7');
     expect(action(wrong)).toBe(`/voice/menu?l=${lang.id}&m=end&t=2`);
     await wrong.press('#');
-    // The third: the emergency numbers, then a person (PAG-ASA answered: it is not a failure).
+    // The third: the caller has spoken to someone; the emergency numbers and goodbye, no new transfer.
     expect(says(wrong)[0]!.text).toMatch(/112/);
-    expect(wrong.dialled).toBe(dialOf(net[0]!));
-    expect(wrong.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${net[0]}&n=1`);
+    expect(wrong.dial).toBeUndefined();
+    expect(wrong.hungUp).toBe(true);
 
     const silent = await (await to(lang.key, 'pag-asa')).outcome('completed');
     await silent.silence();
@@ -70,7 +70,9 @@ describe.each(LANGS)('in $code', (lang) => {
     expect(action(silent)).toBe(`/voice/menu?l=${lang.id}&m=end&t=1`);
     expect(says(silent)[0]!.text.startsWith(prompt(lang.id, 'no-input'))).toBe(true);
     await silent.silence();
-    expect(silent.dialled).toBe(dialOf(net[0]!));
+    expect(silent.dial).toBeUndefined();
+    expect(silent.hungUp).toBe(true);
+    expect(says(silent).map((s) => s.text).join(' ')).toMatch(/112/);
   });
 
   it.each(['busy', 'no-answer', 'failed', 'canceled'] as const)('%s: the caller hears so and is offered the services open now, on their main-menu keys', async (status) => {

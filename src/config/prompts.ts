@@ -23,6 +23,7 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   transfer: ['name'],
   'caller-id-notice': [],
   'police-number': ['number'],
+  'police-stay': [],
   'dial-busy': ['name'],
   'dial-no-answer': ['name'],
   'dial-failed': ['name'],

@@ -40,8 +40,10 @@ export class Links {
     const events: FlowEvent[] = [...c.events];
     if (service.connect === 'say') {
       events.push({ event: 'number-said', lang, service: service.id });
-      const say = [...c.prefix, speech(lang, 'police-number', { number: spokenNumber(service.dial) })];
       const failed = c.failed.includes(service.id) ? c.failed : [...c.failed, service.id];
+      const say = [...c.prefix, speech(lang, 'police-number', { number: spokenNumber(service.dial) })];
+      // "Or stay on the line" only while someone can still be reached by staying.
+      if (this.services.next(lang, failed, now)) say.push(speech(lang, 'police-stay'));
       return this.offers({ ...c, prefix: say, events, failed, focus: service.id });
     }
     const state = service.hours.state(now);
@@ -107,6 +109,11 @@ export class Links {
     const { lang } = c;
     const say = [...c.prefix, speech(lang, 'none-open'), speech(lang, 'emergency'), ...this.callback(lang, c.failed, c.now), speech(lang, 'goodbye')];
     return { step: { kind: 'hangup', say }, events: [...c.events, { event: 'none-open', lang }] };
+  }
+
+  /** The end of a call that reached someone: the emergency numbers and goodbye. */
+  farewell(lang: Lang, events: FlowEvent[]): Result {
+    return { step: { kind: 'hangup', say: [speech(lang, 'emergency'), speech(lang, 'goodbye')] }, events: [...events, { event: 'goodbye', lang }] };
   }
 
   private callback(lang: Lang, failed: readonly string[], now: Date): Speech[] {
