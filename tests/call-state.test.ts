@@ -154,6 +154,15 @@ describe('forged states through the app', () => {
     expect(dial.attrs.action).toMatch(/\/voice\/dial\?l=en&s=[a-z-]+&f=surya$/);
   });
 
+  it('the failed list names each service once, even when the police number is asked for twice', async () => {
+    const t = await makeApp();
+    onTestFinished(() => t.app.close());
+    // The police number was said once already (f=police); the caller chooses the police again.
+    const twiml = assertValidTwiml((await post(t.app, '/voice/menu?l=fr&m=main&t=0&f=police', callParams({ Digits: '5' }))).body);
+    expect(first(twiml, 'Dial')).toBeUndefined();
+    expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?l=fr&m=alt&t=0&f=police&o=police$/);
+  });
+
   it('a transfer outcome with a forged service or language is still answered in a language of the line, with the offers or the safety net', async () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
