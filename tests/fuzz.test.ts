@@ -5,6 +5,11 @@
  * Twilio-shaped; no input is reflected, no internals shown, nothing logged at error level,
  * no phone number or unknown key in the logs; and a normal call afterwards is unchanged.
  *
+ * And whole calls (issue 11): random keys, silences and transfer outcomes at random instants of
+ * a year. Every call ends, or reaches a completed transfer, within a bounded number of
+ * webhooks; the emergency numbers are said before any hang-up; no service that failed is
+ * offered or rung again; the caller's number is in no answer and no log line.
+ *
  * About 10,000 cases. A failure prints fast-check's seed and path: see tests/helpers/fuzz.ts
  * for how to replay it (FC_SEED, FC_PATH).
  */
@@ -18,19 +23,27 @@ import {
   assertNoStackTrace,
   assertNotReflected,
   bodyArb,
+  callPlanArb,
   checkAnswer,
   encodePairs,
+  failedAgain,
+  failedListArb,
   fcParams,
   hostile,
   pairsArb,
   postSigned,
   QUERY_NAMES,
   stateQueryArb,
+  stepBound,
   vocabulary,
+  walkCall,
+  type CallPlan,
+  type Send,
+  type CallTrace,
   type Pair,
   type Sent,
 } from './helpers/fuzz.js';
-import { digitsLeaks, knownKeys, phoneLeaks } from './helpers/privacy.js';
+import { carriesCaller, digitsLeaks, knownKeys, phoneLeaks } from './helpers/privacy.js';
 import { all, assertValidTwiml, BASE, Call, callParams, makeApp, sign, testConfig, type TestApp, type TwimlNode } from './helpers/twilio.js';
 
 const config = testConfig();
@@ -48,19 +61,20 @@ async function normalCall(app: FastifyInstance): Promise<string[]> {
   await call.silence();
   await call.keys('2', '2', '1'); // Dutch, specialised centres, PAG-ASA
   await call.outcome('busy');
-  await call.press('1'); // an alternative: Sürya
+  await call.press('1'); // an offer: the next specialised centre
   await call.outcome('completed');
   await call.press('0'); // back to the main menu
-  await call.keys('4', '3', '7', '*', '1', '3'); // information, minors, a wrong key, repeat...
+  await call.keys('6', '3', '7', '*', '1'); // information, minors, a wrong key, repeat, speak to a centre
   await call.outcome('no-answer');
-  await call.keys('8', '8', '8'); // three wrong keys: the safety net
+  await call.keys('8', '8', '8'); // three wrong keys in the offers: the safety net
   return call.history.map((n) => JSON.stringify(n));
 }
 
+const MONDAY_10 = '2026-11-30T10:00:00+01:00';
 let before: string[];
 beforeAll(async () => {
   // At debug, Fastify's per-request lines are logged too: every line is scanned for leaks.
-  t = await makeApp({ logLevel: 'debug' });
+  t = await makeApp({ logLevel: 'debug', at: MONDAY_10 });
   dev = await makeApp({ token: null, logLevel: 'debug' });
   before = await normalCall(t.app);
 });
@@ -122,7 +136,8 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
     const query = fc.oneof(
       fc.tuple(fc.constantFrom(...config.languages), fc.constantFrom(...services)).map(([l, s]): Pair[] => [[QUERY.lang, l], [QUERY.service, s]]),
       fc.tuple(fc.constantFrom(...config.languages), hostile).map(([l, s]): Pair[] => [[QUERY.lang, l], [QUERY.service, s]]),
-      pairsArb([QUERY.lang, QUERY.service, QUERY.safetyNet], 6),
+      fc.tuple(fc.constantFrom(...config.languages), fc.constantFrom(...services), failedListArb(config), fc.constantFrom('1', '0', '')).map(([l, s, f, n]): Pair[] => [[QUERY.lang, l], [QUERY.service, s], [QUERY.failed, f], [QUERY.net, n]]),
+      pairsArb([QUERY.lang, QUERY.service, QUERY.failed, QUERY.net], 6),
     );
     await fc.assert(
       fc.asyncProperty(query, statusArb, bodyArb(DIAL_READS, base), async (q, status, body) => {
@@ -165,7 +180,7 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
       await fc.assert(
         fc.asyncProperty(header, digitArb, async (h, digits) => {
           const from = t.logs.length;
-          const sent = await postSigned(t.app, '/voice/menu', [['l', 'fr'], ['m', 'main'], ['t', '0']], [...Object.entries(base), ['Digits', digits]], {
+          const sent = await postSigned(t.app, '/voice/menu', [[QUERY.lang, 'fr'], [QUERY.menu, 'main'], [QUERY.tries, '0']], [...Object.entries(base), ['Digits', digits]], {
             'x-twilio-webhooks-signature-settings': h,
           });
           const sha1 = webhooks.getSignatureAlgorithm(h).toUpperCase() === webhooks.HMAC_SHA1;
@@ -279,7 +294,7 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
   it('a body over the limit is refused with 413; one within it is answered', async () => {
     const sizes = fc.integer({ min: BODY_LIMIT - 300, max: BODY_LIMIT + 3000 });
     await fc.assert(
-      fc.asyncProperty(sizes, fc.constantFrom('/voice', '/voice/menu?l=fr&m=main&t=0', '/voice/dial?l=nl&s=surya', '/voice/fallback'), async (size, url) => {
+      fc.asyncProperty(sizes, fc.constantFrom('/voice', '/voice/menu?l=fr&m=main&t=0', '/voice/menu?l=en&m=alt&t=1&f=surya.police&o=surya', '/voice/dial?l=nl&s=surya', '/voice/dial?l=en&s=payoke&f=surya&n=1', '/voice/fallback'), async (size, url) => {
         const params = { ...base, Digits: '1', DialCallStatus: 'busy' };
         const fixed = new URLSearchParams({ ...params, Pad: '' }).toString().length;
         const pad = 'p'.repeat(Math.max(0, size - fixed));
@@ -304,6 +319,8 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
 });
 
 describe('whole calls with hostile callers', () => {
+  const LANG_KEYS = config.flow.languages.map((l) => l.key);
+  const choose = (key: string) => signedCase('/voice/menu', [[QUERY.menu, 'lang'], [QUERY.tries, '0']], [...Object.entries(base), ['Digits', key]]);
   /** One move of a caller in the current TwiML. */
   const move = fc.oneof(
     { weight: 5, arbitrary: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#').map((d) => ({ digits: d })) },
@@ -314,9 +331,9 @@ describe('whole calls with hostile callers', () => {
 
   it('any walk follows only valid TwiML, and the state stays known', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...config.languages.map((_, i) => String(i + 1))), fc.array(move, { minLength: 1, maxLength: 10 }), async (lang, moves) => {
+      fc.asyncProperty(fc.constantFrom(...LANG_KEYS), fc.array(move, { minLength: 1, maxLength: 10 }), async (lang, moves) => {
         let { twiml } = await signedCase('/voice', [], Object.entries(base));
-        ({ twiml } = await signedCase('/voice/menu', [['m', 'lang'], ['t', '0']], [...Object.entries(base), ['Digits', lang]]));
+        ({ twiml } = await choose(lang));
         for (const m of moves) {
           const gather = twiml.children.find((c) => c.name === 'Gather');
           const dial = twiml.children.find((c) => c.name === 'Dial');
@@ -343,8 +360,8 @@ describe('whole calls with hostile callers', () => {
   it('a caller who only presses wrong keys or says nothing reaches a person or a kind goodbye, never a loop', async () => {
     const wrong = fc.oneof(fc.constantFrom('7', '8', '#', '', '12', '<Dial>', '__proto__').map((d) => ({ digits: d })), fc.constant({ silence: true as const }));
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('1', '2'), fc.array(wrong, { minLength: 12, maxLength: 12 }), async (lang, moves) => {
-        let { twiml } = await signedCase('/voice/menu', [['m', 'lang'], ['t', '0']], [...Object.entries(base), ['Digits', lang]]);
+      fc.asyncProperty(fc.constantFrom(...LANG_KEYS), fc.array(wrong, { minLength: 12, maxLength: 12 }), async (lang, moves) => {
+        let { twiml } = await choose(lang);
         let steps = 0;
         for (const m of moves) {
           const gather = twiml.children.find((c) => c.name === 'Gather');
@@ -361,16 +378,18 @@ describe('whole calls with hostile callers', () => {
     );
   });
 
-  it('a caller who never manages a key, and whose every transfer fails, is not kept in a loop: the call ends with the emergency numbers', async () => {
+  it('a caller who never manages a key, and whose every transfer fails, is put through to each open service once, then hears the emergency numbers', async () => {
     const wrong = fc.oneof(fc.constantFrom('7', '8', '#', '').map((d) => ({ digits: d })), fc.constant({ silence: true as const }));
     const failure = fc.constantFrom('busy', 'no-answer', 'failed', 'canceled');
+    // The safety net's services (Monday 10:00: all open), each once.
+    const net = [...new Set(Object.values(config.flow.groups).flatMap((g) => g.order))].map((id) => config.services[id]!.dial);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('1', '2'), fc.array(wrong, { minLength: 40, maxLength: 40 }), fc.array(failure, { minLength: 10, maxLength: 10 }), async (lang, moves, failures) => {
-        let { twiml } = await signedCase('/voice/menu', [['m', 'lang'], ['t', '0']], [...Object.entries(base), ['Digits', lang]]);
+      fc.asyncProperty(fc.constantFrom(...LANG_KEYS), fc.array(wrong, { minLength: 40, maxLength: 40 }), fc.array(failure, { minLength: 10, maxLength: 10 }), async (lang, moves, failures) => {
+        let { twiml } = await choose(lang);
         let webhooks = 0;
         const dialled: string[] = [];
         while (!twiml.children.some((c) => c.name === 'Hangup')) {
-          expect(webhooks++, 'the call should have ended by now').toBeLessThan(12);
+          expect(webhooks++, 'the call should have ended by now').toBeLessThan(config.flow.maxTries + net.length + 1);
           const dial = twiml.children.find((c) => c.name === 'Dial');
           if (dial) {
             dialled.push(dial.children[0]!.text);
@@ -384,17 +403,90 @@ describe('whole calls with hostile callers', () => {
           const u = new URL(url);
           ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])]));
         }
-        // One safety-net transfer, then the end: never the same failing service again and again.
-        expect(dialled.length).toBe(1);
-        expect(twiml.children.filter((c) => c.name === 'Say').map((c) => c.text).join(' ')).toMatch(/112/);
+        // Each service of the safety net once, never one again: then the end.
+        expect([...dialled].sort()).toEqual([...net].sort());
+        const said = all(twiml, 'Say').map((c) => c.text).join(' ');
+        expect(said).toMatch(/112/);
+        expect(said).toMatch(/101/);
+      }),
+      fcParams(150),
+    );
+  });
+});
+
+describe('whole calls at any instant of a year: random keys, silences and transfer outcomes', () => {
+  const send: Send = async (path, query, body) => {
+    const { sent, twiml, refused } = await signedCase(path, query, body);
+    if (refused) throw new Error(`${path} refused a call's webhook`);
+    return { xml: sent.res.body, twiml };
+  };
+  const bodyOf = (from: string): Pair[] => Object.entries(callParams({ From: from, Caller: from }));
+  afterAll(() => t.setNow(MONDAY_10));
+
+  /** The call played, and the log lines it wrote. */
+  async function play(plan: CallPlan): Promise<{ trace: CallTrace; logs: string[] }> {
+    const from = t.logs.length;
+    const trace = await walkCall({ plan, config, send, setNow: (at) => t.setNow(at.toISOString()), body: bodyOf(plan.from), maxSteps: stepBound(plan, config) });
+    walks.push(trace);
+    return { trace, logs: t.logs.slice(from) };
+  }
+  const walks: CallTrace[] = [];
+
+  it('every call ends or reaches a completed transfer within a bounded number of webhooks, and the emergency numbers are said before any hang-up', async () => {
+    await fc.assert(
+      fc.asyncProperty(callPlanArb, async (plan) => {
+        const { trace } = await play(plan);
+        if (trace.end === 'unfinished') throw new Error(`the call did not end within ${stepBound(plan, config)} webhooks:\n${trace.answers.map((a) => `${a.url}: ${a.said}`).join('\n')}`);
+        if (trace.end === 'hangup') {
+          const last = trace.answers.at(-1)!;
+          expect(last.said, 'the emergency numbers before the hang-up').toMatch(/\b112\b/);
+          expect(last.said, 'the emergency numbers before the hang-up').toMatch(/\b101\b/);
+        }
+      }),
+      fcParams(400),
+    );
+  });
+
+  it('no service that failed is offered or rung again in the same call (unless the caller chooses it again by its own key)', async () => {
+    await fc.assert(
+      fc.asyncProperty(callPlanArb, async (plan) => {
+        const { trace } = await play(plan);
+        const problems = failedAgain(config, trace);
+        if (problems.length > 0) throw new Error(`${problems.join('\n')}\nThe call:\n${trace.answers.map((a) => `${a.url}${a.pressed ? ` (${a.pressed.key})` : ''}${a.outcome !== undefined ? ` (${a.outcome})` : ''}: ${a.said}`).join('\n')}`);
+      }),
+      fcParams(400),
+    );
+  });
+
+  it("the caller's number appears in no answer and no log line", async () => {
+    await fc.assert(
+      fc.asyncProperty(callPlanArb, async (plan) => {
+        const { trace, logs } = await play(plan);
+        for (const a of trace.answers) expect(carriesCaller(a.xml, plan.from), `${a.url}:\n${a.xml}`).toBe(false);
+        expect(logs.length).toBeGreaterThan(0);
+        expect(logs.filter((l) => carriesCaller(l, plan.from))).toEqual([]);
+        expect(phoneLeaks(logs)).toEqual([]);
       }),
       fcParams(200),
     );
+  });
+
+  it('the walks went where they should: long chains of failures, hang-ups, completed transfers, every language, all hours', () => {
+    // Not a property of the line: a check that the properties above were tried on the calls
+    // they are about, so a change to the arbitraries cannot quietly make them vacuous.
+    const ends = new Set(walks.map((w) => w.end));
+    expect(ends).toEqual(new Set(['hangup', 'completed']));
+    const failures = walks.map((w) => w.answers.filter((a) => a.outcome !== undefined && !['completed', 'answered'].includes(a.outcome)).length);
+    expect(Math.max(...failures)).toBeGreaterThanOrEqual(5);
+    const langs = new Set(walks.flatMap((w) => w.answers.flatMap((a) => [...a.url.matchAll(/[?&]l=([a-z]+)/g)].map((m) => m[1]))));
+    expect(langs).toEqual(new Set(config.languages));
+    expect(walks.some((w) => failedAgain(config, w).length === 0 && w.answers.some((a) => a.pressed?.menu === 'alt'))).toBe(true);
   });
 });
 
 describe('after all of it', () => {
   it('a normal call is answered exactly as before the hostile run', async () => {
+    t.setNow(MONDAY_10);
     expect(await normalCall(t.app)).toEqual(before);
   });
 
@@ -416,5 +508,14 @@ describe('after all of it', () => {
     expect(digitsLeaks([JSON.stringify({ event: 'choice', key: '1' })], keys)).toHaveLength(0);
     expect(digitsLeaks([JSON.stringify({ event: 'choice', key: '<Dial>' })], keys)).toHaveLength(1);
     expect(digitsLeaks([JSON.stringify({ body: { Digits: '1' } })], keys)).toHaveLength(1);
+    // The caller's own number, whatever its format; not digits glued into a longer run.
+    for (const text of ['+32470123456', '+32 470 12 34 56', '0032 470 12 34 56', '0470/12.34.56', '(0470) 12-34-56', 'From=%2B32470123456', 'x 470123456 y']) {
+      expect(carriesCaller(text, '+32470123456'), text).toBe(true);
+    }
+    expect(carriesCaller('+2348031234567', '+2348031234567')).toBe(true);
+    expect(carriesCaller('08031234567', '+2348031234567')).toBe(true);
+    for (const text of ['"time":1764704701234567', 'CA470123456470123456', '+3242324030', '+32470123457']) {
+      expect(carriesCaller(text, '+32470123456'), text).toBe(false);
+    }
   });
 });

@@ -5,34 +5,45 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { blank, fill, placeholders, placeholderUses } from '../src/placeholders.js';
-import { DEFAULT_PROMPTS } from '../src/paths.js';
+import { DEFAULT_MENUS, DEFAULT_PROMPTS } from '../src/paths.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, all, makeApp, testConfig, BASE } from './helpers/twilio.js';
 
-type Catalog = { voice: string; language: string; prompts: Record<string, string> };
+type Catalog = { prompts: Record<string, string> };
 const read = (lang: string) => parse(readFileSync(join(DEFAULT_PROMPTS, `${lang}.yaml`), 'utf8')) as Catalog;
+const menus = parse(readFileSync(DEFAULT_MENUS, 'utf8')) as { languages: Record<string, { key: string; voice: string; code: string }> };
+const LANGS = Object.keys(menus.languages);
 
 describe('the built-in catalogs', () => {
-  const fr = read('fr');
-  const nl = read('nl');
+  const catalogs = Object.fromEntries(LANGS.map((l) => [l, read(l)]));
 
-  it('have the same keys and the same placeholders in French and Dutch', () => {
-    expect(Object.keys(nl.prompts).sort()).toEqual(Object.keys(fr.prompts).sort());
-    for (const key of Object.keys(fr.prompts)) expect(placeholders(nl.prompts[key]!), key).toEqual(placeholders(fr.prompts[key]!));
+  it('are French, Dutch and English, each a prompts file with the same keys and placeholders', () => {
+    expect(LANGS).toEqual(['fr', 'nl', 'en']);
+    const [first, ...others] = LANGS.map((l) => catalogs[l]!);
+    for (const [i, c] of others.entries()) {
+      expect(Object.keys(c.prompts).sort(), LANGS[i + 1]).toEqual(Object.keys(first!.prompts).sort());
+      for (const key of Object.keys(first!.prompts)) expect(placeholders(c.prompts[key]!), `${LANGS[i + 1]} ${key}`).toEqual(placeholders(first!.prompts[key]!));
+    }
   });
 
-  it('use the Belgian voices', () => {
-    expect([fr.voice, fr.language]).toEqual(['Polly.Isabelle-Neural', 'fr-BE']);
-    expect([nl.voice, nl.language]).toEqual(['Polly.Lisa-Neural', 'nl-BE']);
+  it('hold only prompts: the voices and language codes are in the menus, the Belgian voices and British English', () => {
+    for (const l of LANGS) expect(Object.keys(catalogs[l]!), l).toEqual(['prompts']);
+    expect(Object.fromEntries(LANGS.map((l) => [l, [menus.languages[l]!.voice, menus.languages[l]!.code]]))).toEqual({
+      fr: ['Polly.Isabelle-Neural', 'fr-BE'],
+      nl: ['Polly.Lisa-Neural', 'nl-BE'],
+      en: ['Polly.Amy-Neural', 'en-GB'],
+    });
+    const config = testConfig();
+    for (const l of LANGS) expect([config.prompts[l]!.voice, config.prompts[l]!.language]).toEqual([menus.languages[l]!.voice, menus.languages[l]!.code]);
   });
 
   it('are written for the ear: no slashes, brackets or abbreviations a voice misreads', () => {
-    for (const c of [fr, nl]) {
-      for (const [key, text] of Object.entries(c.prompts)) {
-        expect(text, key).not.toMatch(/[/()\[\]]|\b(etc|ex|cf|tel|nr|bv|z\.n)\.|\d\s?h\b|\d{5,}/i);
+    for (const l of LANGS) {
+      for (const [key, text] of Object.entries(catalogs[l]!.prompts)) {
+        expect(text, `${l} ${key}`).not.toMatch(/[/()\[\]]|\b(etc|ex|cf|tel|nr|bv|z\.n|e\.g|i\.e)\.|\d\s?h\b|\d{5,}/i);
       }
     }
   });
@@ -58,20 +69,20 @@ describe('the {placeholder} syntax, parsed in one module', () => {
 describe('catalog checks at start-up', () => {
   it('a key missing in one language is named with its file', () => {
     const data = copyData();
-    data.edit('nl', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
+    data.edit('en', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors).toContainEqual(expect.stringMatching(/nl\.yaml: prompts\.goodbye: missing/));
+    if (!r.ok) expect(r.errors).toEqual([expect.stringMatching(/en\.yaml: prompts\.goodbye: missing \(it is in fr\.yaml, nl\.yaml\)$/)]);
   });
 
   it('mismatched, unknown and unused placeholders and keys are each reported', () => {
     const data = copyData();
-    data.edit('fr', (s) => s.replace('Pour la police, tapez {key}.', 'Pour la police, tapez {touche}.').replace('  goodbye:', '  stray-key: "x"\n  goodbye:'));
-    data.edit('nl', (s) => s.replace('  goodbye:', '  stray-key: "x"\n  goodbye:'));
+    data.edit('fr', (s) => s.replace('Pour la police, tapez {key}.', 'Pour la police, tapez {touche}.'));
+    for (const lang of LANGS as Array<'fr' | 'nl' | 'en'>) data.edit(lang, (s) => s.replace('  goodbye:', '  stray-key: "x"\n  goodbye:'));
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors).toContainEqual(expect.stringMatching(/prompts\.opt-police: placeholders differ between languages/));
+    expect(r.errors).toContainEqual(expect.stringMatching(/prompts\.opt-police: placeholders differ between languages \(fr: \{touche\}; nl: \{key\}; en: \{key\}\)/));
     expect(r.errors).toContainEqual(expect.stringMatching(/fr\.yaml: prompts\.opt-police: unknown placeholder \{touche\}/));
     expect(r.errors).toContainEqual(expect.stringMatching(/prompts\.stray-key: not used/));
   });
@@ -81,23 +92,38 @@ describe('recorded prompts', () => {
   it('a prompts/audio/<lang>/<key>.wav file is played instead of spoken, and served with caching headers', async () => {
     const data = copyData();
     mkdirSync(join(data.prompts, 'audio', 'fr'), { recursive: true });
-    writeFileSync(join(data.prompts, 'audio', 'fr', 'welcome.wav'), Buffer.from('RIFF....WAVEfmt fake'));
-    const app = await makeApp({ config: testConfig(data) });
+    writeFileSync(join(data.prompts, 'audio', 'fr', 'greeting.wav'), Buffer.from('RIFF....WAVEfmt fake'));
+    const config = testConfig(data);
+    const app = await makeApp({ config });
+    onTestFinished(() => app.app.close());
     const call = await new Call(app.app).start();
     const plays = all(call.twiml, 'Play');
-    expect(plays.map((p) => p.text)).toEqual([`${BASE}/audio/fr/welcome.wav`]);
-    // The Dutch welcome has no recording: still spoken, in Dutch.
-    expect(call.languages).toEqual(['fr-BE', 'nl-BE', 'fr-BE', 'nl-BE']);
-    expect(call.gather!.children.map((c) => c.name)).toEqual(['Say', 'Say', 'Play', 'Say', 'Say']);
-    const res = await app.app.inject({ method: 'GET', url: '/audio/fr/welcome.wav' });
+    expect(plays.map((p) => p.text)).toEqual([`${BASE}/audio/fr/greeting.wav`]);
+    // The other greetings have no recording: still spoken, each in its language; then the choice.
+    const code = (id: string) => config.flow.languages.find((l) => l.id === id)!.code;
+    const spoken = [...config.flow.greeting.filter((l) => l !== 'fr'), ...config.languages].map(code);
+    expect(call.gather!.children.map((c) => c.name)).toEqual(['Play', ...spoken.map(() => 'Say')]);
+    expect(call.languages).toEqual(spoken);
+    const res = await app.app.inject({ method: 'GET', url: '/audio/fr/greeting.wav' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('audio/wav');
     expect(res.headers['cache-control']).toMatch(/max-age/);
-    const again = await app.app.inject({ method: 'GET', url: '/audio/fr/welcome.wav', headers: { 'if-none-match': String(res.headers.etag) } });
+    const again = await app.app.inject({ method: 'GET', url: '/audio/fr/greeting.wav', headers: { 'if-none-match': String(res.headers.etag) } });
     expect(again.statusCode).toBe(304);
-    for (const url of ['/audio/fr/goodbye.wav', '/audio/fr/..%2F..%2Fdirectory.yaml', '/audio/xx/welcome.wav']) {
+    for (const url of ['/audio/fr/goodbye.wav', '/audio/fr/..%2F..%2Fdirectory.yaml', '/audio/xx/greeting.wav', '/audio/en/greeting.wav']) {
       expect((await app.app.inject({ method: 'GET', url })).statusCode).toBe(404);
     }
-    await app.app.close();
+  });
+
+  it('a recording of a prompt with placeholders, or of no prompt, is not used, with a warning naming the file', () => {
+    const data = copyData();
+    mkdirSync(join(data.prompts, 'audio', 'en'), { recursive: true });
+    writeFileSync(join(data.prompts, 'audio', 'en', 'transfer.wav'), 'RIFF');
+    writeFileSync(join(data.prompts, 'audio', 'en', 'welcome.mp3'), 'ID3');
+    const r = loadConfig(data);
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    expect(r.config.prompts.en!.audio.size).toBe(0);
+    expect(r.warnings).toContainEqual(expect.stringMatching(/audio\/en\/transfer\.wav: prompt "transfer" has placeholders, so it is always spoken/));
+    expect(r.warnings).toContainEqual(expect.stringMatching(/audio\/en\/welcome\.mp3: no prompt "welcome" in en\.yaml/));
   });
 });

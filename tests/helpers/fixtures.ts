@@ -1,15 +1,21 @@
 /** Copies of the built-in data in a temp folder, edited per test. */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../../src/paths.js';
+
+/** A file of the data: the directory, the menus, or a language's prompts file (prompts/<lang>.yaml),
+ * including one the copy does not have yet (`write` creates it). */
+export type DataFile = 'directory' | 'menus' | 'fr' | 'nl' | 'en' | 'de';
 
 export interface DataCopy {
   dir: string;
   directory: string;
   menus: string;
   prompts: string;
-  edit(file: 'directory' | 'menus' | 'fr' | 'nl', change: (text: string) => string): void;
+  /** The path of one file of the copy. */
+  path(file: DataFile): string;
+  edit(file: DataFile, change: (text: string) => string): void;
 }
 
 export function copyData(): DataCopy {
@@ -20,18 +26,20 @@ export function copyData(): DataCopy {
   cpSync(DEFAULT_DIRECTORY, directory);
   cpSync(DEFAULT_MENUS, menus);
   cpSync(DEFAULT_PROMPTS, prompts, { recursive: true });
-  const files = { directory, menus, fr: join(prompts, 'fr.yaml'), nl: join(prompts, 'nl.yaml') };
+  const path = (file: DataFile) => (file === 'directory' ? directory : file === 'menus' ? menus : join(prompts, `${file}.yaml`));
   return {
     dir,
     directory,
     menus,
     prompts,
+    path,
     edit(file, change) {
-      const path = files[file];
-      const before = readFileSync(path, 'utf8');
+      const p = path(file);
+      if (!existsSync(p)) throw new Error(`the copy has no ${file} file to edit (write it first)`);
+      const before = readFileSync(p, 'utf8');
       const after = change(before);
       if (after === before) throw new Error(`the edit of ${file} changed nothing`);
-      writeFileSync(path, after);
+      writeFileSync(p, after);
     },
   };
 }
@@ -42,25 +50,30 @@ export interface Fixture {
   directory: string;
   menus: string;
   prompts: string;
-  edit(which: 'directory' | 'menus' | 'fr' | 'nl', change: (text: string) => string): Fixture;
-  write(which: 'directory' | 'menus' | 'fr' | 'nl', text: string): Fixture;
+  path(which: DataFile): string;
+  /** The file's text as it is now. */
+  read(which: DataFile): string;
+  edit(which: DataFile, change: (text: string) => string): Fixture;
+  /** Writes the whole file (creates a prompts file for a new language). */
+  write(which: DataFile, text: string): Fixture;
   remove(): void;
 }
 
 export function fixture(): Fixture {
   const copy = copyData();
-  const path = (which: string) => (which === 'directory' ? copy.directory : which === 'menus' ? copy.menus : join(copy.prompts, `${which}.yaml`));
   const f: Fixture = {
     dir: copy.dir,
     directory: copy.directory,
     menus: copy.menus,
     prompts: copy.prompts,
+    path: copy.path,
+    read: (which) => readFileSync(copy.path(which), 'utf8'),
     edit(which, change) {
       copy.edit(which, change);
       return f;
     },
     write(which, text) {
-      writeFileSync(path(which), text);
+      writeFileSync(copy.path(which), text);
       return f;
     },
     remove() {

@@ -47,14 +47,31 @@ export function phoneLeaks(lines: readonly string[]): string[] {
   return leaks;
 }
 
-/** Every key any menu of the configuration knows (options, language choice, alternatives,
- * repeat/back/switch). */
+/** Every key any menu of the configuration knows (options, language choice, offers,
+ * repeat/back/language). */
 export function knownKeys(config: Config): Set<string> {
-  const keys = new Set<string>([config.flow.keys.repeat, config.flow.keys.back, config.flow.keys.switchLanguage]);
-  for (const o of config.flow.languageMenu.options) keys.add(o.key);
-  for (const a of config.flow.alternatives) keys.add(a.key);
+  const keys = new Set<string>([config.flow.keys.repeat, config.flow.keys.back, config.flow.keys.language]);
+  for (const l of config.flow.languages) keys.add(l.key);
+  for (const o of config.flow.offers) keys.add(o.key);
   for (const m of Object.values(config.flow.menus)) for (const o of m.options) keys.add(o.key);
   return keys;
+}
+
+/** A caller's number in any format: its digits in international form, in national form (a
+ * trunk 0 after a country code of one to three digits), or its last nine digits, with spaces,
+ * dots, slashes, brackets or dashes between them, not glued to other digits (so a timestamp
+ * that happens to contain them does not count). */
+export function callerPattern(from: string): RegExp {
+  const digits = from.replace(/\D/g, '').replace(/^00/, '');
+  const forms = new Set([digits, ...[1, 2, 3].map((k) => `0${digits.slice(k)}`), digits.slice(-9)]);
+  const between = '[\\s./()-]*';
+  const alternatives = [...forms].filter((f) => f.length >= 8).map((f) => f.split('').join(between));
+  return new RegExp(`(?<!\\d)(?:${alternatives.join('|')})(?!\\d)`);
+}
+
+/** Does `text` carry the caller's number, in any format? */
+export function carriesCaller(text: string, from: string): boolean {
+  return callerPattern(from).test(text);
 }
 
 const KEY_FIELDS = /^(key|keys|digits|Digits|input|pressed)$/;
