@@ -113,7 +113,8 @@ export class Engine {
   private languageInput({ key, tries, failed, now }: Omit<At, 'lang'>): Result {
     const choice = key === undefined ? undefined : this.flow.languages.find((l) => l.key === key);
     if (choice) {
-      return { step: this.menuStep({ lang: choice.id, menu: 'main', tries: 0, failed }), events: [{ event: 'language', menu: LANGUAGE_MENU, key, lang: choice.id }] };
+      const events: FlowEvent[] = [{ event: 'language', menu: LANGUAGE_MENU, key: choice.key, lang: choice.id }];
+      return { step: this.menuStep({ lang: choice.id, menu: 'main', tries: 0, failed }), events };
     }
     const { repeat, back, language } = this.flow.keys;
     if (key === repeat || key === back || key === language) {

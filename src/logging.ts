@@ -24,7 +24,7 @@ function scrub(value: unknown, depth: number): unknown {
 export function loggerOptions(level: string): LoggerOptions {
   return {
     level,
-    base: undefined,
+    base: null,
     formatters: {
       log: (obj) => scrub(obj, 0) as Record<string, unknown>,
     },

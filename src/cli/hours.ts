@@ -90,7 +90,6 @@ export interface AuditOptions {
   services?: string[] | undefined;
 }
 
-const DAY_MS = 86_400_000;
 const hhmm = (t: number) => {
   const d = new Date(t);
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;

@@ -32,7 +32,7 @@ export interface TestApp {
 /** The app as production runs it (signatures on), at a chosen instant, logs captured. */
 export async function makeApp(
   opts: {
-    at?: string;
+    at?: string | undefined;
     config?: Config;
     token?: string | null;
     publicBaseUrl?: string | null;
