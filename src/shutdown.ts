@@ -6,8 +6,8 @@
  * `graceMs` must stay below it.
  *
  * Never a 503 while stopping (src/app.ts turns Fastify's return503OnClosing off): Twilio takes
- * it as an application error, and a proxy does not retry a POST that got one, though it does
- * retry a refused connection on another replica.
+ * it as an application error, and a proxy does not retry a POST that got one (by default),
+ * though it does retry a refused connection on another replica.
  */
 import { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -45,8 +45,8 @@ export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHU
 
     const server = app.server;
     const closeIdle = () => server.closeIdleConnections();
-    // Then every 250 ms, in case a connection falls idle without closing (none should: every
-    // answer after the signal closes its connection).
+    // After IDLE_CLOSE_MS, close what is idle; then every 250 ms, in case a connection falls idle
+    // without closing (none should: every answer after the signal closes its connection).
     setTimeout(() => {
       closeIdle();
       setInterval(closeIdle, 250).unref();
