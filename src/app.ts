@@ -47,7 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Twilio gives up after 15 s; never hold a socket longer than that.
     requestTimeout: 14_000,
     connectionTimeout: 15_000,
-    return503OnClosing: true,
+    return503OnClosing: false, // never a 503 while stopping: src/shutdown.ts answers or refuses
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A URL Fastify cannot decode (e.g. /voice/%ff): a 400 like the others, without
     // Fastify's own JSON error (which names its internals).

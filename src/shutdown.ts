@@ -1,52 +1,72 @@
 /**
- * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, finish the webhooks in
- * flight, exit 0; or exit 1 after `graceMs` if some are still running (a client that never
- * finishes its body). Docker sends SIGTERM and SIGKILLs after its stop grace period (10 s by
- * default), so `graceMs` must stay below it.
+ * Graceful shutdown on SIGTERM/SIGINT (docs/restarts.md): stop accepting connections at once,
+ * answer every request that reaches the server on a connection already accepted, exit 0; or
+ * exit 1 after `graceMs` if some are still running (a client that never finishes its body).
+ * Docker sends SIGTERM and SIGKILLs after its stop grace period (10 s by default), so
+ * `graceMs` must stay below it.
  *
- * Twilio keeps connections alive. Node's server.close() closes only the connections idle at
- * that moment: one whose webhook is in flight would stay open after its answer and hold the
- * process until the grace period ran out. So, once closing, every answer says
- * `Connection: close`, and connections that fall idle are closed as they do.
+ * Never a 503 while stopping (src/app.ts turns Fastify's return503OnClosing off): Twilio takes
+ * it as an application error, and a proxy does not retry a POST that got one (by default),
+ * though it does retry a refused connection on another replica.
  */
+import { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 
 export const SHUTDOWN_GRACE_MS = 8_000;
 
-/** Call before the app listens (it adds hooks). */
+/**
+ * How long after the signal a connection with no request in progress stays open. A connection
+ * accepted just before the signal may have its first request on the way (a proxy writes it as
+ * soon as it connects); a keep-alive one may get the call's next webhook. Both are answered, with
+ * `Connection: close`; what is still idle then is closed.
+ */
+export const IDLE_CLOSE_MS = 2_000;
+
+/** Call before the app listens (it adds a hook). */
 export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHUTDOWN_GRACE_MS): void {
   let closing = false;
-  // Callback hooks, not async ones: an async hook costs every request a promise and a
+  // Once closing, every answer closes its connection (Node then ends it after the answer).
+  // A callback hook, not an async one: an async hook costs every request a promise and a
   // microtask, for a flag that is false until the line stops.
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
-  app.addHook('onResponse', (_request, _reply, done) => {
-    if (closing) setImmediate(() => app.server.closeIdleConnections());
-    done();
-  });
 
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    log.info({ event: 'shutdown', signal }, 'stopping: finishing the webhooks in flight');
     const timer = setTimeout(() => {
       log.error({ event: 'shutdown-timeout' }, 'webhooks still in flight after the grace period: exiting');
       process.exit(1);
     }, graceMs);
     timer.unref();
-    app.close().then(
-      () => {
-        log.info({ event: 'stopped' }, 'stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+
+    const server = app.server;
+    const closeIdle = () => server.closeIdleConnections();
+    // After IDLE_CLOSE_MS, close what is idle; then every 250 ms, in case a connection falls idle
+    // without closing (none should: every answer after the signal closes its connection).
+    setTimeout(() => {
+      closeIdle();
+      setInterval(closeIdle, 250).unref();
+    }, IDLE_CLOSE_MS).unref();
+    // net.Server's close: stop accepting now, call back once every connection has ended.
+    // (http.Server's close, which app.close() calls, would also destroy at once the connections
+    // with no request in progress, including those whose first request is on its way.)
+    Server.prototype.close.call(server, () => {
+      app.close().then(
+        () => {
+          log.info({ event: 'stopped' }, 'stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'error while stopping');
+          process.exit(1);
+        },
+      );
+    });
+    log.info({ event: 'shutdown', signal }, 'stopping: new connections are refused; answering the webhooks on open ones');
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

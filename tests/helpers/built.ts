@@ -3,6 +3,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { LINE_NODE_FLAGS, LINE_PROCESS_ENV } from '../../src/launch.js';
 import { ROOT } from '../../src/paths.js';
 
 /** What `npm start` runs: the bundle of dist/src/server.js (scripts/bundle.mjs). */
@@ -37,10 +38,14 @@ export interface Running {
   waitFor(re: RegExp, count?: number): Promise<void>;
 }
 
-/** Starts the built server on 127.0.0.1 and a free port, with npm start's Node flag; resolves once it listens. `entry`: another
- * copy of the bundle (default: dist/server.mjs in the repository). */
+/** Starts the built server on 127.0.0.1 and a free port, as npm start does (src/launch.ts); resolves once it listens.
+ * `entry`: another copy of the bundle (default: dist/server.mjs in the repository). */
 export async function startServer(env: Record<string, string | undefined> = {}, entry = SERVER): Promise<Running> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', entry], { cwd: ROOT, env: childEnv({ HOST: '127.0.0.1', PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...LINE_NODE_FLAGS, entry], {
+    cwd: ROOT,
+    env: childEnv({ ...LINE_PROCESS_ENV, HOST: '127.0.0.1', PORT: '0', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const waiters: Array<() => void> = [];

@@ -1,0 +1,23 @@
+/**
+ * Loaded first by `npm start` and the terminal tools (`node --import ./scripts/ensure-built.mjs
+ * dist/...`), or run on its own: builds dist/ when it is missing or older than its sources, and
+ * otherwise only reads some file times. A fresh clone's first `npm start` builds; the next ones
+ * start at once. The build's output goes to stderr, so a tool's own output stays clean
+ * (`npm run --silent fallback > fallback.xml`).
+ */
+import { existsSync } from 'node:fs';
+import { build, staleness } from './build.mjs';
+
+const why = staleness();
+if (why) {
+  process.stderr.write(`Building first: ${why}.\n`);
+  if (!existsSync(new URL('../node_modules/typescript/package.json', import.meta.url))) {
+    process.stderr.write('The build needs the development dependencies: run `npm install` first.\n');
+    process.exit(1);
+  }
+  const code = build(undefined, process.stderr.fd);
+  if (code !== 0) {
+    process.stderr.write('The build failed (above): nothing was started.\n');
+    process.exit(code);
+  }
+}
