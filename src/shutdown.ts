@@ -1,6 +1,6 @@
 /**
- * Graceful shutdown on SIGTERM/SIGINT (docs/restarts.md): stop accepting connections at once,
- * answer every request that reaches the server on a connection already accepted, exit 0; or
+ * Graceful shutdown on SIGTERM/SIGINT (docs/restarts.md): accept what the kernel already queued,
+ * then stop accepting connections, answer every request that reaches the server on a connection already accepted, exit 0; or
  * exit 1 after `graceMs` if some are still running (a client that never finishes its body).
  * Docker sends SIGTERM and SIGKILLs after its stop grace period (10 s by default), so
  * `graceMs` must stay below it.
@@ -22,6 +22,15 @@ export const SHUTDOWN_GRACE_MS = 8_000;
  * `Connection: close`; what is still idle then is closed.
  */
 export const IDLE_CLOSE_MS = 2_000;
+
+/**
+ * Connections the kernel has already completed but the line has not yet accepted are reset when
+ * the listener closes: their clients have connected and sent their request, so a proxy would not
+ * retry it elsewhere. So after the signal the line keeps accepting until no connection has come
+ * for ACCEPT_QUIET_MS (the queue is empty), at most ACCEPT_DRAIN_MAX_MS, then refuses new ones.
+ */
+export const ACCEPT_QUIET_MS = 25;
+export const ACCEPT_DRAIN_MAX_MS = 1_000;
 
 /** Call before the app listens (it adds a hook). */
 export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHUTDOWN_GRACE_MS): void {
@@ -51,22 +60,49 @@ export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHU
       closeIdle();
       setInterval(closeIdle, 250).unref();
     }, IDLE_CLOSE_MS).unref();
-    // net.Server's close: stop accepting now, call back once every connection has ended.
+    // net.Server's close: stop accepting, call back once every connection has ended.
     // (http.Server's close, which app.close() calls, would also destroy at once the connections
     // with no request in progress, including those whose first request is on its way.)
-    Server.prototype.close.call(server, () => {
-      app.close().then(
-        () => {
-          log.info({ event: 'stopped' }, 'stopped');
-          process.exit(0);
-        },
-        (err: unknown) => {
-          log.error({ err }, 'error while stopping');
-          process.exit(1);
-        },
-      );
-    });
-    log.info({ event: 'shutdown', signal }, 'stopping: new connections are refused; answering the webhooks on open ones');
+    const stopAccepting = () => {
+      Server.prototype.close.call(server, () => {
+        app.close().then(
+          () => {
+            log.info({ event: 'stopped' }, 'stopped');
+            process.exit(0);
+          },
+          (err: unknown) => {
+            log.error({ err }, 'error while stopping');
+            process.exit(1);
+          },
+        );
+      });
+      log.info({ event: 'shutdown', signal }, 'stopping: new connections are refused; answering the webhooks on open ones');
+    };
+    let accepts = 0;
+    let lastAccept = performance.now();
+    const accepted = () => {
+      accepts++;
+      lastAccept = performance.now();
+    };
+    server.on('connection', accepted);
+    const drainStarted = lastAccept;
+    // A setImmediate callback runs after the event loop's next poll phase, which accepts all that
+    // the kernel has queued: no accept in it means the queue was empty. (A timer alone would see a
+    // busy loop as a quiet one.)
+    const step = () => {
+      const before = accepts;
+      setImmediate(() => {
+        const now = performance.now();
+        const quiet = accepts === before && now - lastAccept >= ACCEPT_QUIET_MS;
+        if (!quiet && now - drainStarted < ACCEPT_DRAIN_MAX_MS) {
+          setTimeout(step, 2);
+          return;
+        }
+        server.off('connection', accepted);
+        stopAccepting();
+      });
+    };
+    step();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
