@@ -10,6 +10,7 @@ import { createLogger } from './logging.js';
 import { readEnv } from './env.js';
 import { reloadFromSources } from './reload.js';
 import { installShutdown } from './shutdown.js';
+import { neverVerifiedWarning } from './verification.js';
 
 async function main(): Promise<void> {
   const env = readEnv(process.env);
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  // Once, at start: a number nobody has test-called may not reach anyone (npm run preflight).
+  const unverified = env.production ? neverVerifiedWarning(loaded.config, new Date()) : undefined;
+  if (unverified) log.warn({ event: 'numbers-unverified' }, unverified);
   if (env.production && !env.publicBaseUrl && !env.trustProxy) {
     log.warn(
       { event: 'public-url-unset' },

@@ -52,6 +52,13 @@ describe('the built server', () => {
     expect(unsigned.status).toBe(403);
   });
 
+  it('in production, warns once at start about every number nobody has verified, naming the services, not their numbers', async () => {
+    const warnings = server.stdout().split('\n').filter((l) => l.includes('"event":"numbers-unverified"'));
+    expect(warnings).toHaveLength(1);
+    for (const id of ['police', 'pag-asa', 'payoke', 'surya', 'violence-line', 'care-brussels', 'care-ghent', 'care-liege']) expect(warnings[0]).toContain(id);
+    expect(warnings[0]).not.toMatch(/\+32|\d{3} \d{2}/);
+  });
+
   it('in production without METRICS_TOKEN, /metrics is off', async () => {
     expect((await fetch(`http://127.0.0.1:${server.port}/metrics`)).status).toBe(404);
     expect(server.stdout()).toMatch(/"event":"metrics-off"/);
