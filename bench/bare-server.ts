@@ -30,8 +30,12 @@ const token = process.env.BARE_SIGNED;
 
 // The floor's extra modules are imported only for the floor: the bare server's start time and
 // memory are those of Fastify and formbody alone.
-const floor = token ? { pino: (await import('pino')).default, signatureCheck: (await import('../src/signature.js')).signatureCheck } : undefined;
-const app: FastifyInstance = floor ? Fastify({ loggerInstance: floor.pino({ level: 'warn' }) as FastifyBaseLogger }) : Fastify();
+const floor = token
+  ? { pino: (await import('pino')).default, signatureCheck: (await import('../src/signature.js')).signatureCheck }
+  : undefined;
+const app: FastifyInstance = floor
+  ? Fastify({ loggerInstance: floor.pino({ level: 'warn' }) as FastifyBaseLogger })
+  : Fastify();
 await app.register(formbody);
 if (floor && token) {
   const isTwilio = floor.signatureCheck({ authToken: token, publicBaseUrl: process.env.BARE_PUBLIC_BASE_URL });
@@ -40,7 +44,8 @@ if (floor && token) {
   });
 }
 // One handler, on the three paths the line's webhooks use (static routes, like the line's).
-for (const path of ['/voice', '/voice/menu', '/voice/dial']) app.post(path, async (_request, reply) => reply.type('text/xml').send(twiml));
+for (const path of ['/voice', '/voice/menu', '/voice/dial'])
+  app.post(path, async (_request, reply) => reply.type('text/xml').send(twiml));
 
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 await app.listen({ port: Number(process.env.PORT ?? 3001), host: process.env.HOST || '127.0.0.1' });

@@ -60,10 +60,21 @@ const logFile = join(logDir, 'server.log');
 const logFd = openSync(logFile, 'w');
 const server = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
   cwd: ROOT,
-  env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', HOTLINE_NUMBER: '+3225550100', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+  env: {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    TWILIO_AUTH_TOKEN: TOKEN,
+    PUBLIC_BASE_URL: BASE,
+    NODE_ENV: 'production',
+    HOTLINE_NUMBER: '+3225550100',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  },
   stdio: ['ignore', logFd, logFd],
 });
-const serverExit = new Promise<number | string>((r) => server.on('exit', (code, signal) => r(code ?? signal ?? 'unknown')));
+const serverExit = new Promise<number | string>((r) =>
+  server.on('exit', (code, signal) => r(code ?? signal ?? 'unknown')),
+);
 
 const agent = new Agent({ keepAlive: true, maxSockets: CALLERS });
 
@@ -85,7 +96,13 @@ function send(method: 'GET' | 'POST', path: string, params?: Record<string, stri
     const req = request({ host: '127.0.0.1', port, method, path, headers, agent, timeout: 15_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('timeout (15 s, as Twilio)')));
@@ -96,7 +113,10 @@ function send(method: 'GET' | 'POST', path: string, params?: Record<string, stri
 
 for (let i = 0; ; i++) {
   if (i > 200) throw new Error('the server did not become ready');
-  const ok = await send('GET', '/health').then((r) => r.status === 200, () => false);
+  const ok = await send('GET', '/health').then(
+    (r) => r.status === 200,
+    () => false,
+  );
   if (ok) break;
   const code = await Promise.race([serverExit, new Promise((r) => setTimeout(r, 50, undefined))]);
   if (code !== undefined) throw new Error(`the server exited (${code}): see ${logFile}`);
@@ -109,7 +129,13 @@ const fromNumbers = new Set<string>();
 let completed = 0;
 let requests = 0;
 
-const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
+const decode = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'");
 
 interface Doc {
   gather?: string;
@@ -121,7 +147,8 @@ interface Doc {
 function parse(a: Answer, path: string): Doc {
   if (a.status !== 200) throw new Error(`${path}: HTTP ${a.status}`);
   if (!/^text\/xml/.test(a.type)) throw new Error(`${path}: content-type ${a.type}`);
-  if (!a.body.startsWith('<?xml') || !a.body.includes('<Response>') || !a.body.endsWith('</Response>')) throw new Error(`${path}: not a TwiML document`);
+  if (!a.body.startsWith('<?xml') || !a.body.includes('<Response>') || !a.body.endsWith('</Response>'))
+    throw new Error(`${path}: not a TwiML document`);
   const gather = /<Gather [^>]*action="([^"]+)"/.exec(a.body)?.[1];
   const redirect = /<Redirect[^>]*>([^<]+)<\/Redirect>/.exec(a.body)?.[1];
   const dial = /<Dial [^>]*action="([^"]+)"/.exec(a.body)?.[1];
@@ -129,7 +156,8 @@ function parse(a: Answer, path: string): Doc {
   if (gather) doc.gather = decode(gather);
   if (redirect) doc.redirect = decode(redirect);
   if (dial) doc.dial = decode(dial);
-  if (!doc.gather && !doc.dial && !doc.hangup) throw new Error(`${path}: a dead end (no Gather, Dial action or Hangup)`);
+  if (!doc.gather && !doc.dial && !doc.hangup)
+    throw new Error(`${path}: a dead end (no Gather, Dial action or Hangup)`);
   return doc;
 }
 
@@ -156,7 +184,17 @@ async function call(n: number): Promise<void> {
   const from = `+32 47${String(n % 10)} ${String(100000 + ((n * 7919) % 900000)).replace(/(\d\d)(\d\d)(\d\d)/, '$1 $2 $3')}`;
   const e164 = from.replace(/\s/g, '');
   fromNumbers.add(e164);
-  const base = { AccountSid: 'AC' + '0'.repeat(32), CallSid: 'CA' + n.toString(16).padStart(32, '0'), From: e164, Caller: e164, To: '+3225550100', Called: '+3225550100', CallStatus: 'in-progress', Direction: 'inbound', ApiVersion: '2010-04-01' };
+  const base = {
+    AccountSid: 'AC' + '0'.repeat(32),
+    CallSid: 'CA' + n.toString(16).padStart(32, '0'),
+    From: e164,
+    Caller: e164,
+    To: '+3225550100',
+    Called: '+3225550100',
+    CallStatus: 'in-progress',
+    Direction: 'inbound',
+    ApiVersion: '2010-04-01',
+  };
   const post = async (url: string, extra: Record<string, string> = {}) => {
     const path = url.startsWith(BASE) ? url.slice(BASE.length) : url;
     const t0 = performance.now();
@@ -180,7 +218,11 @@ async function call(n: number): Promise<void> {
       dialled++;
       // After two transfers, the third one is answered: every call ends.
       const outcome = dialled >= 3 ? 'completed' : pick(OUTCOMES);
-      doc = await post(doc.dial, { DialCallStatus: outcome, DialCallSid: 'CA' + 'd'.repeat(32), DialCallDuration: outcome === 'completed' ? '42' : '0' });
+      doc = await post(doc.dial, {
+        DialCallStatus: outcome,
+        DialCallSid: 'CA' + 'd'.repeat(32),
+        DialCallDuration: outcome === 'completed' ? '42' : '0',
+      });
       continue;
     }
     const action = doc.gather!;
@@ -228,7 +270,9 @@ const log = readFileSync(logFile, 'utf8');
 // Every Belgian number in the log, as sent (E.164), spaced, or in the national format, not
 // glued to other digits (a responseTime of 0.30471200000 is not a number), against the callers'.
 const national = (x: string) => '0' + x.replace(/\D/g, '').replace(/^32/, '');
-const inLog = new Set((log.match(/(?<![\d.])(?:\+32(?: ?\d){9}|0\d{9})(?!\d)/g) ?? []).map((x) => (x.startsWith('+') ? national(x) : x)));
+const inLog = new Set(
+  (log.match(/(?<![\d.])(?:\+32(?: ?\d){9}|0\d{9})(?!\d)/g) ?? []).map((x) => (x.startsWith('+') ? national(x) : x)),
+);
 const leaked = [...fromNumbers].filter((f) => inLog.has(national(f))).length;
 const logErrors = log.split('\n').filter((l) => /"level":(50|60)/.test(l)).length;
 
@@ -242,7 +286,9 @@ const ms = (x: number) => x.toFixed(1);
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 console.log(`bench:calls — ${CALLERS} concurrent callers, ${CALLS} calls asked, no pause between webhooks`);
 console.log(`machine: ${cpus().length} cores (${cpu}), Node ${process.version}, ${process.platform}`);
-console.log(`calls completed: ${completed} / ${next}${stoppedByTime ? ` (stopped at ${MAX_SECONDS} s)` : ''}   errors: ${errors.length}   webhooks: ${requests} in ${seconds.toFixed(1)} s (${(requests / seconds).toFixed(0)}/s)`);
+console.log(
+  `calls completed: ${completed} / ${next}${stoppedByTime ? ` (stopped at ${MAX_SECONDS} s)` : ''}   errors: ${errors.length}   webhooks: ${requests} in ${seconds.toFixed(1)} s (${(requests / seconds).toFixed(0)}/s)`,
+);
 console.log('');
 console.log('| webhook | requests | p50 ms | p99 ms | max ms |');
 console.log('|---|---:|---:|---:|---:|');
@@ -250,7 +296,9 @@ for (const [path, xs] of Object.entries(latencies)) {
   console.log(`| POST ${path} | ${xs.length} | ${ms(pct(xs, 50))} | ${ms(pct(xs, 99))} | ${ms(Math.max(...xs))} |`);
 }
 console.log('');
-console.log(`server: stopped by SIGTERM with exit code ${exitCode}; log lines at error level: ${logErrors}; callers' numbers in its log: ${leaked}`);
+console.log(
+  `server: stopped by SIGTERM with exit code ${exitCode}; log lines at error level: ${logErrors}; callers' numbers in its log: ${leaked}`,
+);
 if (errors.length) {
   const counts = new Map<string, number>();
   for (const e of errors) counts.set(e, (counts.get(e) ?? 0) + 1);

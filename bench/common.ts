@@ -71,7 +71,12 @@ export interface SignedRequest {
 
 /** One signed request per simulated call to `path` (the server checks a different signature
  * each time), with the webhook's own parameters `extra`. */
-export function signedRequests(path: string, extra: Record<string, string>, count: number, token = TOKEN): SignedRequest[] {
+export function signedRequests(
+  path: string,
+  extra: Record<string, string>,
+  count: number,
+  token = TOKEN,
+): SignedRequest[] {
   return Array.from({ length: count }, (_, i) => {
     const params = callParams(i + 1, extra);
     return {

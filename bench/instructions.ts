@@ -23,7 +23,17 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { BARE_ENTRY, BASE, HOST, LINE_ENTRY, LINE_ENV, LINE_NODE_FLAGS, ROOT, TOKEN, signedRequests } from './common.js';
+import {
+  BARE_ENTRY,
+  BASE,
+  HOST,
+  LINE_ENTRY,
+  LINE_ENV,
+  LINE_NODE_FLAGS,
+  ROOT,
+  TOKEN,
+  signedRequests,
+} from './common.js';
 
 const N = Math.max(100, Math.round(Number(process.env.BENCH_REQUESTS) || 3000));
 
@@ -44,8 +54,14 @@ if (!have('valgrind') || !have('callgrind_control')) {
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
     const s = connect(port, HOST);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => (s.destroy(), resolve(false)));
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 
 const requests = signedRequests('/voice', { CallStatus: 'ringing' }, 50);
@@ -59,7 +75,8 @@ async function drive(port: number): Promise<void> {
     requests: requests.map((q) => ({ ...q, headers: { ...q.headers } })),
   });
   const bad = r.non2xx + r.errors + r.timeouts;
-  if (bad > 0 || r.requests.total < N) throw new Error(`port ${port}: ${r.requests.total} of ${N} answered, ${bad} errors`);
+  if (bad > 0 || r.requests.total < N)
+    throw new Error(`port ${port}: ${r.requests.total} of ${N} answered, ${bad} errors`);
 }
 
 /** Instructions per request of one server. */
@@ -67,11 +84,21 @@ async function count(name: string, args: string[], env: Record<string, string>, 
   const dir = mkdtempSync(join(tmpdir(), 'helpline-callgrind-'));
   // valgrind names its control pipes after the HOST variable: callgrind_control must see the same.
   const childEnv = { ...process.env, ...env, PORT: String(port), HOST };
-  const child = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(dir, 'out.%p')}`, process.execPath, ...args], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${join(dir, 'out.%p')}`,
+      process.execPath,
+      ...args,
+    ],
+    {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -83,7 +110,11 @@ async function count(name: string, args: string[], env: Record<string, string>, 
       await new Promise((r) => setTimeout(r, 250));
     }
     await drive(port);
-    const control = (on: boolean) => execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(child.pid)], { env: childEnv, stdio: 'ignore' });
+    const control = (on: boolean) =>
+      execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(child.pid)], {
+        env: childEnv,
+        stdio: 'ignore',
+      });
     control(true);
     await drive(port);
     control(false);
@@ -115,5 +146,7 @@ for (const [k, [name, args, env]] of servers.entries()) {
   results[name] = await count(name, args, env, 39_000 + k + (process.pid % 500) * 3);
   console.log(`${name.padEnd(6)} ${Math.round(results[name]!).toLocaleString('en')} instructions per request`);
 }
-const bare = results['bare']!;
-console.log(`\nline / bare ${(results['line']! / bare).toFixed(2)}, floor / bare ${(results['floor']! / bare).toFixed(2)}, line / floor ${(results['line']! / results['floor']!).toFixed(2)}`);
+const bare = results.bare!;
+console.log(
+  `\nline / bare ${(results.line! / bare).toFixed(2)}, floor / bare ${(results.floor! / bare).toFixed(2)}, line / floor ${(results.line! / results.floor!).toFixed(2)}`,
+);

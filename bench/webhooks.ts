@@ -28,7 +28,18 @@ import { connect, createServer } from 'node:net';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 
-import { BARE_ENTRY, BASE, HOST, LINE_ENTRY, LINE_ENV, LINE_NODE_FLAGS, ROOT, TOKEN, signedRequests as signedFor, type SignedRequest } from './common.js';
+import {
+  BARE_ENTRY,
+  BASE,
+  HOST,
+  LINE_ENTRY,
+  LINE_ENV,
+  LINE_NODE_FLAGS,
+  ROOT,
+  TOKEN,
+  signedRequests as signedFor,
+  type SignedRequest,
+} from './common.js';
 
 const num = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
@@ -55,7 +66,14 @@ interface Webhook {
 }
 
 const DEFAULT_WEBHOOKS: Webhook[] = [
-  { name: 'POST /voice (greeting)', path: '/voice', extra: { CallStatus: 'ringing' }, expect: /<Gather[^>]*m=lang/, rounds: 4, seconds: 5 },
+  {
+    name: 'POST /voice (greeting)',
+    path: '/voice',
+    extra: { CallStatus: 'ringing' },
+    expect: /<Gather[^>]*m=lang/,
+    rounds: 4,
+    seconds: 5,
+  },
   {
     name: 'main menu, key 2 (submenu)',
     path: '/voice/menu?l=fr&m=main&t=0',
@@ -183,7 +201,11 @@ async function startServer(kind: Kind, bareTwiml?: string): Promise<Server> {
   const child =
     kind === 'npm-start'
       ? spawn('npm', ['start'], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-      : spawn(process.execPath, kind === 'line' ? [...LINE_NODE_FLAGS, LINE_ENTRY] : [BARE_ENTRY], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      : spawn(process.execPath, kind === 'line' ? [...LINE_NODE_FLAGS, LINE_ENTRY] : [BARE_ENTRY], {
+          env,
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   children.add(child);
   child.once('exit', () => children.delete(child));
   // Its output is kept for error messages until the load starts; then it is read and dropped.
@@ -197,14 +219,18 @@ async function startServer(kind: Kind, bareTwiml?: string): Promise<Server> {
   child.stderr?.on('data', keep);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the ${kind} server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output.join('\n')}`);
+      throw new Error(
+        `the ${kind} server exited (${child.exitCode ?? child.signalCode}) before listening:\n${output.join('\n')}`,
+      );
     }
     if (await canConnect(port)) break;
-    if (performance.now() - t0 > 30_000) throw new Error(`the ${kind} server did not listen within 30 s:\n${output.join('\n')}`);
+    if (performance.now() - t0 > 30_000)
+      throw new Error(`the ${kind} server did not listen within 30 s:\n${output.join('\n')}`);
     await sleep(2);
   }
   const startMs = performance.now() - t0;
-  if (kind === 'npm-start' && output.some((l) => l.includes('Building first'))) throw new Error(`npm start built the line first: its start time would be the build's\n${output.join('\n')}`);
+  if (kind === 'npm-start' && output.some((l) => l.includes('Building first')))
+    throw new Error(`npm start built the line first: its start time would be the build's\n${output.join('\n')}`);
   return Object.assign(state, { kind, child, port, startMs, output });
 }
 
@@ -260,8 +286,13 @@ function twilioModulesOfTheLine(): string[] {
   const files = Object.keys(meta.inputs)
     .filter((f) => f.includes('node_modules/twilio/'))
     .map((f) => f.slice(f.indexOf('node_modules/') + 13));
-  const rest = files.filter((f) => f === 'twilio/lib/index.js' || f.startsWith('twilio/lib/rest/') || f.startsWith('twilio/lib/base/'));
-  if (rest.length > 0) throw new Error(`the line bundles twilio's REST client (${rest.join(', ')}): import twilio/lib/twiml/VoiceResponse.js and twilio/lib/webhooks/webhooks.js only`);
+  const rest = files.filter(
+    (f) => f === 'twilio/lib/index.js' || f.startsWith('twilio/lib/rest/') || f.startsWith('twilio/lib/base/'),
+  );
+  if (rest.length > 0)
+    throw new Error(
+      `the line bundles twilio's REST client (${rest.join(', ')}): import twilio/lib/twiml/VoiceResponse.js and twilio/lib/webhooks/webhooks.js only`,
+    );
   return files;
 }
 
@@ -325,7 +356,13 @@ function summarize(rounds: Round[], bytes: number): Side {
     p99: Math.max(...rounds.map((r) => r.p99)),
     errors: rounds.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts + r.mismatches, 0),
     errorKinds: (['non2xx', 'errors', 'timeouts', 'mismatches'] as const)
-      .map((k) => [k === 'non2xx' ? 'non-2xx' : k === 'errors' ? 'connection errors' : k === 'mismatches' ? 'wrong bodies' : k, rounds.reduce((a, r) => a + r[k], 0)] as const)
+      .map(
+        (k) =>
+          [
+            k === 'non2xx' ? 'non-2xx' : k === 'errors' ? 'connection errors' : k === 'mismatches' ? 'wrong bodies' : k,
+            rounds.reduce((a, r) => a + r[k], 0),
+          ] as const,
+      )
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${k} ${n}`)
       .join(', '),
@@ -351,7 +388,9 @@ function table(header: string[], rows: string[][]): string {
 async function main(): Promise<void> {
   const began = performance.now();
   const cpuModel = cpus()[0]?.model ?? 'unknown';
-  console.log(`bench: ${cpus().length} CPUs (${cpuModel}), node ${process.version}, ${CONNECTIONS} connections, 127.0.0.1, the line's LOG_LEVEL=${LOG_LEVEL}`);
+  console.log(
+    `bench: ${cpus().length} CPUs (${cpuModel}), node ${process.version}, ${CONNECTIONS} connections, 127.0.0.1, the line's LOG_LEVEL=${LOG_LEVEL}`,
+  );
 
   console.log(`twilio modules in the line's bundle: ${twilioModulesOfTheLine().join(', ')}`);
 
@@ -363,7 +402,8 @@ async function main(): Promise<void> {
   if (health.status !== 200) throw new Error(`the line's /health answered ${health.status}`);
   const [forged] = signedRequests(WEBHOOKS[0]!, 1, 'not-the-token');
   const refused = await post(line.port, forged!);
-  if (refused.status !== 403) throw new Error(`the line answered ${refused.status} to a forged signature: are signature checks on?`);
+  if (refused.status !== 403)
+    throw new Error(`the line answered ${refused.status} to a forged signature: are signature checks on?`);
   const pools = WEBHOOKS.map((w) => signedRequests(w, CONNECTIONS));
   const answers: string[] = [];
   for (const [i, w] of WEBHOOKS.entries()) {
@@ -377,10 +417,11 @@ async function main(): Promise<void> {
   const bare = await startServer('bare', answers[0]);
   const bareStarts = [bare.startMs];
   const bareAnswer = (await post(bare.port, pools[0]![0]!)).body;
-  if (bareAnswer !== answers[0]) throw new Error('the bare server does not answer the line\'s greeting');
+  if (bareAnswer !== answers[0]) throw new Error("the bare server does not answer the line's greeting");
   const floor = await startServer('floor', answers[0]);
   if ((await post(floor.port, forged!)).status !== 403) throw new Error('the floor server does not check signatures');
-  if ((await post(floor.port, pools[0]![0]!)).body !== answers[0]) throw new Error('the floor server does not answer the line\'s greeting');
+  if ((await post(floor.port, pools[0]![0]!)).body !== answers[0])
+    throw new Error("the floor server does not answer the line's greeting");
 
   line.keepOutput = false;
   bare.keepOutput = false;
@@ -391,7 +432,9 @@ async function main(): Promise<void> {
     const pool = pools[i]!;
     // POST /voice also drives the floor server, in the same alternation.
     const withFloor = i === 0;
-    process.stdout.write(`${w.name}: warm-up ${WARMUP_S} s each, then ${w.rounds} x ${w.seconds} s ${withFloor ? 'line/bare/floor' : 'line/bare'} alternating `);
+    process.stdout.write(
+      `${w.name}: warm-up ${WARMUP_S} s each, then ${w.rounds} x ${w.seconds} s ${withFloor ? 'line/bare/floor' : 'line/bare'} alternating `,
+    );
     await load(line, pool, WARMUP_S, answers[i]!);
     await load(bare, pool, WARMUP_S, bareAnswer);
     if (withFloor) await load(floor, pool, WARMUP_S, bareAnswer);
@@ -407,7 +450,12 @@ async function main(): Promise<void> {
     process.stdout.write('\n');
     const rate = (r: Round) => r.requests / r.seconds;
     const ratios = lr.map((r, k) => rate(r) / rate(br[k]!));
-    results.push({ webhook: w, line: summarize(lr, Buffer.byteLength(answers[i]!)), bare: summarize(br, Buffer.byteLength(bareAnswer)), ratios });
+    results.push({
+      webhook: w,
+      line: summarize(lr, Buffer.byteLength(answers[i]!)),
+      bare: summarize(br, Buffer.byteLength(bareAnswer)),
+      ratios,
+    });
     if (withFloor) {
       floorResult = {
         side: summarize(fr, Buffer.byteLength(bareAnswer)),
@@ -447,7 +495,20 @@ async function main(): Promise<void> {
   console.log('');
   console.log(
     table(
-      ['webhook', 'line req/s', 'bare req/s', 'ratio', 'ratio per round', 'line p50/p99 ms', 'bare p50/p99 ms', 'line errors', 'bare errors', 'line CPU µs/req', 'bare CPU µs/req', 'bytes'],
+      [
+        'webhook',
+        'line req/s',
+        'bare req/s',
+        'ratio',
+        'ratio per round',
+        'line p50/p99 ms',
+        'bare p50/p99 ms',
+        'line errors',
+        'bare errors',
+        'line CPU µs/req',
+        'bare CPU µs/req',
+        'bytes',
+      ],
       results.map(({ webhook, line: l, bare: b, ratios }) => [
         webhook.name,
         f0(l.rps),
@@ -473,7 +534,13 @@ async function main(): Promise<void> {
     table(
       ['server', `start ms (median of ${STARTS})`, 'start ms (all)', 'RSS MB after load', 'peak RSS MB'],
       [
-        [`line (node ${LINE_NODE_FLAGS.join(' ')} dist/server.mjs)`, f0(lineStart), lineStarts.map(f0).join(' '), f1(rss.line), f1(hwm.line)],
+        [
+          `line (node ${LINE_NODE_FLAGS.join(' ')} dist/server.mjs)`,
+          f0(lineStart),
+          lineStarts.map(f0).join(' '),
+          f1(rss.line),
+          f1(hwm.line),
+        ],
         ['line (npm start)', f0(npmStart), npmStarts.map(f0).join(' '), '', ''],
         ["npm's own start-up (npm run bench:noop, to exit)", f0(npmOwn), npmOwnStarts.map(f0).join(' '), '', ''],
         ['bare Fastify', f0(bareStart), bareStarts.map(f0).join(' '), f1(rss.bare), f1(hwm.bare)],
@@ -494,9 +561,17 @@ async function main(): Promise<void> {
   }
   const targets: Array<[string, boolean, string]> = [
     ['POST /voice >= 0.8 x bare req/s', voice.line.rps / voice.bare.rps >= 0.8, f2(voice.line.rps / voice.bare.rps)],
-    ['p99 < 10 ms (every webhook)', results.every((r) => r.line.p99 < 10), results.map((r) => r.line.p99).join(', ') + ' ms'],
+    [
+      'p99 < 10 ms (every webhook)',
+      results.every((r) => r.line.p99 < 10),
+      results.map((r) => r.line.p99).join(', ') + ' ms',
+    ],
     ['zero errors', results.every((r) => r.line.errors === 0), String(results.reduce((a, r) => a + r.line.errors, 0))],
-    ['start <= 2 x bare start', lineStart <= 2 * bareStart, `${f0(lineStart)} ms vs ${f0(bareStart)} ms (${f2(lineStart / bareStart)} x)`],
+    [
+      'start <= 2 x bare start',
+      lineStart <= 2 * bareStart,
+      `${f0(lineStart)} ms vs ${f0(bareStart)} ms (${f2(lineStart / bareStart)} x)`,
+    ],
     [
       "npm start <= 2 x bare start + npm's own start-up",
       npmStart <= 2 * bareStart + npmOwn,
@@ -511,7 +586,24 @@ async function main(): Promise<void> {
   if (process.env.BENCH_JSON) {
     writeFileSync(
       process.env.BENCH_JSON,
-      JSON.stringify({ cpus: cpus().length, cpuModel, node: process.version, connections: CONNECTIONS, results, floor: floorResult, lineStarts, bareStarts, npmStarts, npmOwnStarts, rss, hwm }, null, 2),
+      JSON.stringify(
+        {
+          cpus: cpus().length,
+          cpuModel,
+          node: process.version,
+          connections: CONNECTIONS,
+          results,
+          floor: floorResult,
+          lineStarts,
+          bareStarts,
+          npmStarts,
+          npmOwnStarts,
+          rss,
+          hwm,
+        },
+        null,
+        2,
+      ),
     );
   }
 }
@@ -519,7 +611,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     killAll('SIGKILL');
     process.exit(1);
   },

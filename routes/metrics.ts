@@ -12,8 +12,14 @@ export interface MetricsRoutesOptions {
 export const metricsRoutes: FastifyPluginAsync<MetricsRoutesOptions> = async (app, { metrics, token }) => {
   app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
     if (token && !bearerMatches(request.headers.authorization, token)) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="helpline metrics"').send({ error: 'unauthorized' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="helpline metrics"')
+        .send({ error: 'unauthorized' });
     }
-    return reply.header('cache-control', 'no-store').type(metrics.contentType).send(await metrics.text());
+    return reply
+      .header('cache-control', 'no-store')
+      .type(metrics.contentType)
+      .send(await metrics.text());
   });
 };

@@ -76,7 +76,10 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   app.post(WEBHOOKS.fallback, (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
-    request.log.warn({ event: 'fallback', errorCode: code && /^\d{5}$/.test(code) ? code : undefined }, 'fallback URL called');
+    request.log.warn(
+      { event: 'fallback', errorCode: code && /^\d{5}$/.test(code) ? code : undefined },
+      'fallback URL called',
+    );
     h.metrics.fallback();
     void reply.type('text/xml').send(h.safeTwiml);
   });

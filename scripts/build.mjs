@@ -12,7 +12,17 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** What a build reads: the code, the compiler's settings, the dependencies installed (npm
  * rewrites node_modules/.package-lock.json on every install), and the build itself. */
-const INPUTS = ['src', 'routes', 'tsconfig.json', 'package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'scripts/build.mjs', 'scripts/bundle.mjs', 'scripts/ascii-source.mjs'];
+const INPUTS = [
+  'src',
+  'routes',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+  'node_modules/.package-lock.json',
+  'scripts/build.mjs',
+  'scripts/bundle.mjs',
+  'scripts/ascii-source.mjs',
+];
 /** Written last by a build. */
 const OUTPUT = 'dist/server.mjs';
 

@@ -55,7 +55,9 @@ const result = await build({
   // stay readable. Full minification (2.2 MB) started no faster than this.
   minifyWhitespace: true,
   minifySyntax: true,
-  banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+  },
   plugins: [openingHoursAsCommonJs],
   logLevel: 'warning',
   metafile: true,
@@ -64,6 +66,9 @@ const result = await build({
 const outfile = `${root}dist/server.mjs`;
 const { text, left } = asciiSource(readFileSync(outfile, 'utf8'));
 writeFileSync(outfile, text);
-if (left.length > 0) process.stderr.write(`bundle: ${left.length} character(s) above U+00FF left in dist/server.mjs (V8 keeps its source at two bytes per character): ${[...new Set(left)].join(' ')}\n`);
+if (left.length > 0)
+  process.stderr.write(
+    `bundle: ${left.length} character(s) above U+00FF left in dist/server.mjs (V8 keeps its source at two bytes per character): ${[...new Set(left)].join(' ')}\n`,
+  );
 // What went into the bundle, file by file (npm run bench checks that twilio's REST client did not).
 writeFileSync(`${root}dist/server.mjs.meta.json`, JSON.stringify(result.metafile));

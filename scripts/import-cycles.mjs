@@ -24,13 +24,15 @@ for (const d of dirs) walk(resolve(root, d));
 const known = new Set(files);
 
 // import ... from './x.js', export ... from './x.js', import './x.js', import('./x.js')
-const IMPORT = /\b(?:import|export)\s[^'";]*?\bfrom\s*['"](\.[^'"]+)['"]|\bimport\s*['"](\.[^'"]+)['"]|\bimport\s*\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /\b(?:import|export)\s[^'";]*?\bfrom\s*['"](\.[^'"]+)['"]|\bimport\s*['"](\.[^'"]+)['"]|\bimport\s*\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 /** The module a relative specifier names, if it is one of ours. */
 function target(from, spec) {
   const base = resolve(dirname(from), spec);
   const stem = base.replace(/\.(m?js|m?ts)$/, '');
-  for (const candidate of [stem + '.ts', stem + '.mts', join(base, 'index.ts')]) if (known.has(candidate)) return candidate;
+  for (const candidate of [stem + '.ts', stem + '.mts', join(base, 'index.ts')])
+    if (known.has(candidate)) return candidate;
   return undefined;
 }
 

@@ -62,7 +62,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Webhook latency, by route pattern (never the raw URL with its query string). Callback
   // hooks, not async ones: docs/architecture.md.
   app.addHook('onResponse', (request, reply, done) => {
-    helpline.metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    helpline.metrics.observeRequest(
+      request.method,
+      request.routeOptions.url,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 
@@ -101,7 +106,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     others.addHook('onRequest', gate.onRequest);
     await others.register(healthRoutes);
     await others.register(audioRoutes, { helpline });
-    if (options.metricsEnabled ?? true) await others.register(metricsRoutes, { metrics: helpline.metrics, token: helpline.metricsToken });
+    if (options.metricsEnabled ?? true)
+      await others.register(metricsRoutes, { metrics: helpline.metrics, token: helpline.metricsToken });
   });
   await app.register(voiceRoutes, { helpline, gate });
   return app;

@@ -38,7 +38,12 @@ export interface DialState {
 export type ReceivedState = Omit<CallState, 'menu'> & { menu?: string | undefined };
 
 /** The webhooks Twilio calls (routes/voice.ts). */
-export const WEBHOOKS = { call: '/voice', menu: '/voice/menu', dial: '/voice/dial', fallback: '/voice/fallback' } as const;
+export const WEBHOOKS = {
+  call: '/voice',
+  menu: '/voice/menu',
+  dial: '/voice/dial',
+  fallback: '/voice/fallback',
+} as const;
 export const WEBHOOK_PATHS: readonly string[] = Object.values(WEBHOOKS);
 
 /** Every query name of every webhook URL: each means one thing, on every webhook. */
@@ -71,8 +76,16 @@ interface Field<T> {
   read(raw: string | undefined, config: Config): T;
 }
 
-const lang: Field<Lang | undefined> = { name: QUERY.lang, write: (v) => v, read: (raw, c) => (raw !== undefined && c.languages.includes(raw) ? raw : undefined) };
-const failed: Field<readonly string[]> = { name: QUERY.failed, write: (v) => (v.length ? v.join(LIST) : undefined), read: readFailed };
+const lang: Field<Lang | undefined> = {
+  name: QUERY.lang,
+  write: (v) => v,
+  read: (raw, c) => (raw !== undefined && c.languages.includes(raw) ? raw : undefined),
+};
+const failed: Field<readonly string[]> = {
+  name: QUERY.failed,
+  write: (v) => (v.length ? v.join(LIST) : undefined),
+  read: readFailed,
+};
 
 const MENU_FIELDS: { [K in keyof CallState]-?: Field<ReceivedState[K]> } = {
   lang,
@@ -144,7 +157,11 @@ function write(fields: Record<string, Field<unknown>>, state: object): string {
 
 function read(fields: Record<string, Field<unknown>>, query: unknown, config: Config): Record<string, unknown> {
   const state: Record<string, unknown> = {};
-  for (const [k, field] of Object.entries(fields)) state[k] = field.read(value(query, field.name, field.name === QUERY.failed ? failedMax(config) : MAX_VALUE), config);
+  for (const [k, field] of Object.entries(fields))
+    state[k] = field.read(
+      value(query, field.name, field.name === QUERY.failed ? failedMax(config) : MAX_VALUE),
+      config,
+    );
   return state;
 }
 
@@ -165,7 +182,10 @@ export function dialUrl(state: DialState): string {
 
 /** POST /voice/menu's query, read and checked. */
 export function readMenuQuery(query: unknown, config: Config): { state: ReceivedState; silent: boolean } {
-  return { state: read(MENU_FIELDS, query, config) as unknown as ReceivedState, silent: value(query, QUERY.silent) === '1' };
+  return {
+    state: read(MENU_FIELDS, query, config) as unknown as ReceivedState,
+    silent: value(query, QUERY.silent) === '1',
+  };
 }
 
 /** POST /voice/dial's query, read and checked. */

@@ -61,7 +61,10 @@ export class Engine {
 
   /** A call comes in: the emergency numbers in every language of the greeting, then the choice. */
   start(): Result {
-    return { step: this.languageMenu({ tries: 0, greeting: true, failed: [], prefix: [] }), events: [{ event: 'call', menu: LANGUAGE_MENU }] };
+    return {
+      step: this.languageMenu({ tries: 0, greeting: true, failed: [], prefix: [] }),
+      events: [{ event: 'call', menu: LANGUAGE_MENU }],
+    };
   }
 
   input({ state, digits, silent, now }: Input): Result {
@@ -71,10 +74,15 @@ export class Engine {
     const lang = this.isLanguage(state.lang) ? state.lang : undefined;
     if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput({ key, tries, failed, now });
     const at: At = { lang, key, tries, failed, now };
-    if (state.menu === ALTERNATIVES_MENU) return this.offersInput(at, own(this.config.services, state.focus) ? state.focus : undefined);
+    if (state.menu === ALTERNATIVES_MENU)
+      return this.offersInput(at, own(this.config.services, state.focus) ? state.focus : undefined);
     if (state.menu === AFTER_CALL_MENU) return this.afterCallInput(at);
     const menu = own(this.flow.menus, state.menu);
-    if (!menu) return { step: this.menuStep({ lang, menu: 'main', tries: 0, failed }), events: [{ event: 'back', menu: 'main', lang }] };
+    if (!menu)
+      return {
+        step: this.menuStep({ lang, menu: 'main', tries: 0, failed }),
+        events: [{ event: 'back', menu: 'main', lang }],
+      };
     return this.menuInput(at, menu);
   }
 
@@ -83,13 +91,25 @@ export class Engine {
     const service = own(this.config.services, state.service);
     const outcome = dialOutcome(status);
     const events: FlowEvent[] = [
-      { event: 'dial-result', lang, service: service?.id ?? 'unknown', outcome: status ? outcome : 'missing', status: dialStatus(status) },
+      {
+        event: 'dial-result',
+        lang,
+        service: service?.id ?? 'unknown',
+        outcome: status ? outcome : 'missing',
+        status: dialStatus(status),
+      },
     ];
     const known = state.failed.filter((id) => own(this.config.services, id));
-    if (outcome === 'completed' && service) return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [] }), events };
+    if (outcome === 'completed' && service)
+      return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [] }), events };
     const failed = service && !known.includes(service.id) ? [...known, service.id] : known;
     const prefix: Speech[] = [];
-    if (service) prefix.push(speech(lang, service.onFailure ?? `dial-${outcome === 'completed' ? 'failed' : outcome}`, { name: this.words.name(lang, service) }));
+    if (service)
+      prefix.push(
+        speech(lang, service.onFailure ?? `dial-${outcome === 'completed' ? 'failed' : outcome}`, {
+          name: this.words.name(lang, service),
+        }),
+      );
     // A caller who did not choose goes on to the next service; one who chose hears the offers.
     if (state.net) return this.links.putThrough({ lang, failed, now, prefix, events });
     return this.links.offers({ lang, failed, now, prefix, events, focus: service?.id });
@@ -104,8 +124,14 @@ export class Engine {
     if (hit) return hit;
     const say = [...o.prefix];
     if (o.greeting) for (const lang of this.flow.greeting) say.push(speech(lang, 'greeting'));
-    for (const { id: lang, key } of this.flow.languages) say.push(speech(lang, 'choose-language', { key: this.words.keyName(lang, key) }));
-    const step: Step = { kind: 'gather', say, state: { menu: LANGUAGE_MENU, tries: o.tries, failed: o.failed }, timeout: this.flow.gatherTimeout };
+    for (const { id: lang, key } of this.flow.languages)
+      say.push(speech(lang, 'choose-language', { key: this.words.keyName(lang, key) }));
+    const step: Step = {
+      kind: 'gather',
+      say,
+      state: { menu: LANGUAGE_MENU, tries: o.tries, failed: o.failed },
+      timeout: this.flow.gatherTimeout,
+    };
     if (cacheable) this.cache.set(id, deepFreeze(step));
     return step;
   }
@@ -118,15 +144,26 @@ export class Engine {
     }
     const { repeat, back, language } = this.flow.keys;
     if (key === repeat || key === back || key === language) {
-      return { step: this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }), events: [{ event: 'repeat', menu: LANGUAGE_MENU }] };
+      return {
+        step: this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }),
+        events: [{ event: 'repeat', menu: LANGUAGE_MENU }],
+      };
     }
-    const failure: FlowEvent = key === undefined ? { event: 'no-input', menu: LANGUAGE_MENU } : { event: 'invalid-key', menu: LANGUAGE_MENU };
+    const failure: FlowEvent =
+      key === undefined ? { event: 'no-input', menu: LANGUAGE_MENU } : { event: 'invalid-key', menu: LANGUAGE_MENU };
     // A caller who stays silent may speak none of the languages: after one repetition of the
     // choice, the line puts them through, saying so in every language of the greeting.
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
       const lang = this.flow.defaultLanguage;
       const prefix = this.flow.greeting.map((l) => speech(l, 'putting-through'));
-      return this.links.putThrough({ lang, failed, now, prefix, events: [failure, { event: 'default-language', lang }], quiet: true });
+      return this.links.putThrough({
+        lang,
+        failed,
+        now,
+        prefix,
+        events: [failure, { event: 'default-language', lang }],
+        quiet: true,
+      });
     }
     const prefix = key === undefined ? [] : this.flow.greeting.map((l) => speech(l, 'invalid-key'));
     return { step: this.languageMenu({ tries: tries + 1, greeting: false, failed, prefix }), events: [failure] };
@@ -134,7 +171,14 @@ export class Engine {
 
   // --- the data's menus ------------------------------------------------------------------
 
-  private menuStep(o: { lang: Lang; menu: string; tries: number; failed: readonly string[]; prefix?: Speech[]; intro?: boolean }): Step {
+  private menuStep(o: {
+    lang: Lang;
+    menu: string;
+    tries: number;
+    failed: readonly string[];
+    prefix?: Speech[];
+    intro?: boolean;
+  }): Step {
     const menu = own(this.flow.menus, o.menu) ?? this.flow.menus.main!;
     const prefix = o.prefix ?? [];
     const intro = o.intro ?? true;
@@ -144,12 +188,22 @@ export class Engine {
     if (hit) return hit;
     const { lang } = o;
     const keys = this.flow.keys;
-    const vars = { repeat: this.words.keyName(lang, keys.repeat), back: this.words.keyName(lang, keys.back), language: this.words.keyName(lang, keys.language) };
+    const vars = {
+      repeat: this.words.keyName(lang, keys.repeat),
+      back: this.words.keyName(lang, keys.back),
+      language: this.words.keyName(lang, keys.language),
+    };
     const say = [...prefix];
     if (intro) for (const k of menu.say) say.push(speech(lang, k, vars));
-    for (const opt of menu.options) if (opt.say) say.push(speech(lang, opt.say, { key: this.words.keyName(lang, opt.key) }));
+    for (const opt of menu.options)
+      if (opt.say) say.push(speech(lang, opt.say, { key: this.words.keyName(lang, opt.key) }));
     if (intro) for (const k of menu.footer) say.push(speech(lang, k, vars));
-    const step: Step = { kind: 'gather', say, state: { lang, menu: menu.id, tries: o.tries, failed: o.failed }, timeout: this.flow.gatherTimeout };
+    const step: Step = {
+      kind: 'gather',
+      say,
+      state: { lang, menu: menu.id, tries: o.tries, failed: o.failed },
+      timeout: this.flow.gatherTimeout,
+    };
     if (cacheable) this.cache.set(id, deepFreeze(step));
     return step;
   }
@@ -159,7 +213,11 @@ export class Engine {
     const common = this.commonKey(at, menu.id, (l) => this.menuStep({ lang: l, menu: menu.id, tries: 0, failed }));
     if (common) return common;
     const option = key === undefined ? undefined : menu.options.find((o) => o.key === key);
-    if (!option) return this.failedTry(at, menu.id, (prefix, tries) => ({ step: this.menuStep({ lang, menu: menu.id, tries, failed, prefix, intro: false }), events: [] }));
+    if (!option)
+      return this.failedTry(at, menu.id, (prefix, tries) => ({
+        step: this.menuStep({ lang, menu: menu.id, tries, failed, prefix, intro: false }),
+        events: [],
+      }));
     const events: FlowEvent[] = [{ event: 'choice', menu: menu.id, key: option.key, lang }];
     const a = option.action;
     switch (a.type) {
@@ -186,11 +244,17 @@ export class Engine {
     const { repeat, back, language } = this.flow.keys;
     if (key === repeat) return { step: redo(lang), events: [{ event: 'repeat', menu: menuId, lang }] };
     if (key === back) {
-      const step = menuId === 'main' ? this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }) : this.menuStep({ lang, menu: 'main', tries: 0, failed });
+      const step =
+        menuId === 'main'
+          ? this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] })
+          : this.menuStep({ lang, menu: 'main', tries: 0, failed });
       return { step, events: [{ event: 'back', menu: menuId, lang }] };
     }
     if (key === language) {
-      return { step: this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }), events: [{ event: 'switch-language', menu: menuId, lang }] };
+      return {
+        step: this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }),
+        events: [{ event: 'switch-language', menu: menuId, lang }],
+      };
     }
     return undefined;
   }
@@ -198,9 +262,15 @@ export class Engine {
   /** A wrong key or silence: said, then the menu again; silence after a failed try, or too
    * many tries in a row, puts the caller through to a person (the safety net), or, after a
    * call that went through (`last`), ends the call kindly. */
-  private failedTry(at: At, menuId: string, redo: (prefix: Speech[], tries: number) => Result, last?: (events: FlowEvent[]) => Result): Result {
+  private failedTry(
+    at: At,
+    menuId: string,
+    redo: (prefix: Speech[], tries: number) => Result,
+    last?: (events: FlowEvent[]) => Result,
+  ): Result {
     const { lang, key, tries, failed, now } = at;
-    const event: FlowEvent = key === undefined ? { event: 'no-input', menu: menuId, lang } : { event: 'invalid-key', menu: menuId, lang };
+    const event: FlowEvent =
+      key === undefined ? { event: 'no-input', menu: menuId, lang } : { event: 'invalid-key', menu: menuId, lang };
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
       if (last) return last([event]);
       return this.links.putThrough({ lang, failed, now, prefix: [speech(lang, 'emergency')], events: [event] });
@@ -213,18 +283,34 @@ export class Engine {
 
   private offersInput(at: At, focus: string | undefined): Result {
     const { lang, key, failed, now } = at;
-    const common = this.commonKey(at, ALTERNATIVES_MENU, (l) => this.links.offers({ lang: l, failed, now, prefix: [], events: [], focus }).step);
+    const common = this.commonKey(
+      at,
+      ALTERNATIVES_MENU,
+      (l) => this.links.offers({ lang: l, failed, now, prefix: [], events: [], focus }).step,
+    );
     if (common) return common;
-    const chosen = key === undefined ? undefined : this.links.openOffers(lang, failed, now, focus).find((o) => o.key === key);
+    const chosen =
+      key === undefined ? undefined : this.links.openOffers(lang, failed, now, focus).find((o) => o.key === key);
     if (chosen) {
-      return this.links.transfer({ lang, failed, now, prefix: [], events: [{ event: 'choice', menu: ALTERNATIVES_MENU, key: chosen.key, lang }], service: chosen.service });
+      return this.links.transfer({
+        lang,
+        failed,
+        now,
+        prefix: [],
+        events: [{ event: 'choice', menu: ALTERNATIVES_MENU, key: chosen.key, lang }],
+        service: chosen.service,
+      });
     }
-    return this.failedTry(at, ALTERNATIVES_MENU, (prefix, tries) => this.links.offers({ lang, failed, now, prefix, events: [], focus, tries, intro: false }));
+    return this.failedTry(at, ALTERNATIVES_MENU, (prefix, tries) =>
+      this.links.offers({ lang, failed, now, prefix, events: [], focus, tries, intro: false }),
+    );
   }
 
   private afterCallInput(at: At): Result {
     const { lang, failed } = at;
-    const common = this.commonKey(at, AFTER_CALL_MENU, (l) => this.links.afterCall({ lang: l, failed, tries: 0, prefix: [] }));
+    const common = this.commonKey(at, AFTER_CALL_MENU, (l) =>
+      this.links.afterCall({ lang: l, failed, tries: 0, prefix: [] }),
+    );
     if (common) return common;
     // The caller has spoken to someone: a caller who stays on the line without a key is not
     // put through again (a loop with no end), but hears the emergency numbers and goodbye.

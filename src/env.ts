@@ -28,7 +28,9 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
   if (!Number.isInteger(port) || port < 0 || port > 65535) errors.push(`PORT: "${e.PORT}" is not a port number`);
   const authToken = e.TWILIO_AUTH_TOKEN?.trim() || undefined;
   if (production && !authToken) {
-    errors.push('TWILIO_AUTH_TOKEN is not set, and NODE_ENV=production: the line will not run without checking Twilio signatures. Set TWILIO_AUTH_TOKEN to the account\'s auth token.');
+    errors.push(
+      "TWILIO_AUTH_TOKEN is not set, and NODE_ENV=production: the line will not run without checking Twilio signatures. Set TWILIO_AUTH_TOKEN to the account's auth token.",
+    );
   }
   let publicBaseUrl = e.PUBLIC_BASE_URL?.trim() || undefined;
   if (publicBaseUrl) {
@@ -44,8 +46,10 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
   const trust = (e.TRUST_PROXY ?? '').toLowerCase();
   const metricsToken = e.METRICS_TOKEN?.trim() || undefined;
   const hotlineNumber = e.HOTLINE_NUMBER?.trim() || undefined;
-  if (hotlineNumber && !/^\+[1-9]\d{6,14}$/.test(hotlineNumber)) errors.push(`HOTLINE_NUMBER: "${hotlineNumber}" is not an E.164 number such as +3225550100`);
-  if (metricsToken && !/^[\x21-\x7e]+$/.test(metricsToken)) errors.push('METRICS_TOKEN: use printable characters without spaces (e.g. the output of `openssl rand -hex 32`)');
+  if (hotlineNumber && !/^\+[1-9]\d{6,14}$/.test(hotlineNumber))
+    errors.push(`HOTLINE_NUMBER: "${hotlineNumber}" is not an E.164 number such as +3225550100`);
+  if (metricsToken && !/^[\x21-\x7e]+$/.test(metricsToken))
+    errors.push('METRICS_TOKEN: use printable characters without spaces (e.g. the output of `openssl rand -hex 32`)');
   const logLevel = e.LOG_LEVEL?.trim() || 'info';
   if (!LEVELS.includes(logLevel)) errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LEVELS.join(', ')}`);
   return {

@@ -91,7 +91,8 @@ export class Hours {
     if (state.open) return state;
     const closure = this.closureAt(at);
     // Closed for good ("off", or every opening past): not "the weekend" or "a holiday".
-    const why = state.nextChange === undefined && closure.kind !== 'temporary' ? { kind: 'temporary' as const } : closure;
+    const why =
+      state.nextChange === undefined && closure.kind !== 'temporary' ? { kind: 'temporary' as const } : closure;
     return { ...state, comment: this.oh.getComment(at), closure: why };
   }
 
@@ -182,7 +183,7 @@ export class Hours {
       } else {
         const weekly = this.oh.getNextChange(p);
         const start = this.nextOverrideStart(t);
-        next = weekly && start ? (weekly < start ? weekly : start) : (weekly ?? start);
+        next = weekly && start ? (weekly.getTime() < start.getTime() ? weekly : start) : (weekly ?? start);
       }
       if (!next) return undefined;
       if (this.openAt(next) !== open) return next;

@@ -7,7 +7,8 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 /** Twilio parameters that carry a phone number (or a caller's name). */
-const PERSONAL_KEY = /^(From|To|Caller|Called|ForwardedFrom|CallerName|CalledVia)$|Number$|^(From|To|Caller|Called)(City|State|Zip|Country)$/;
+const PERSONAL_KEY =
+  /^(From|To|Caller|Called|ForwardedFrom|CallerName|CalledVia)$|Number$|^(From|To|Caller|Called)(City|State|Zip|Country)$/;
 
 function scrub(value: unknown, depth: number): unknown {
   if (depth > 4 || value === null || typeof value !== 'object') return value;

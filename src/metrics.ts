@@ -56,22 +56,52 @@ export class Metrics {
     const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
       new Counter<L>({ name: PREFIX + name, help, labelNames, registers });
     this.calls = counter('calls_total', 'Calls answered (POST /voice).');
-    this.languages = counter('call_language_total', 'Languages calls continue in: chosen by key, or the default after silence.', ['language', 'via']);
-    this.switches = counter('language_switches_total', 'Callers who asked for the language choice again (its key in a menu), by the language they were in.', ['language']);
-    this.choices = counter('menu_choices_total', "Options chosen, by menu and key (only keys the menu offers).", ['menu', 'key']);
-    this.navigation = counter('menu_navigation_total', 'Keys that work in every menu: repeat or back, by menu.', ['menu', 'action']);
-    this.failedInputs = counter('failed_inputs_total', 'Time-outs (no key) and keys not in the menu, by menu.', ['menu', 'kind']);
-    this.safetyNet = counter('safety_net_total', 'Times the line put through a caller who did not choose (silence, wrong keys, or a safety-net transfer that failed).');
+    this.languages = counter(
+      'call_language_total',
+      'Languages calls continue in: chosen by key, or the default after silence.',
+      ['language', 'via'],
+    );
+    this.switches = counter(
+      'language_switches_total',
+      'Callers who asked for the language choice again (its key in a menu), by the language they were in.',
+      ['language'],
+    );
+    this.choices = counter('menu_choices_total', 'Options chosen, by menu and key (only keys the menu offers).', [
+      'menu',
+      'key',
+    ]);
+    this.navigation = counter('menu_navigation_total', 'Keys that work in every menu: repeat or back, by menu.', [
+      'menu',
+      'action',
+    ]);
+    this.failedInputs = counter('failed_inputs_total', 'Time-outs (no key) and keys not in the menu, by menu.', [
+      'menu',
+      'kind',
+    ]);
+    this.safetyNet = counter(
+      'safety_net_total',
+      'Times the line put through a caller who did not choose (silence, wrong keys, or a safety-net transfer that failed).',
+    );
     this.noneOpen = counter('none_open_total', 'Callers told that no other service is open now (the call then ends).');
     this.transfers = counter('transfers_total', 'Transfers started, by service.', ['service']);
-    this.numbersSaid = counter('numbers_said_total', "Callers told a service's number to dial themselves (connect: say), by service.", ['service']);
+    this.numbersSaid = counter(
+      'numbers_said_total',
+      "Callers told a service's number to dial themselves (connect: say), by service.",
+      ['service'],
+    );
     this.outcomes = counter(
       'transfer_outcomes_total',
       "Transfer outcomes, by service: outcome as the line handles it, status as Twilio's DialCallStatus.",
       ['service', 'outcome', 'status'],
     );
-    this.closed = counter('closed_total', 'Callers who chose a service while it was closed, by service and why.', ['service', 'reason']);
-    this.fallbacks = counter('fallbacks_total', "Requests to the number's fallback URL (Twilio could not use the line's answer).");
+    this.closed = counter('closed_total', 'Callers who chose a service while it was closed, by service and why.', [
+      'service',
+      'reason',
+    ]);
+    this.fallbacks = counter(
+      'fallbacks_total',
+      "Requests to the number's fallback URL (Twilio could not use the line's answer).",
+    );
     this.internalErrors = counter('internal_errors_total', 'Internal errors answered with the fallback TwiML.');
     this.reloads = counter('config_reloads_total', 'Reloads of the data files (SIGHUP), by result.', ['result']);
     this.configLoaded = new Gauge({
@@ -102,9 +132,11 @@ export class Metrics {
   /** Count what one webhook's flow did. `config` is the configuration that produced it. */
   record(events: readonly FlowEvent[], config: Config): void {
     const lang = (l: string | undefined) => (l !== undefined && config.languages.includes(l) ? l : OTHER);
-    const menu = (m: string | undefined) => (m !== undefined && (Object.hasOwn(config.flow.menus, m) || RESERVED_MENU_IDS.includes(m)) ? m : OTHER);
+    const menu = (m: string | undefined) =>
+      m !== undefined && (Object.hasOwn(config.flow.menus, m) || RESERVED_MENU_IDS.includes(m)) ? m : OTHER;
     const service = (s: string | undefined) => (s !== undefined && Object.hasOwn(config.services, s) ? s : 'unknown');
-    const oneOf = (v: string | undefined, allowed: readonly string[]) => (v !== undefined && allowed.includes(v) ? v : OTHER);
+    const oneOf = (v: string | undefined, allowed: readonly string[]) =>
+      v !== undefined && allowed.includes(v) ? v : OTHER;
     for (const e of events) {
       switch (e.event) {
         case 'call':
@@ -145,7 +177,11 @@ export class Metrics {
           this.numbersSaid.inc({ service: service(e.service) });
           break;
         case 'dial-result':
-          this.outcomes.inc({ service: service(e.service), outcome: oneOf(e.outcome, OUTCOMES), status: oneOf(e.status, STATUSES) });
+          this.outcomes.inc({
+            service: service(e.service),
+            outcome: oneOf(e.outcome, OUTCOMES),
+            status: oneOf(e.status, STATUSES),
+          });
           break;
         case 'closed':
           this.closed.inc({ service: service(e.service), reason: oneOf(e.reason, CLOSURE_KINDS) });
@@ -168,17 +204,33 @@ export class Metrics {
 
   /** The labels of a request's series, built once per series and reused (docs/architecture.md).
    * Bounded like the series themselves: methods x route patterns x status codes. */
-  private readonly requestSeries = new Map<string, Map<string, Map<number, Readonly<Record<'method' | 'route' | 'status_code', string>>>>>();
+  private readonly requestSeries = new Map<
+    string,
+    Map<string, Map<number, Readonly<Record<'method' | 'route' | 'status_code', string>>>>
+  >();
 
-  private requestLabels(methodIn: string, routeIn: string | undefined, statusCode: number): Readonly<Record<'method' | 'route' | 'status_code', string>> {
+  private requestLabels(
+    methodIn: string,
+    routeIn: string | undefined,
+    statusCode: number,
+  ): Readonly<Record<'method' | 'route' | 'status_code', string>> {
     const method = METHODS.includes(methodIn) ? methodIn : OTHER;
     const route = routeIn ?? 'unmatched';
     let byRoute = this.requestSeries.get(method);
-    if (!byRoute) this.requestSeries.set(method, (byRoute = new Map()));
+    if (!byRoute) {
+      byRoute = new Map();
+      this.requestSeries.set(method, byRoute);
+    }
     let byStatus = byRoute.get(route);
-    if (!byStatus) byRoute.set(route, (byStatus = new Map()));
+    if (!byStatus) {
+      byStatus = new Map();
+      byRoute.set(route, byStatus);
+    }
     let labels = byStatus.get(statusCode);
-    if (!labels) byStatus.set(statusCode, (labels = Object.freeze({ method, route, status_code: String(statusCode) })));
+    if (!labels) {
+      labels = Object.freeze({ method, route, status_code: String(statusCode) });
+      byStatus.set(statusCode, labels);
+    }
     return labels;
   }
 

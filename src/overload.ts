@@ -48,7 +48,10 @@ const OPEN_GATE: OverloadGate = {
   onRequest: (_request, _reply, done) => done(),
 };
 
-export async function overloadProtection(app: FastifyInstance, options: Partial<OverloadOptions> = {}): Promise<OverloadGate> {
+export async function overloadProtection(
+  app: FastifyInstance,
+  options: Partial<OverloadOptions> = {},
+): Promise<OverloadGate> {
   const o = { ...OVERLOAD_DEFAULTS, ...options };
   if (o.maxEventLoopDelayMs <= 0) {
     app.decorate('isUnderPressure', () => false);
@@ -89,7 +92,10 @@ export async function overloadProtection(app: FastifyInstance, options: Partial<
     const now = Date.now();
     if (now - lastLog >= o.sampleIntervalMs) {
       lastLog = now;
-      request.log.warn({ event: 'overload', eventLoopDelayMs: Math.round(delay), shed }, 'overloaded: answering 503 so Twilio uses the fallback URL');
+      request.log.warn(
+        { event: 'overload', eventLoopDelayMs: Math.round(delay), shed },
+        'overloaded: answering 503 so Twilio uses the fallback URL',
+      );
       shed = 0;
     }
     void reply.code(503).header('retry-after', retryAfter).type('text/plain').send('overloaded');

@@ -25,7 +25,10 @@ export function reloadFromSources(app: FastifyInstance, now: Date = new Date()):
   }
   if (errors.length > 0) {
     for (const e of errors) log.error({ event: 'reload-problem' }, e);
-    log.error({ event: 'reload-failed', problems: errors.length }, `reload refused: ${errors.length} problem(s); the previous configuration stays in force`);
+    log.error(
+      { event: 'reload-failed', problems: errors.length },
+      `reload refused: ${errors.length} problem(s); the previous configuration stays in force`,
+    );
     h.metrics.reload('failed');
     return { ok: false, errors, warnings: loaded.warnings };
   }

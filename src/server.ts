@@ -20,10 +20,17 @@ async function main(): Promise<void> {
     process.stderr.write(`Refusing to start:\n${env.errors.map((e) => `  - ${e}`).join('\n')}\n`);
     process.exit(1);
   }
-  const loaded = loadConfig({ directory: env.directory, menus: env.menus, prompts: env.prompts, hotlineNumber: env.hotlineNumber });
+  const loaded = loadConfig({
+    directory: env.directory,
+    menus: env.menus,
+    prompts: env.prompts,
+    hotlineNumber: env.hotlineNumber,
+  });
   for (const w of loaded.warnings) log.warn({ event: 'config-warning' }, w);
   if (!loaded.ok) {
-    process.stderr.write(`Refusing to start: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    process.stderr.write(
+      `Refusing to start: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`,
+    );
     process.exit(1);
   }
   if (env.production && !loaded.config.settings.hotlineNumber) {
@@ -59,9 +66,15 @@ async function main(): Promise<void> {
     processMetrics: true,
   });
   if (!env.metricsToken && env.production) {
-    log.warn({ event: 'metrics-off' }, 'METRICS_TOKEN is not set: GET /metrics is turned off in production. Set METRICS_TOKEN to scrape it.');
+    log.warn(
+      { event: 'metrics-off' },
+      'METRICS_TOKEN is not set: GET /metrics is turned off in production. Set METRICS_TOKEN to scrape it.',
+    );
   } else if (!env.metricsToken) {
-    log.warn({ event: 'metrics-open' }, 'METRICS_TOKEN is not set: GET /metrics answers anyone who reaches it (development only; in production it is turned off).');
+    log.warn(
+      { event: 'metrics-open' },
+      'METRICS_TOKEN is not set: GET /metrics answers anyone who reaches it (development only; in production it is turned off).',
+    );
   }
 
   installShutdown(app, log);

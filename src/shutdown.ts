@@ -76,7 +76,10 @@ export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHU
           },
         );
       });
-      log.info({ event: 'shutdown', signal }, 'stopping: new connections are refused; answering the webhooks on open ones');
+      log.info(
+        { event: 'shutdown', signal },
+        'stopping: new connections are refused; answering the webhooks on open ones',
+      );
     };
     let accepts = 0;
     let lastAccept = performance.now();

@@ -53,7 +53,13 @@ export function isValidTwilioRequest(request: FastifyRequest, opts: SignatureOpt
  * repeated parameter) goes to twilio's validateRequest, which also tries the URL with and
  * without its port and in its normalised forms. Measured: docs/performance.md.
  */
-export function signedAsReceived(authToken: string | KeyObject, header: string, url: string, params: Record<string, unknown>, algorithm: string): boolean {
+export function signedAsReceived(
+  authToken: string | KeyObject,
+  header: string,
+  url: string,
+  params: Record<string, unknown>,
+  algorithm: string,
+): boolean {
   const name = algorithm.toUpperCase();
   if (!ALGORITHMS.has(name)) return false;
   let data = url;

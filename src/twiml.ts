@@ -172,7 +172,12 @@ export class TwimlRenderer {
     this.say(r, say, ctx, false);
     const service = this.safeService();
     if (service) this.dial(r, service, ctx, undefined);
-    this.say(r, this.config.flow.greeting.map((lang) => ({ lang, key: 'emergency' })), ctx, false);
+    this.say(
+      r,
+      this.config.flow.greeting.map((lang) => ({ lang, key: 'emergency' })),
+      ctx,
+      false,
+    );
     r.hangup();
     return r.toString();
   }
@@ -181,10 +186,16 @@ export class TwimlRenderer {
     const now = new Date();
     const services = new Services(this.config);
     const lang = this.config.flow.defaultLanguage;
-    const candidates = this.config.flow.safetyNet.flatMap((t) => services.members(t, lang)).filter((s) => s.connect === 'transfer');
+    const candidates = this.config.flow.safetyNet
+      .flatMap((t) => services.members(t, lang))
+      .filter((s) => s.connect === 'transfer');
     // Rendered once per configuration: prefer a service with no closure to come, then one
     // whose weekly hours are 24/7 (the loader checks there is one).
-    return candidates.find((s) => s.hours.alwaysOpen(now)) ?? candidates.find((s) => s.hours.weeklyAlwaysOpen(now)) ?? candidates[0];
+    return (
+      candidates.find((s) => s.hours.alwaysOpen(now)) ??
+      candidates.find((s) => s.hours.weeklyAlwaysOpen(now)) ??
+      candidates[0]
+    );
   }
 
   private dial(r: VoiceResponse, service: Service, ctx: RenderContext, action: string | undefined): void {

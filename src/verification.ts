@@ -8,7 +8,12 @@ import type { Config, Service } from './config/types.js';
 import { TIME_ZONE } from './constants.js';
 
 const DAY_MS = 86_400_000;
-const brusselsDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const brusselsDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** The Belgian calendar date of an instant, "2026-11-30". */
 export function brusselsDate(now: Date): string {
@@ -33,7 +38,8 @@ export function verifiedDateProblem(date: string, now: Date): string | undefined
   const day = dayNumber(date);
   if (day === undefined) return `"${date}" is not a date that exists: write it as "2026-11-30" (quoted)`;
   const today = brusselsDate(now);
-  if (day > dayNumber(today)!) return `"${date}" is in the future (today is ${today}): write the day the number was confirmed`;
+  if (day > dayNumber(today)!)
+    return `"${date}" is in the future (today is ${today}): write the day the number was confirmed`;
   return undefined;
 }
 

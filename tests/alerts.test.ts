@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.js';
-import { allStrings, exportedSeries, nameProblems, privacyLeaks, promqlNames, type Exported } from './helpers/promql.js';
+import {
+  allStrings,
+  exportedSeries,
+  nameProblems,
+  privacyLeaks,
+  promqlNames,
+  type Exported,
+} from './helpers/promql.js';
 import { CALLER } from './helpers/twilio.js';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -65,12 +72,14 @@ function rulesProblems(files: RuleFile[], exported: Exported): string[] {
     const has = new Set([...grouping, 'job', 'instance', ...Object.keys(r.labels ?? {})]);
     for (const [key, text] of Object.entries(r.annotations ?? {})) {
       for (const [, label] of text.matchAll(/\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)/g)) {
-        if (!has.has(label!)) problems.push(`${id}: annotation ${key} uses $labels.${label}, which the alert does not have`);
+        if (!has.has(label!))
+          problems.push(`${id}: annotation ${key} uses $labels.${label}, which the alert does not have`);
         if (PERSONAL_LABEL.test(label!)) problems.push(`${id}: annotation ${key} uses $labels.${label}`);
       }
     }
     for (const key of Object.keys(r.labels ?? {})) if (PERSONAL_LABEL.test(key)) problems.push(`${id}: label ${key}`);
-    for (const leak of privacyLeaks(allStrings({ labels: r.labels, annotations: r.annotations, expr: r.expr }))) problems.push(`${id}: ${leak}`);
+    for (const leak of privacyLeaks(allStrings({ labels: r.labels, annotations: r.annotations, expr: r.expr })))
+      problems.push(`${id}: ${leak}`);
   }
   return problems;
 }
@@ -116,7 +125,11 @@ describe('the alerting rules', () => {
   });
 
   it('alert on everything the issue names, each with a severity, a summary and a description', () => {
-    expect(alertRules().map((r) => r.alert).sort()).toEqual([...ALERTS].sort());
+    expect(
+      alertRules()
+        .map((r) => r.alert)
+        .sort(),
+    ).toEqual([...ALERTS].sort());
     for (const r of alertRules()) {
       expect(['critical', 'warning'], r.alert).toContain(r.labels?.severity);
       expect(r.annotations?.summary, r.alert).toBeTruthy();
@@ -142,19 +155,44 @@ describe('the alerting rules', () => {
       change(copy[0]!.groups.flatMap((g) => g.rules).find((r) => r.alert === 'HelplineServiceFailing')!);
       return copy;
     };
-    expect(rulesProblems(broken((r) => (r.expr = 'sum(increase(helpline_made_up_total[1h])) > 0')), exported)).toEqual([
+    expect(
+      rulesProblems(
+        broken((r) => (r.expr = 'sum(increase(helpline_made_up_total[1h])) > 0')),
+        exported,
+      ),
+    ).toEqual([
       'HelplineServiceFailing: unknown series helpline_made_up_total',
       // the texts' $labels.service no longer exists either
       'HelplineServiceFailing: annotation summary uses $labels.service, which the alert does not have',
       'HelplineServiceFailing: annotation description uses $labels.service, which the alert does not have',
     ]);
-    expect(rulesProblems(broken((r) => (r.annotations!.summary = 'from {{ $labels.caller }}')), exported)).toEqual([
+    expect(
+      rulesProblems(
+        broken((r) => (r.annotations!.summary = 'from {{ $labels.caller }}')),
+        exported,
+      ),
+    ).toEqual([
       'HelplineServiceFailing: annotation summary uses $labels.caller, which the alert does not have',
       'HelplineServiceFailing: annotation summary uses $labels.caller',
     ]);
-    expect(rulesProblems(broken((r) => (r.annotations!.summary = `last caller ${CALLER}`)), exported)).toEqual([`HelplineServiceFailing: last caller ${CALLER}`]);
-    expect(rulesProblems(broken((r) => (r.labels!.callsid = 'x')), exported)).toEqual(['HelplineServiceFailing: label callsid', 'HelplineServiceFailing: callsid']);
-    expect(rulesProblems(broken((r) => (r.annotations!.description = 'see CA' + 'f'.repeat(32))), exported)).toEqual([`HelplineServiceFailing: see CA${'f'.repeat(32)}`]);
+    expect(
+      rulesProblems(
+        broken((r) => (r.annotations!.summary = `last caller ${CALLER}`)),
+        exported,
+      ),
+    ).toEqual([`HelplineServiceFailing: last caller ${CALLER}`]);
+    expect(
+      rulesProblems(
+        broken((r) => (r.labels!.callsid = 'x')),
+        exported,
+      ),
+    ).toEqual(['HelplineServiceFailing: label callsid', 'HelplineServiceFailing: callsid']);
+    expect(
+      rulesProblems(
+        broken((r) => (r.annotations!.description = 'see CA' + 'f'.repeat(32))),
+        exported,
+      ),
+    ).toEqual([`HelplineServiceFailing: see CA${'f'.repeat(32)}`]);
   });
 
   it('each have promtool unit tests that fire them and that do not', () => {
@@ -162,19 +200,33 @@ describe('the alerting rules', () => {
     expect(tests.rule_files.sort()).toEqual(RULE_FILES.map((f) => f.replace('deploy/', '')).sort());
     expect(untested(ALERTS, tests)).toEqual([]);
     // The check would see an alert without them.
-    const fewer = { ...tests, tests: tests.tests.map((t) => ({ ...t, alert_rule_test: (t.alert_rule_test ?? []).filter((c) => c.alertname !== 'HelplineQuiet' || (c.exp_alerts ?? []).length === 0) })) };
+    const fewer = {
+      ...tests,
+      tests: tests.tests.map((t) => ({
+        ...t,
+        alert_rule_test: (t.alert_rule_test ?? []).filter(
+          (c) => c.alertname !== 'HelplineQuiet' || (c.exp_alerts ?? []).length === 0,
+        ),
+      })),
+    };
     expect(untested(ALERTS, fewer)).toEqual(['HelplineQuiet: no case that fires it']);
     // The Brussels-time rules have theirs.
     const hours = parse(read('deploy/in-use-hours.test.yml'));
     expect(hours.rule_files).toEqual(['in-use-hours.yml']);
-    const exprs = hours.tests.flatMap((t: { promql_expr_test: { expr: string }[] }) => t.promql_expr_test.map((c) => c.expr));
+    const exprs = hours.tests.flatMap((t: { promql_expr_test: { expr: string }[] }) =>
+      t.promql_expr_test.map((c) => c.expr),
+    );
     expect(new Set(exprs)).toEqual(new Set(['helpline:brussels_hour', 'helpline:should_be_in_use']));
   });
 
   it('are each explained in docs/monitoring.md, with the quiet-hours settings', () => {
     const doc = read('docs/monitoring.md');
     const headings = [...doc.matchAll(/^#+ (.*)$/gm)].map((m) => m[1]!);
-    for (const a of ALERTS) expect(headings.some((h) => h.includes(a)), a).toBe(true);
+    for (const a of ALERTS)
+      expect(
+        headings.some((h) => h.includes(a)),
+        a,
+      ).toBe(true);
     expect(doc).toContain('helpline:should_be_in_use');
     expect(doc).toContain('deploy/in-use-hours.yml');
     expect(doc).toContain('bash scripts/check-ops.sh');

@@ -31,7 +31,13 @@ describe('the language choice', () => {
   it('one Gather holds the emergency numbers in every greeting language, then each language offered in its own voice', async () => {
     const c = await call();
     expect(c.twiml.children.map((n) => n.name)).toEqual(['Gather', 'Redirect']);
-    expect(c.gather!.attrs).toMatchObject({ input: 'dtmf', numDigits: '1', method: 'POST', finishOnKey: '', timeout: String(config.flow.gatherTimeout) });
+    expect(c.gather!.attrs).toMatchObject({
+      input: 'dtmf',
+      numDigits: '1',
+      method: 'POST',
+      finishOnKey: '',
+      timeout: String(config.flow.gatherTimeout),
+    });
     expect(action(c)).toBe('/voice/menu?m=lang&t=0');
     expect(c.twiml.children[1]!.text).toBe(`${BASE}/voice/menu?m=lang&t=0&q=1`);
     expect(voices(c)).toEqual([...GREETING, ...LANGS].map((l) => [l.code, l.voice]));
@@ -64,24 +70,31 @@ describe('the language choice', () => {
     expect(action(c)).toBe('/voice/menu?m=lang&t=1');
     expect(voices(c)).toEqual([...GREETING, ...LANGS].map((l) => [l.code, l.voice]));
     expect(says(c).some((s) => /112/.test(s.text))).toBe(false); // not the greeting again
-    GREETING.forEach((l, i) => expect(says(c)[i]!.text).toBe(prompt(l.id, 'invalid-key')));
+    GREETING.forEach((l, i) => {
+      expect(says(c)[i]!.text).toBe(prompt(l.id, 'invalid-key'));
+    });
     await c.press('#');
     expect(action(c)).toBe('/voice/menu?m=lang&t=2');
     await c.press('8');
     expect(c.dialled).toBe(dialOf(safetyNet(DEFAULT)[0]!));
     expect(c.dial!.attrs.action).toMatch(/&n=1$/);
     // Told in every greeting language that they are being put through, and nothing else.
-    GREETING.forEach((l, i) => expect(says(c)[i]!.text).toBe(prompt(l.id, 'putting-through')));
+    GREETING.forEach((l, i) => {
+      expect(says(c)[i]!.text).toBe(prompt(l.id, 'putting-through'));
+    });
     expect(voices(c)).toEqual(GREETING.map((l) => [l.code, l.voice]));
   });
 
-  it.each([config.flow.keys.repeat, config.flow.keys.back, config.flow.keys.language])('%s says the choice again, without the greeting', async (key) => {
-    const c = await call();
-    await c.press('7');
-    await c.press(key);
-    expect(action(c)).toBe('/voice/menu?m=lang&t=0');
-    expect(voices(c)).toEqual(LANGS.map((l) => [l.code, l.voice]));
-  });
+  it.each([config.flow.keys.repeat, config.flow.keys.back, config.flow.keys.language])(
+    '%s says the choice again, without the greeting',
+    async (key) => {
+      const c = await call();
+      await c.press('7');
+      await c.press(key);
+      expect(action(c)).toBe('/voice/menu?m=lang&t=0');
+      expect(voices(c)).toEqual(LANGS.map((l) => [l.code, l.voice]));
+    },
+  );
 });
 
 describe.each(LANGS)('in $code', (lang) => {
@@ -119,7 +132,11 @@ describe.each(LANGS)('in $code', (lang) => {
     await c.press(OFFER_KEYS.police);
     expect(c.dial).toBeUndefined();
     expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=police&o=police`);
-    expect(says(c).map((s) => s.text).join(' ')).not.toContain(POLICE.said);
+    expect(
+      says(c)
+        .map((s) => s.text)
+        .join(' '),
+    ).not.toContain(POLICE.said);
   });
 
   it('* repeats the menu, 0 goes back (from the main menu to the language choice), 9 is the language choice', async () => {
@@ -167,9 +184,17 @@ describe.each(LANGS)('in $code', (lang) => {
       const first = c.xml;
       // The section's own words (from the data) are said on first hearing, then only its options.
       const words = prompt(lang.id, config.flow.menus[menuId]!.say[0]!);
-      expect(says(c).map((s) => s.text).join(' ')).toContain(words);
+      expect(
+        says(c)
+          .map((s) => s.text)
+          .join(' '),
+      ).toContain(words);
       await c.press('7');
-      expect(says(c).map((s) => s.text).join(' ')).not.toContain(words);
+      expect(
+        says(c)
+          .map((s) => s.text)
+          .join(' '),
+      ).not.toContain(words);
       expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=${menuId}&t=1`);
       await c.press(INFO.again);
       expect(c.xml).toBe(first);

@@ -4,7 +4,15 @@
  * against the configuration once.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { dialUrl, menuUrl, QUERY, readDialQuery, readMenuQuery, type CallState, type DialState } from '../src/call-state.js';
+import {
+  dialUrl,
+  menuUrl,
+  QUERY,
+  readDialQuery,
+  readMenuQuery,
+  type CallState,
+  type DialState,
+} from '../src/call-state.js';
 import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU } from '../src/config/types.js';
 import { all, assertValidTwiml, callParams, first, makeApp, post, testConfig } from './helpers/twilio.js';
 
@@ -31,20 +39,27 @@ describe('the call state in the URLs', () => {
   });
 
   it('reads back every state the line writes', () => {
-    const states: CallState[] = [{ menu: LANGUAGE_MENU, tries: 0, failed: [] }, { menu: LANGUAGE_MENU, tries: 1, failed: ['surya'] }];
+    const states: CallState[] = [
+      { menu: LANGUAGE_MENU, tries: 0, failed: [] },
+      { menu: LANGUAGE_MENU, tries: 1, failed: ['surya'] },
+    ];
     for (const lang of config.languages) {
       for (const failed of FAILED_LISTS) {
         for (const menu of [...Object.keys(config.flow.menus), AFTER_CALL_MENU]) {
           for (let tries = 0; tries < config.flow.maxTries; tries++) states.push({ lang, menu, tries, failed });
         }
-        for (const focus of [undefined, ...SERVICES]) states.push({ lang, menu: ALTERNATIVES_MENU, tries: 1, failed, focus });
+        for (const focus of [undefined, ...SERVICES])
+          states.push({ lang, menu: ALTERNATIVES_MENU, tries: 1, failed, focus });
       }
     }
     for (const state of states) {
       for (const silent of [false, true]) {
         const url = menuUrl(state, silent);
         expect(url.startsWith('/voice/menu?')).toBe(true);
-        expect(readMenuQuery(query(url), config)).toEqual({ state: { lang: undefined, focus: undefined, ...state }, silent });
+        expect(readMenuQuery(query(url), config)).toEqual({
+          state: { lang: undefined, focus: undefined, ...state },
+          silent,
+        });
       }
     }
     for (const lang of config.languages) {
@@ -65,32 +80,61 @@ describe('the call state in the URLs', () => {
     // The line writes it when every service failed or was said; read back shorter, the call
     // would forget its failures and offer them again.
     for (const failed of [SERVICES, [...SERVICES].reverse()]) {
-      expect(readMenuQuery(query(menuUrl({ lang: 'en', menu: ALTERNATIVES_MENU, tries: 0, failed })), config).state.failed).toEqual(failed);
-      expect(readDialQuery(query(dialUrl({ lang: 'en', service: 'surya', failed, net: true })), config).failed).toEqual(failed);
+      expect(
+        readMenuQuery(query(menuUrl({ lang: 'en', menu: ALTERNATIVES_MENU, tries: 0, failed })), config).state.failed,
+      ).toEqual(failed);
+      expect(readDialQuery(query(dialUrl({ lang: 'en', service: 'surya', failed, net: true })), config).failed).toEqual(
+        failed,
+      );
     }
   });
 
   it('writes the short names, and leaves out what is empty', () => {
-    expect(menuUrl({ lang: 'en', menu: ALTERNATIVES_MENU, tries: 0, failed: ['police', 'surya'], focus: 'surya' })).toBe('/voice/menu?l=en&m=alt&t=0&f=police.surya&o=surya');
+    expect(
+      menuUrl({ lang: 'en', menu: ALTERNATIVES_MENU, tries: 0, failed: ['police', 'surya'], focus: 'surya' }),
+    ).toBe('/voice/menu?l=en&m=alt&t=0&f=police.surya&o=surya');
     expect(menuUrl({ lang: 'fr', menu: 'main', tries: 2, failed: [] }, true)).toBe('/voice/menu?l=fr&m=main&t=2&q=1');
     expect(menuUrl({ menu: LANGUAGE_MENU, tries: 0, failed: [] })).toBe('/voice/menu?m=lang&t=0');
-    expect(dialUrl({ lang: 'nl', service: 'payoke', failed: ['surya'], net: true })).toBe('/voice/dial?l=nl&s=payoke&f=surya&n=1');
+    expect(dialUrl({ lang: 'nl', service: 'payoke', failed: ['surya'], net: true })).toBe(
+      '/voice/dial?l=nl&s=payoke&f=surya&n=1',
+    );
     expect(dialUrl({ lang: 'fr', service: 'surya', failed: [], net: false })).toBe('/voice/dial?l=fr&s=surya');
   });
 
   it('keeps the URLs Twilio already holds readable (calls in flight across a deploy)', () => {
     // Written by the line before issue 11: l, m, t, s and n kept their meaning; x (the one
     // service left out of the offers) is no longer read, so it reads as nothing failed.
-    expect(readMenuQuery(query('/voice/menu?l=fr&m=alt&t=0&x=pag-asa'), config).state).toEqual({ lang: 'fr', menu: ALTERNATIVES_MENU, tries: 0, failed: [], focus: undefined });
-    expect(readDialQuery(query('/voice/dial?l=fr&s=police'), config)).toEqual({ lang: 'fr', service: 'police', failed: [], net: false });
-    expect(readDialQuery(query('/voice/dial?l=nl&s=surya&n=1'), config)).toEqual({ lang: 'nl', service: 'surya', failed: [], net: true });
+    expect(readMenuQuery(query('/voice/menu?l=fr&m=alt&t=0&x=pag-asa'), config).state).toEqual({
+      lang: 'fr',
+      menu: ALTERNATIVES_MENU,
+      tries: 0,
+      failed: [],
+      focus: undefined,
+    });
+    expect(readDialQuery(query('/voice/dial?l=fr&s=police'), config)).toEqual({
+      lang: 'fr',
+      service: 'police',
+      failed: [],
+      net: false,
+    });
+    expect(readDialQuery(query('/voice/dial?l=nl&s=surya&n=1'), config)).toEqual({
+      lang: 'nl',
+      service: 'surya',
+      failed: [],
+      net: true,
+    });
   });
 
   it('reads unknown languages, menus and services, and prototype names, as absent; a transfer without a language is in the default language', () => {
     for (const bad of ['de', 'FR', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'x'.repeat(65)]) {
       const { state } = readMenuQuery({ l: bad, m: bad, t: '0', f: bad, o: bad }, config);
       expect(state).toEqual({ lang: undefined, menu: undefined, tries: 0, failed: [], focus: undefined });
-      expect(readDialQuery({ l: bad, s: bad, f: bad, n: bad }, config)).toEqual({ lang: config.flow.defaultLanguage, service: undefined, failed: [], net: false });
+      expect(readDialQuery({ l: bad, s: bad, f: bad, n: bad }, config)).toEqual({
+        lang: config.flow.defaultLanguage,
+        service: undefined,
+        failed: [],
+        net: false,
+      });
     }
   });
 
@@ -130,7 +174,9 @@ describe('forged states through the app', () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
     for (const m of ['__proto__', 'constructor', 'nope']) {
-      const twiml = assertValidTwiml((await post(t.app, `/voice/menu?l=fr&m=${m}&t=0`, callParams({ Digits: '1' }))).body);
+      const twiml = assertValidTwiml(
+        (await post(t.app, `/voice/menu?l=fr&m=${m}&t=0`, callParams({ Digits: '1' }))).body,
+      );
       expect(first(twiml, 'Dial')).toBeUndefined();
       expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?l=fr&m=main&t=0$/);
     }
@@ -139,7 +185,9 @@ describe('forged states through the app', () => {
   it('a tries count above max_tries is read as 0: a wrong key says so and asks again', async () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
-    const twiml = assertValidTwiml((await post(t.app, '/voice/menu?l=fr&m=main&t=50', callParams({ Digits: '7' }))).body);
+    const twiml = assertValidTwiml(
+      (await post(t.app, '/voice/menu?l=fr&m=main&t=50', callParams({ Digits: '7' }))).body,
+    );
     expect(first(twiml, 'Dial')).toBeUndefined();
     expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?l=fr&m=main&t=1$/);
   });
@@ -147,7 +195,9 @@ describe('forged states through the app', () => {
   it('the failed list travels on: a forged one with unknown ids keeps only the services of the directory', async () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
-    const twiml = assertValidTwiml((await post(t.app, '/voice/menu?l=en&m=main&t=0&f=surya.__proto__.nobody', callParams({ Digits: '1' }))).body);
+    const twiml = assertValidTwiml(
+      (await post(t.app, '/voice/menu?l=en&m=main&t=0&f=surya.__proto__.nobody', callParams({ Digits: '1' }))).body,
+    );
     // Speak to someone now: Sürya failed in this call, so the next centre is rung.
     const dial = first(twiml, 'Dial')!;
     expect(dial.children[0]!.text).not.toBe(config.services.surya!.dial);
@@ -158,7 +208,9 @@ describe('forged states through the app', () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
     // The police number was said once already (f=police); the caller chooses the police again.
-    const twiml = assertValidTwiml((await post(t.app, '/voice/menu?l=fr&m=main&t=0&f=police', callParams({ Digits: '5' }))).body);
+    const twiml = assertValidTwiml(
+      (await post(t.app, '/voice/menu?l=fr&m=main&t=0&f=police', callParams({ Digits: '5' }))).body,
+    );
     expect(first(twiml, 'Dial')).toBeUndefined();
     expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?l=fr&m=alt&t=0&f=police&o=police$/);
   });
@@ -167,7 +219,9 @@ describe('forged states through the app', () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
     for (const q of ['l=xx&s=__proto__', 's=nobody&n=1', 'l=nl&s=constructor&f=toString']) {
-      const twiml = assertValidTwiml((await post(t.app, `/voice/dial?${q}`, callParams({ DialCallStatus: 'busy' }))).body);
+      const twiml = assertValidTwiml(
+        (await post(t.app, `/voice/dial?${q}`, callParams({ DialCallStatus: 'busy' }))).body,
+      );
       const langs = new Set(all(twiml, 'Say').map((s) => s.attrs.language));
       expect(langs.size, q).toBe(1);
       expect(config.flow.languages.map((l) => l.code)).toContain([...langs][0]);

@@ -5,7 +5,17 @@
  * language and voice, and where the call goes next.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Call, all, assertValidTwiml, callParams, first, makeApp, post, testConfig, type TestApp } from './helpers/twilio.js';
+import {
+  Call,
+  all,
+  assertValidTwiml,
+  callParams,
+  first,
+  makeApp,
+  post,
+  testConfig,
+  type TestApp,
+} from './helpers/twilio.js';
 
 const WEDNESDAY_10 = '2026-12-02T10:00:00+01:00';
 const SUNDAY_03 = '2026-12-06T03:00:00+01:00';
@@ -14,7 +24,9 @@ const LANGS = config.flow.languages;
 const SURYA = config.services.surya!.dial;
 const CENTRES = ['surya', 'pag-asa', 'payoke'].map((id) => config.services[id]!.dial);
 const CARE = ['care-brussels', 'care-ghent', 'care-liege'].map((id) => config.services[id]!.dial);
-const ALWAYS = Object.values(config.services).filter((s) => s.connect === 'transfer' && s.hours.expression === '24/7').map((s) => s.dial);
+const ALWAYS = Object.values(config.services)
+  .filter((s) => s.connect === 'transfer' && s.hours.expression === '24/7')
+  .map((s) => s.dial);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -38,20 +50,25 @@ describe('the greeting', () => {
   it('then offers each language in that language, on its key', async () => {
     const c = await call();
     for (const l of LANGS) {
-      const choice = c.gather!.children.find((s) => s.attrs.language === l.code && new RegExp(`\\b${l.key}\\b`).test(s.text));
+      const choice = c.gather!.children.find(
+        (s) => s.attrs.language === l.code && new RegExp(`\\b${l.key}\\b`).test(s.text),
+      );
       expect(choice, l.id).toBeDefined();
     }
   });
 });
 
 describe('a person at once', () => {
-  it.each(LANGS.map((l) => [l.id, l] as const))('%s: key 1 of the main menu rings a specialised centre, in the language chosen', async (_, l) => {
-    const c = await call();
-    await c.keys(l.key, '1');
-    expect(c.dialled).toBe(SURYA); // the only centre whose hours are confirmed
-    expect(new Set(c.languages)).toEqual(new Set([l.code]));
-    expect(says(c).every((s) => s.attrs.voice === l.voice)).toBe(true);
-  });
+  it.each(LANGS.map((l) => [l.id, l] as const))(
+    '%s: key 1 of the main menu rings a specialised centre, in the language chosen',
+    async (_, l) => {
+      const c = await call();
+      await c.keys(l.key, '1');
+      expect(c.dialled).toBe(SURYA); // the only centre whose hours are confirmed
+      expect(new Set(c.languages)).toEqual(new Set([l.code]));
+      expect(says(c).every((s) => s.attrs.voice === l.voice)).toBe(true);
+    },
+  );
 
   it('a caller silent at the language choice hears it once more, then is put through, told so in every greeting language', async () => {
     const c = await call();
@@ -63,14 +80,17 @@ describe('a person at once', () => {
     expect(c.languages).toEqual(codes);
   });
 
-  it.each(LANGS.map((l) => [l.id, l.key] as const))('%s: silence twice in the main menu puts the caller through', async (_, key) => {
-    const c = await call();
-    await c.press(key);
-    await c.silence();
-    expect(c.gather).toBeDefined();
-    await c.silence();
-    expect(CENTRES).toContain(c.dialled);
-  });
+  it.each(LANGS.map((l) => [l.id, l.key] as const))(
+    '%s: silence twice in the main menu puts the caller through',
+    async (_, key) => {
+      const c = await call();
+      await c.press(key);
+      await c.silence();
+      expect(c.gather).toBeDefined();
+      await c.silence();
+      expect(CENTRES).toContain(c.dialled);
+    },
+  );
 });
 
 describe('the police', () => {
@@ -147,7 +167,9 @@ describe('failures end kindly', () => {
         }
       }
       expect(c.hungUp).toBe(true);
-      const text = says(c).map((s) => s.text).join(' ');
+      const text = says(c)
+        .map((s) => s.text)
+        .join(' ');
       expect(text).toMatch(/112/);
       expect(text).toMatch(/17 12/);
     } finally {
@@ -178,12 +200,16 @@ describe('failures end kindly', () => {
 describe('a long call remembers every failure', () => {
   it('with every service but one failed, the offers name only that one, and its key rings it', async () => {
     const left = 'care-liege';
-    const failed = Object.keys(config.services).filter((id) => id !== left).join('.');
+    const failed = Object.keys(config.services)
+      .filter((id) => id !== left)
+      .join('.');
     // The state a call reaches after every other service failed, as the line writes it.
     const url = `/voice/menu?l=en&m=alt&t=0&f=${failed}&o=care-brussels`;
     const offers = assertValidTwiml((await post(t.app, url + '&q=1', callParams())).body);
     const names = Object.values(config.services).map((s) => s.name.en!);
-    const said = all(offers, 'Say').map((s) => s.text).join(' ');
+    const said = all(offers, 'Say')
+      .map((s) => s.text)
+      .join(' ');
     expect(names.filter((n) => said.includes(n))).toEqual([config.services[left]!.name.en]);
     const rung = assertValidTwiml((await post(t.app, url, callParams({ Digits: '3' }))).body);
     expect(first(rung, 'Number')?.text).toBe(config.services[left]!.dial);

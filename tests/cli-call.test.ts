@@ -69,7 +69,9 @@ const dialled = (r: CallResult) => r.events.flatMap((e) => (e.event === 'dial' ?
 const says = (r: CallResult) => r.events.filter((e): e is Extract<CallEvent, { event: 'say' }> => e.event === 'say');
 /** The events after the n-th caller action (keys, silence or a transfer's outcome), up to the next one. */
 function answerTo(r: CallResult, n: number): CallEvent[] {
-  const idx = r.events.flatMap((e, i) => (e.event === 'keys' || e.event === 'silence' || e.event === 'outcome' ? [i] : []));
+  const idx = r.events.flatMap((e, i) =>
+    e.event === 'keys' || e.event === 'silence' || e.event === 'outcome' ? [i] : [],
+  );
   return r.events.slice(idx[n]! + 1, idx[n + 1] ?? r.events.length);
 }
 const saysIn = (events: CallEvent[]) => says({ events } as CallResult);
@@ -77,24 +79,27 @@ const saysIn = (events: CallEvent[]) => says({ events } as CallResult);
 const visible = (r: CallResult) => r.events.filter((e) => formatEvent(e) !== undefined).map((e) => e.event);
 
 describe.each(LANGS)('a scripted call in $code', (lang) => {
-  it.each(SERVICES)('reaches $dial with keys $keys, then the caller hangs up after the call', async ({ keys, dial }) => {
-    const r = await call([lang.key, ...keys, 'H']);
-    expect(r.exitCode).toBe(0);
-    expect(r.end).toBe('caller');
-    expect(dialled(r)).toEqual([dial]);
-    // greeting, then one menu per key, the transfer, the after-call menu.
-    expect(visible(r).join(' ')).toMatch(/^call( say)+ keys(( say)+ keys)+( say)+ dial outcome( say)+ hangup$/);
-    // The greeting (everything before the first key): the emergency numbers in each greeting
-    // language, then each language's choice in that language.
-    const firstKey = r.events.findIndex((e) => e.event === 'keys');
-    const greeting = saysIn(r.events.slice(0, firstKey));
-    expect(greeting.map((s) => s.language)).toEqual([...GREETING, ...LANGS.map((l) => l.code)]);
-    // After the choice: only the caller's language, in its own voice.
-    expect(new Set(saysIn(r.events.slice(firstKey)).map((s) => s.language))).toEqual(new Set([lang.code]));
-    const sayBeforeDial = r.events[r.events.findIndex((e) => e.event === 'dial') - 1];
-    expect(sayBeforeDial).toMatchObject({ event: 'say', language: lang.code });
-    for (const s of says(r)) expect(s.voice).toBe(VOICES.get(s.language));
-  });
+  it.each(SERVICES)(
+    'reaches $dial with keys $keys, then the caller hangs up after the call',
+    async ({ keys, dial }) => {
+      const r = await call([lang.key, ...keys, 'H']);
+      expect(r.exitCode).toBe(0);
+      expect(r.end).toBe('caller');
+      expect(dialled(r)).toEqual([dial]);
+      // greeting, then one menu per key, the transfer, the after-call menu.
+      expect(visible(r).join(' ')).toMatch(/^call( say)+ keys(( say)+ keys)+( say)+ dial outcome( say)+ hangup$/);
+      // The greeting (everything before the first key): the emergency numbers in each greeting
+      // language, then each language's choice in that language.
+      const firstKey = r.events.findIndex((e) => e.event === 'keys');
+      const greeting = saysIn(r.events.slice(0, firstKey));
+      expect(greeting.map((s) => s.language)).toEqual([...GREETING, ...LANGS.map((l) => l.code)]);
+      // After the choice: only the caller's language, in its own voice.
+      expect(new Set(saysIn(r.events.slice(firstKey)).map((s) => s.language))).toEqual(new Set([lang.code]));
+      const sayBeforeDial = r.events[r.events.findIndex((e) => e.event === 'dial') - 1];
+      expect(sayBeforeDial).toMatchObject({ event: 'say', language: lang.code });
+      for (const s of says(r)) expect(s.voice).toBe(VOICES.get(s.language));
+    },
+  );
 
   it('1712 closed on Christmas Day: no transfer to 1712, the offers keep their keys and Sürya is on key 1', async () => {
     const r = await call([lang.key, '4', '1', 'H'], { at: CHRISTMAS });
@@ -142,13 +147,16 @@ describe.each(LANGS)('a scripted call in $code', (lang) => {
     expect(dialled(chain)).toEqual([PAG_ASA, SURYA, PAYOKE]);
   });
 
-  it.each(['busy', 'no-answer'] as const)('a %s transfer is followed by an offer, never a bare hang-up', async (status) => {
-    const r = await call([lang.key, '2', '3', 'H'], { dial: [status] });
-    expect(r.end).toBe('caller');
-    expect(r.exitCode).toBe(0);
-    expect(visible(r).slice(-4)).toEqual(['dial', 'outcome', 'say', 'hangup']);
-    expect(r.events.at(-1)).toEqual({ event: 'hangup', by: 'caller' });
-  });
+  it.each(['busy', 'no-answer'] as const)(
+    'a %s transfer is followed by an offer, never a bare hang-up',
+    async (status) => {
+      const r = await call([lang.key, '2', '3', 'H'], { dial: [status] });
+      expect(r.end).toBe('caller');
+      expect(r.exitCode).toBe(0);
+      expect(visible(r).slice(-4)).toEqual(['dial', 'outcome', 'say', 'hangup']);
+      expect(r.events.at(-1)).toEqual({ event: 'hangup', by: 'caller' });
+    },
+  );
 
   it('silence twice in the main menu: the emergency numbers, then a person, in the language chosen', async () => {
     const r = await call([lang.key, 'T', 'T', 'H']);
@@ -175,7 +183,10 @@ describe('the end of a scripted call', () => {
     // The choice once more (no greeting), then no menu: straight to the transfer.
     expect(saysIn(answerTo(r, 0)).map((s) => s.language)).toEqual(LANGS.map((l) => l.code));
     const second = answerTo(r, 1);
-    expect(second.filter((e) => formatEvent(e) !== undefined).map((e) => e.event)).toEqual([...GREETING.map(() => 'say'), 'dial']);
+    expect(second.filter((e) => formatEvent(e) !== undefined).map((e) => e.event)).toEqual([
+      ...GREETING.map(() => 'say'),
+      'dial',
+    ]);
     expect(saysIn(second).map((s) => s.language)).toEqual(GREETING);
     expect(saysIn(answerTo(r, 2)).map((s) => s.language)).toEqual([DEFAULT]);
   });
@@ -216,9 +227,16 @@ describe('callCli: the command itself', () => {
     const { code, lines } = await cli(['--at', CHRISTMAS, '--keys', '3,4,1,H']);
     expect(code).toBe(0);
     expect(lines[0]).toBe('CALL Fri 2026-12-25 10:00 Europe/Brussels (UTC+01:00)');
-    for (const l of lines) expect(l).toMatch(/^(CALL|SAY \[(fr-BE|nl-BE|en-GB)\] \(Polly\.(Isabelle|Lisa|Amy)-Neural\) \S|KEYS [0-9*#]+$|SILENCE$|DIAL \S+ \(|OUTCOME |HANGUP)/);
-    expect(lines.filter((l) => l.startsWith('DIAL '))).toEqual([expect.stringMatching(/^DIAL \+3242324030 \(timeout \d+ s, caller ID \+\d+, ring tone be\)$/)]);
-    expect(lines.filter((l) => l.startsWith('SAY ') && !l.startsWith('SAY [en-GB]')).length).toBe(GREETING.length - 1 + LANGS.length - 1); // the greeting only
+    for (const l of lines)
+      expect(l).toMatch(
+        /^(CALL|SAY \[(fr-BE|nl-BE|en-GB)\] \(Polly\.(Isabelle|Lisa|Amy)-Neural\) \S|KEYS [0-9*#]+$|SILENCE$|DIAL \S+ \(|OUTCOME |HANGUP)/,
+      );
+    expect(lines.filter((l) => l.startsWith('DIAL '))).toEqual([
+      expect.stringMatching(/^DIAL \+3242324030 \(timeout \d+ s, caller ID \+\d+, ring tone be\)$/),
+    ]);
+    expect(lines.filter((l) => l.startsWith('SAY ') && !l.startsWith('SAY [en-GB]')).length).toBe(
+      GREETING.length - 1 + LANGS.length - 1,
+    ); // the greeting only
     expect(lines.at(-1)).toBe('HANGUP (by the caller)');
   });
 
@@ -226,9 +244,20 @@ describe('callCli: the command itself', () => {
     const { code, lines } = await cli(['--json', '--at', '2026-07-14T16:30', '--keys', '3,2,2,1,H', '--dial', 'busy']);
     expect(code).toBe(0);
     const events = lines.map((l) => JSON.parse(l) as CallEvent);
-    expect(events[0]).toEqual({ event: 'call', at: '2026-07-14T16:30:00+02:00', timeZone: 'Europe/Brussels', clock: 'fixed' });
-    expect(events.filter((e) => e.event === 'outcome').map((e) => (e as { status: string }).status)).toEqual(['busy', 'busy']);
-    expect(events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual([PAYOKE, SURYA]);
+    expect(events[0]).toEqual({
+      event: 'call',
+      at: '2026-07-14T16:30:00+02:00',
+      timeZone: 'Europe/Brussels',
+      clock: 'fixed',
+    });
+    expect(events.filter((e) => e.event === 'outcome').map((e) => (e as { status: string }).status)).toEqual([
+      'busy',
+      'busy',
+    ]);
+    expect(events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual([
+      PAYOKE,
+      SURYA,
+    ]);
     expect(events.some((e) => e.event === 'request')).toBe(true); // JSON has the webhooks too
   });
 
@@ -261,7 +290,13 @@ describe('scripts and times', () => {
   });
 
   it('--dial outcomes are Twilio DialCallStatus values; answered means completed', () => {
-    expect(parseDialScript('answered,busy,no-answer,failed,completed')).toEqual(['completed', 'busy', 'no-answer', 'failed', 'completed']);
+    expect(parseDialScript('answered,busy,no-answer,failed,completed')).toEqual([
+      'completed',
+      'busy',
+      'no-answer',
+      'failed',
+      'completed',
+    ]);
     expect(() => parseDialScript('canceled')).toThrow(UsageError);
   });
 
@@ -289,7 +324,6 @@ describe('the caller itself', () => {
     expect([...VERBS.keys()].sort()).toEqual([...PLAYED_VERBS].sort());
   });
 
-
   it('at the terminal: keys are asked again until they are keys; a transfer outcome is one of the choices', async () => {
     const stdin = new PassThrough();
     const prompts = new PassThrough();
@@ -309,7 +343,12 @@ describe('the caller itself', () => {
   });
 
   it('the CALL line takes the date, time and offset from the event (summer time here)', () => {
-    const summer = { event: 'call', at: '2026-07-14T16:30:00+02:00', timeZone: 'Europe/Brussels', clock: 'real' } as const;
+    const summer = {
+      event: 'call',
+      at: '2026-07-14T16:30:00+02:00',
+      timeZone: 'Europe/Brussels',
+      clock: 'real',
+    } as const;
     expect(formatEvent(summer)).toBe('CALL Tue 2026-07-14 16:30 Europe/Brussels (UTC+02:00), the real time');
   });
 });
@@ -322,13 +361,26 @@ describe('recorded prompts', () => {
     writeFileSync(join(data.prompts, 'audio', 'nl', 'putting-through.wav'), wav);
     const withAudio = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
     // Silent at the language choice: "putting you through" in each greeting language, the Dutch one recorded.
-    const r = await runCall({ input: scriptedInput(['T', 'T', 'H']), at: parseWallClock(MONDAY_MORNING).at, config: withAudio });
+    const r = await runCall({
+      input: scriptedInput(['T', 'T', 'H']),
+      at: parseWallClock(MONDAY_MORNING).at,
+      config: withAudio,
+    });
     expect(r.exitCode).toBe(0);
     expect(r.events.filter((e) => e.event === 'play')).toEqual([
-      { event: 'play', url: 'https://helpline.test/audio/nl/putting-through.wav', contentType: 'audio/wav', bytes: wav.length },
+      {
+        event: 'play',
+        url: 'https://helpline.test/audio/nl/putting-through.wav',
+        contentType: 'audio/wav',
+        bytes: wav.length,
+      },
     ]);
     const nl = config.flow.greeting.indexOf('nl');
-    expect(answerTo(r, 1).filter((e) => formatEvent(e) !== undefined).map((e) => e.event)[nl]).toBe('play');
+    expect(
+      answerTo(r, 1)
+        .filter((e) => formatEvent(e) !== undefined)
+        .map((e) => e.event)[nl],
+    ).toBe('play');
   });
 });
 
@@ -338,7 +390,10 @@ const BASE = 'https://fake.example';
 const TOKEN = 'fake-line-token';
 
 /** A line that answers fixed TwiML per path, checks signatures as Twilio's library does, and records what it got. */
-async function fakeLine(routes: Record<string, string | ((body: Record<string, string>) => string)>, opts: { status?: number; type?: string } = {}) {
+async function fakeLine(
+  routes: Record<string, string | ((body: Record<string, string>) => string)>,
+  opts: { status?: number; type?: string } = {},
+) {
   const got: Array<{ method: string; url: string; body: Record<string, string> }> = [];
   const fake = Fastify();
   onTestFinished(() => fake.close());
@@ -348,12 +403,18 @@ async function fakeLine(routes: Record<string, string | ((body: Record<string, s
     const ok = webhooks.validateRequest(TOKEN, String(request.headers['x-twilio-signature']), BASE + request.url, body);
     if (!ok) await reply.code(403).send('bad signature');
   });
-  const handler = async (request: { method: string; url: string; body?: unknown }, reply: { code(c: number): { type(t: string): { send(b: string): unknown } } }) => {
+  const handler = async (
+    request: { method: string; url: string; body?: unknown },
+    reply: { code(c: number): { type(t: string): { send(b: string): unknown } } },
+  ) => {
     const body = (request.body ?? {}) as Record<string, string>;
     got.push({ method: request.method, url: request.url, body });
     const route = routes[request.url.split('?')[0]!];
     const xml = typeof route === 'function' ? route(body) : (route ?? '<Response><Hangup/></Response>');
-    return reply.code(opts.status ?? 200).type(opts.type ?? 'text/xml').send(xml);
+    return reply
+      .code(opts.status ?? 200)
+      .type(opts.type ?? 'text/xml')
+      .send(xml);
   };
   fake.all('/*', handler);
   return { line: { app: fake, baseUrl: BASE, authToken: TOKEN }, got };
@@ -363,7 +424,9 @@ const say = (text: string) => `<Say voice="Polly.Lisa-Neural" language="nl-BE">$
 
 describe('the caller reads TwiML as Twilio does', () => {
   it('Gather without actionOnEmptyResult falls through on silence to the next verb; the end of the document hangs up', async () => {
-    const { line, got } = await fakeLine({ '/voice': `<Response><Gather action="/next" numDigits="1">${say('kies')}</Gather>${say('niets gehoord')}</Response>` });
+    const { line, got } = await fakeLine({
+      '/voice': `<Response><Gather action="/next" numDigits="1">${say('kies')}</Gather>${say('niets gehoord')}</Response>`,
+    });
     const r = await runCall({ input: scriptedInput(['T']), line });
     expect(visible(r)).toEqual(['call', 'say', 'silence', 'say', 'hangup']);
     expect(r.events.at(-1)).toEqual({ event: 'hangup', by: 'end-of-document' });
@@ -372,7 +435,9 @@ describe('the caller reads TwiML as Twilio does', () => {
   });
 
   it('Gather with actionOnEmptyResult posts an empty Digits to its action on silence', async () => {
-    const { line, got } = await fakeLine({ '/voice': `<Response><Gather action="/next" actionOnEmptyResult="true"/>${say('niet bereikt')}</Response>` });
+    const { line, got } = await fakeLine({
+      '/voice': `<Response><Gather action="/next" actionOnEmptyResult="true"/>${say('niet bereikt')}</Response>`,
+    });
     await runCall({ input: scriptedInput(['T']), line });
     expect(got.map((g) => [g.url, g.body.Digits])).toEqual([
       ['/voice', undefined],
@@ -387,19 +452,27 @@ describe('the caller reads TwiML as Twilio does', () => {
       ['/voice', undefined],
       ['/voice', '12'],
     ]);
-    expect(r.events.find((e) => e.event === 'gather')).toMatchObject({ timeout: 5, finishOnKey: '#', actionOnEmptyResult: false });
+    expect(r.events.find((e) => e.event === 'gather')).toMatchObject({
+      timeout: 5,
+      finishOnKey: '#',
+      actionOnEmptyResult: false,
+    });
     expect(r.exitCode).toBe(3); // the second <Gather> finds no keys left
   });
 
   it('numDigits and an empty finishOnKey: # is a key, the rest is cut at numDigits', async () => {
-    const { line, got } = await fakeLine({ '/voice': '<Response><Gather numDigits="2" finishOnKey="" action="/done"/></Response>' });
+    const { line, got } = await fakeLine({
+      '/voice': '<Response><Gather numDigits="2" finishOnKey="" action="/done"/></Response>',
+    });
     const r = await runCall({ input: scriptedInput(['#12']), line });
     expect(got.at(-1)).toMatchObject({ url: '/done', body: { Digits: '#1' } });
     expect(r.events.find((e) => e.event === 'keys')).toEqual({ event: 'keys', keys: '#12', digits: '#1' });
   });
 
   it('Dial without action continues the document after the transfer', async () => {
-    const { line, got } = await fakeLine({ '/voice': `<Response><Dial timeout="20"><Number>+3242324030</Number></Dial>${say('na de oproep')}<Hangup/></Response>` });
+    const { line, got } = await fakeLine({
+      '/voice': `<Response><Dial timeout="20"><Number>+3242324030</Number></Dial>${say('na de oproep')}<Hangup/></Response>`,
+    });
     const r = await runCall({ input: scriptedInput([], ['no-answer']), line });
     expect(visible(r)).toEqual(['call', 'dial', 'outcome', 'say', 'hangup']);
     expect(r.events.find((e) => e.event === 'dial')).toMatchObject({ number: '+3242324030', timeout: 20 });
@@ -414,7 +487,10 @@ describe('the caller reads TwiML as Twilio does', () => {
     const r = await runCall({ input: scriptedInput([], ['busy']), line });
     expect(visible(r)).toEqual(['call', 'dial', 'outcome', 'hangup']);
     expect(r.events.find((e) => e.event === 'dial')).toMatchObject({ number: 'sip:police@carrier.example' });
-    expect(got.at(-1)).toMatchObject({ url: '/after?x=1', body: { DialCallStatus: 'busy', CallStatus: 'in-progress' } });
+    expect(got.at(-1)).toMatchObject({
+      url: '/after?x=1',
+      body: { DialCallStatus: 'busy', CallStatus: 'in-progress' },
+    });
     expect(got[0]!.body.CallStatus).toBe('ringing');
   });
 
@@ -434,12 +510,22 @@ describe('the caller reads TwiML as Twilio does', () => {
     ['not well-formed XML', { '/voice': '<Response><Say>open' }, {}, /well-formed/],
     ['a leading blank', { '/voice': ' <Response/>' }, {}, /does not start/],
     ['an unknown verb', { '/voice': '<Response><Speak>hallo</Speak></Response>' }, {}, /not a TwiML verb/],
-    ['a verb inside Gather it cannot hold', { '/voice': '<Response><Gather><Dial>101</Dial></Gather></Response>' }, {}, /cannot be inside <Gather>/],
+    [
+      'a verb inside Gather it cannot hold',
+      { '/voice': '<Response><Gather><Dial>101</Dial></Gather></Response>' },
+      {},
+      /cannot be inside <Gather>/,
+    ],
     ['two roots', { '/voice': '<Response/><Response/>' }, {}, /one <Response>/],
     ['HTTP 500', { '/voice': '<Response/>' }, { status: 500 }, /HTTP 500/],
     ['text/html', { '/voice': '<Response/>' }, { type: 'text/html' }, /Content-Type/],
     ['a Redirect loop', { '/voice': '<Response><Redirect>/voice</Redirect></Response>' }, {}, /loop/],
-    ['an action outside the line', { '/voice': '<Response><Redirect>https://elsewhere.example/x</Redirect></Response>' }, {}, /outside the line/],
+    [
+      'an action outside the line',
+      { '/voice': '<Response><Redirect>https://elsewhere.example/x</Redirect></Response>' },
+      {},
+      /outside the line/,
+    ],
   ])('%s is an ERROR with exit status 1', async (_label, routes, opts, message) => {
     const { line } = await fakeLine(routes, opts);
     const r = await runCall({ input: scriptedInput(['1']), line });
@@ -463,9 +549,14 @@ describe('the built command', () => {
     const run = runNode(CALL_CLI, {}, ['--at', CHRISTMAS, '--keys', `3,1,${POLICE_KEY},H`, '--dial', 'busy', '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as CallEvent);
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CallEvent);
     expect(events.filter((e) => e.event === 'dial').map((e) => (e as { number: string }).number)).toEqual([SURYA]);
-    expect(new Set(events.flatMap((e) => (e.event === 'say' ? [e.language] : [])).slice(GREETING.length + LANGS.length))).toEqual(new Set(['en-GB']));
+    expect(
+      new Set(events.flatMap((e) => (e.event === 'say' ? [e.language] : [])).slice(GREETING.length + LANGS.length)),
+    ).toEqual(new Set(['en-GB']));
     expect(events.at(-1)).toEqual({ event: 'hangup', by: 'caller' });
   });
 

@@ -10,7 +10,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runCall, scriptedInput, type CallEvent, type CallResult } from '../src/cli/call.js';
-import { budgets, countWords, firstOpen, LIMITS, promptWords, speakingSeconds, WORDS_PER_MINUTE, type Figure } from '../src/cli/budgets.js';
+import {
+  budgets,
+  countWords,
+  firstOpen,
+  LIMITS,
+  promptWords,
+  speakingSeconds,
+  WORDS_PER_MINUTE,
+  type Figure,
+} from '../src/cli/budgets.js';
 import { allFigures, LONG_PROMPT_SECONDS, MAX_KEYS, REFERENCE, renderCallFlowMap } from '../src/cli/map-doc.js';
 import { DOC_PATH, mapCli } from '../src/cli/map.js';
 import type { Config } from '../src/config/types.js';
@@ -35,8 +44,10 @@ function section(text: string, heading: string, after = 0): string[] {
   const end = lines.findIndex((l, i) => i > start && /^#+ /.test(l) && l.indexOf(' ') <= level);
   return lines.slice(start + 1, end < 0 ? undefined : end);
 }
-const rows = (lines: string[]) => lines.filter((l) => l.startsWith('| ') && !l.startsWith('| what |') && !l.startsWith('| prompt |'));
-const langHeading = (c: Config, id: string) => `### ${id} (\`${c.prompts[id]!.language}\`, \`${c.prompts[id]!.voice}\`)`;
+const rows = (lines: string[]) =>
+  lines.filter((l) => l.startsWith('| ') && !l.startsWith('| what |') && !l.startsWith('| prompt |'));
+const langHeading = (c: Config, id: string) =>
+  `### ${id} (\`${c.prompts[id]!.language}\`, \`${c.prompts[id]!.voice}\`)`;
 const langsOf = (c: Config) => c.flow.languages;
 const load = (data: DataCopy) => testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
 const figure = (list: Figure[], lang: string, what: string) => list.find((f) => f.lang === lang && f.what === what)!;
@@ -115,15 +126,26 @@ describe('docs/call-flow.md', () => {
     for (const l of LANGS) expect(mermaid).toContain(`${l.key} ${l.id}`);
     for (const menu of Object.values(config.flow.menus)) {
       expect(mermaid).toContain(`  ${id('menu', menu.id)}[`);
-      for (const o of menu.options) expect(mermaid).toMatch(new RegExp(`^  ${id('menu', menu.id)} -->\\|"${o.key}( again)?"\\| \\S+$`, 'm'));
+      for (const o of menu.options)
+        expect(mermaid).toMatch(new RegExp(`^  ${id('menu', menu.id)} -->\\|"${o.key}( again)?"\\| \\S+$`, 'm'));
     }
     for (const g of Object.values(config.flow.groups)) {
       expect(mermaid).toContain(`first open of ${g.order.join(', ')}`);
       for (const [lang, ids] of Object.entries(g.byLang)) expect(mermaid).toContain(`${lang}: ${ids.join(', ')}`);
     }
-    for (const s of Object.values(config.services)) expect(mermaid).toContain(`[["${s.id} · ${s.connect === 'say' ? 'number said' : s.dial} · `);
-    for (const { key, target } of config.flow.offers) expect(mermaid).toMatch(new RegExp(`^  offers -\\.->\\|"${key}"\\| ${target.type === 'group' ? id('group', target.group) : id('svc', target.service)}$`, 'm'));
-    for (const t of config.flow.safetyNet) expect(mermaid).toMatch(new RegExp(`^  safety -\\.-> ${t.type === 'group' ? id('group', t.group) : id('svc', t.service)}$`, 'm'));
+    for (const s of Object.values(config.services))
+      expect(mermaid).toContain(`[["${s.id} · ${s.connect === 'say' ? 'number said' : s.dial} · `);
+    for (const { key, target } of config.flow.offers)
+      expect(mermaid).toMatch(
+        new RegExp(
+          `^  offers -\\.->\\|"${key}"\\| ${target.type === 'group' ? id('group', target.group) : id('svc', target.service)}$`,
+          'm',
+        ),
+      );
+    for (const t of config.flow.safetyNet)
+      expect(mermaid).toMatch(
+        new RegExp(`^  safety -\\.-> ${t.type === 'group' ? id('group', t.group) : id('svc', t.service)}$`, 'm'),
+      );
     for (const line of mermaid.split('\n')) expect((line.match(/"/g) ?? []).length % 2, line).toBe(0); // quotes in labels are escaped
   });
 
@@ -187,7 +209,9 @@ describe.each(LANGS.map((l) => [l.id, l] as const))('the time budgets of the shi
     const f = figure(mine, lang, 'the emergency numbers');
     expect(f.seconds).toBeLessThanOrEqual(LIMITS.emergency);
     const r = await runCall({ input: scriptedInput(['H']), at: REFERENCE, config });
-    const words = sayText(r.events)[0]!.split(/\s+/).filter((w) => countWords(w) > 0);
+    const words = sayText(r.events)[0]!
+      .split(/\s+/)
+      .filter((w) => countWords(w) > 0);
     const lastNumber = words.reduce((last, w, i) => (/\d/.test(w) ? i : last), -1);
     expect(words.slice(0, lastNumber + 1).join(' ')).toMatch(/112.*101|101.*112/);
     expect(f.seconds).toBeCloseTo(speakingSeconds(lastNumber + 1), 9);
@@ -232,7 +256,16 @@ describe.each(LANGS.map((l) => [l.id, l] as const))('the time budgets of the shi
     const r = await runCall({ input: scriptedInput(['T', 'T', 'H']), at: REFERENCE, config });
     expect(dialled(r)).toEqual([rung.dial]);
     const dial = r.events.findIndex((e) => e.event === 'dial');
-    const waits = r.events.slice(0, dial).flatMap((e, i, all) => (e.event === 'silence' ? [all.slice(0, i).filter((g) => g.event === 'gather').at(-1)] : []));
+    const waits = r.events.slice(0, dial).flatMap((e, i, all) =>
+      e.event === 'silence'
+        ? [
+            all
+              .slice(0, i)
+              .filter((g) => g.event === 'gather')
+              .at(-1),
+          ]
+        : [],
+    );
     const timeouts = waits.reduce((n, g) => n + (g?.event === 'gather' ? g.timeout : Number.NaN), 0);
     expect(waits.length).toBe(2); // the choice once more, then a person
     expect(f.seconds).toBeCloseTo(saidBeforeDial(r) + timeouts, 9);
@@ -242,7 +275,9 @@ describe.each(LANGS.map((l) => [l.id, l] as const))('the time budgets of the shi
 describe('each budget fails when the data makes a caller wait longer', () => {
   it('a longer greeting: the emergency numbers come too late, and --check names them', async () => {
     const data = copyData();
-    data.edit('fr', (t) => t.replace(/\n {2}greeting: "/, '\n  greeting: "Bonjour, vous êtes bien sur la ligne d\'aide aux victimes. '));
+    data.edit('fr', (t) =>
+      t.replace(/\n {2}greeting: "/, '\n  greeting: "Bonjour, vous êtes bien sur la ligne d\'aide aux victimes. '),
+    );
     const edited = allFigures(load(data));
     for (const l of LANGS) expect(figure(edited, l.id, 'the emergency numbers').over, l.id).toBe(true);
     const { code, err } = await checkCopy(data);
@@ -257,9 +292,14 @@ describe('each budget fails when the data makes a caller wait longer', () => {
     const edited = allFigures(c);
     for (const l of LANGS) {
       const f = figure(edited, l.id, 'speak to someone now');
-      expect(f.seconds, l.id).toBeCloseTo(figure(figures, l.id, f.what).seconds + secondsOf(c, l.id, 'centres-footer'), 9);
+      expect(f.seconds, l.id).toBeCloseTo(
+        figure(figures, l.id, f.what).seconds + secondsOf(c, l.id, 'centres-footer'),
+        9,
+      );
       expect(f.over, l.id).toBe(true);
-      expect(figure(edited, l.id, 'a caller who presses nothing').seconds).toBe(figure(figures, l.id, 'a caller who presses nothing').seconds);
+      expect(figure(edited, l.id, 'a caller who presses nothing').seconds).toBe(
+        figure(figures, l.id, 'a caller who presses nothing').seconds,
+      );
     }
     const { code, err } = await checkCopy(data);
     expect(code).toBe(1);
@@ -270,8 +310,13 @@ describe('each budget fails when the data makes a caller wait longer', () => {
     const data = copyData();
     data.edit('menus', (t) =>
       t
-        .replace('"4": { transfer: violence-line, say: opt-violence-line }', '"4": { menu: violence, say: opt-violence-line }')
-        .concat('\n  violence:\n    say: [care-intro]\n    options:\n      "1": { transfer: violence-line, say: opt-violence-line }\n'),
+        .replace(
+          '"4": { transfer: violence-line, say: opt-violence-line }',
+          '"4": { menu: violence, say: opt-violence-line }',
+        )
+        .concat(
+          '\n  violence:\n    say: [care-intro]\n    options:\n      "1": { transfer: violence-line, say: opt-violence-line }\n',
+        ),
     );
     const edited = allFigures(load(data));
     const over = edited.filter((f) => f.over);
@@ -289,10 +334,13 @@ describe('each budget fails when the data makes a caller wait longer', () => {
     const edited = allFigures(load(data));
     for (const f of edited) {
       const before = figure(figures, f.lang, f.what);
-      if (f.budget === 'silent') expect(f.seconds).toBeCloseTo(before.seconds + 2 * (15 - config.flow.gatherTimeout), 9);
+      if (f.budget === 'silent')
+        expect(f.seconds).toBeCloseTo(before.seconds + 2 * (15 - config.flow.gatherTimeout), 9);
       else expect(f.seconds, `${f.lang} ${f.what}`).toBe(before.seconds);
     }
-    expect(edited.filter((f) => f.over).map((f) => `${f.lang} ${f.budget}`)).toEqual(LANGS.map((l) => `${l.id} silent`));
+    expect(edited.filter((f) => f.over).map((f) => `${f.lang} ${f.budget}`)).toEqual(
+      LANGS.map((l) => `${l.id} silent`),
+    );
     const { code, err } = await checkCopy(data);
     expect(code).toBe(1);
     for (const l of LANGS) expect(err).toContain(overLine(figure(edited, l.id, 'a caller who presses nothing')));
@@ -309,7 +357,11 @@ describe('each budget fails when the data makes a caller wait longer', () => {
 });
 
 describe('a fourth language added as data: German (de-DE, Polly.Vicki-Neural)', () => {
-  const greetingSeconds = speakingSeconds(countWords(readFileSync(new URL('./fixtures/de.yaml', import.meta.url), 'utf8').match(/\n {2}greeting: "([^"]*)"/)![1]!));
+  const greetingSeconds = speakingSeconds(
+    countWords(
+      readFileSync(new URL('./fixtures/de.yaml', import.meta.url), 'utf8').match(/\n {2}greeting: "([^"]*)"/)![1]!,
+    ),
+  );
 
   /** Every key path's figure (all but the silent caller's and the emergency numbers'). */
   const keyed = (list: Figure[]) => list.filter((f) => f.budget === 'speakNow' || f.budget === 'service');
@@ -326,11 +378,20 @@ describe('a fourth language added as data: German (de-DE, Polly.Vicki-Neural)', 
     const r = await keyCall(c, GERMAN.id, ['1'], REFERENCE);
     expect(dialled(r)).toEqual([c.services.surya!.dial]);
     const dial = r.events.findIndex((e) => e.event === 'dial');
-    expect(r.events.slice(0, dial).filter((e) => e.event === 'say').at(-1)).toMatchObject({ language: GERMAN.code, voice: GERMAN.voice });
-    for (const f of keyed(withGerman.filter((x) => x.lang !== GERMAN.id))) expect(f.seconds, `${f.lang} ${f.what}`).toBe(figure(figures, f.lang, f.what).seconds);
+    expect(
+      r.events
+        .slice(0, dial)
+        .filter((e) => e.event === 'say')
+        .at(-1),
+    ).toMatchObject({ language: GERMAN.code, voice: GERMAN.voice });
+    for (const f of keyed(withGerman.filter((x) => x.lang !== GERMAN.id)))
+      expect(f.seconds, `${f.lang} ${f.what}`).toBe(figure(figures, f.lang, f.what).seconds);
     // The silent caller hears the German choice twice.
     for (const l of LANGS) {
-      expect(figure(withGerman, l.id, 'a caller who presses nothing').seconds).toBeCloseTo(figure(figures, l.id, 'a caller who presses nothing').seconds + 2 * secondsOf(c, GERMAN.id, 'choose-language'), 9);
+      expect(figure(withGerman, l.id, 'a caller who presses nothing').seconds).toBeCloseTo(
+        figure(figures, l.id, 'a caller who presses nothing').seconds + 2 * secondsOf(c, GERMAN.id, 'choose-language'),
+        9,
+      );
     }
     // --check judges German like any language, naming each of its figures over (if any).
     const { code, err } = await checkCopy(data);
@@ -347,14 +408,20 @@ describe('a fourth language added as data: German (de-DE, Polly.Vicki-Neural)', 
     expect(c.flow.greeting.at(-1)).toBe(GERMAN.id);
     const withGerman = allFigures(c);
     for (const f of keyed(withGerman.filter((x) => x.lang !== GERMAN.id))) {
-      expect(f.seconds, `${f.lang} ${f.what}`).toBeCloseTo(figure(figures, f.lang, f.what).seconds + greetingSeconds, 9);
+      expect(f.seconds, `${f.lang} ${f.what}`).toBeCloseTo(
+        figure(figures, f.lang, f.what).seconds + greetingSeconds,
+        9,
+      );
     }
     for (const l of LANGS) {
       const silent = figure(withGerman, l.id, 'a caller who presses nothing');
-      const extra = greetingSeconds + 2 * secondsOf(c, GERMAN.id, 'choose-language') + secondsOf(c, GERMAN.id, 'putting-through');
+      const extra =
+        greetingSeconds + 2 * secondsOf(c, GERMAN.id, 'choose-language') + secondsOf(c, GERMAN.id, 'putting-through');
       expect(silent.seconds).toBeCloseTo(figure(figures, l.id, silent.what).seconds + extra, 9);
       // German comes after the emergency numbers of the first greeting language.
-      expect(figure(withGerman, l.id, 'the emergency numbers').seconds).toBe(figure(figures, l.id, 'the emergency numbers').seconds);
+      expect(figure(withGerman, l.id, 'the emergency numbers').seconds).toBe(
+        figure(figures, l.id, 'the emergency numbers').seconds,
+      );
     }
     const { code, err } = await checkCopy(data);
     expect(code).toBe(1);
@@ -373,7 +440,10 @@ describe('flags follow the data', () => {
     data.edit('menus', (t) =>
       t
         .replace('\n  "4": violence-line\n', '\n')
-        .replace('"4": { transfer: violence-line, say: opt-violence-line }', '"4": { menu: violence, say: opt-violence-line }')
+        .replace(
+          '"4": { transfer: violence-line, say: opt-violence-line }',
+          '"4": { menu: violence, say: opt-violence-line }',
+        )
         .concat(
           '\n  violence:\n    say: []\n    options:\n      "1": { menu: violence-2, say: opt-violence-line }\n' +
             '\n  violence-2:\n    say: []\n    options:\n      "1": { transfer: violence-line, say: opt-violence-line }\n',

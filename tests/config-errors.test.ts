@@ -26,17 +26,27 @@ describe('each kind of problem is named, with its file and place', () => {
     // --- the directory ---
     {
       kind: 'bad opening hours syntax',
-      edit: (f) => f.edit('directory', (s) => s.replace(new RegExp(surya.source + 'hours: "24/7"'), '$1hours: "sometimes"')),
+      edit: (f) =>
+        f.edit('directory', (s) => s.replace(new RegExp(surya.source + 'hours: "24/7"'), '$1hours: "sometimes"')),
       message: /directory\.yaml: services\.surya\.hours: "sometimes" is not valid opening_hours syntax/,
     },
     {
       kind: 'a service name missing in one language',
-      edit: (f) => f.edit('directory', (s) => s.replace('name: { fr: "Pa-yok", nl: "Payoke", en: "Pa-yoka" }', 'name: { fr: "Pa-yok", nl: "Payoke" }')),
+      edit: (f) =>
+        f.edit('directory', (s) =>
+          s.replace('name: { fr: "Pa-yok", nl: "Payoke", en: "Pa-yoka" }', 'name: { fr: "Pa-yok", nl: "Payoke" }'),
+        ),
       message: /directory\.yaml: services\.payoke\.name\.en: missing \(the line speaks fr, nl, en\)/,
     },
     {
       kind: 'a service name in a language the line does not speak',
-      edit: (f) => f.edit('directory', (s) => s.replace('name: { fr: "Pa-yok", nl: "Payoke", en: "Pa-yoka" }', 'name: { fr: "Pa-yok", nl: "Payoke", en: "Pa-yoka", de: "Payoke" }')),
+      edit: (f) =>
+        f.edit('directory', (s) =>
+          s.replace(
+            'name: { fr: "Pa-yok", nl: "Payoke", en: "Pa-yoka" }',
+            'name: { fr: "Pa-yok", nl: "Payoke", en: "Pa-yoka", de: "Payoke" }',
+          ),
+        ),
       message: /directory\.yaml: services\.payoke\.name\.de: "de" is not a language of the language menu/,
     },
     {
@@ -51,12 +61,14 @@ describe('each kind of problem is named, with its file and place', () => {
     },
     {
       kind: 'an hours_source the line does not know',
-      edit: (f) => f.edit('directory', (s) => s.replace(/(payoke:[\s\S]*?)hours_source: secondary/, '$1hours_source: website')),
+      edit: (f) =>
+        f.edit('directory', (s) => s.replace(/(payoke:[\s\S]*?)hours_source: secondary/, '$1hours_source: website')),
       message: /directory\.yaml: services\.payoke\.hours_source: .*"document".*"secondary"/,
     },
     {
       kind: 'a verified date that does not exist',
-      edit: (f) => f.edit('directory', (s) => s.replace('dial: "+3242324030"', 'dial: "+3242324030"\n    verified: "2026-02-30"')),
+      edit: (f) =>
+        f.edit('directory', (s) => s.replace('dial: "+3242324030"', 'dial: "+3242324030"\n    verified: "2026-02-30"')),
       message: /directory\.yaml: services\.surya\.verified: "2026-02-30" is not a date that exists/,
     },
     {
@@ -83,7 +95,8 @@ describe('each kind of problem is named, with its file and place', () => {
     },
     {
       kind: 'a prompt key no language has',
-      edit: (f) => f.edit('menus', (s) => s.replace('{ transfer: surya, say: opt-surya }', '{ transfer: surya, say: opt-suria }')),
+      edit: (f) =>
+        f.edit('menus', (s) => s.replace('{ transfer: surya, say: opt-surya }', '{ transfer: surya, say: opt-suria }')),
       message: /fr\.yaml: prompts\.opt-suria: missing \(used by .*menus\.yaml: menus\.centres\.options\.3\.say\)/,
     },
     {
@@ -94,14 +107,16 @@ describe('each kind of problem is named, with its file and place', () => {
     {
       kind: 'a placeholder the line does not fill',
       edit: (f) => {
-        for (const lang of ['fr', 'nl', 'en'] as const) f.edit(lang, (s) => s.replace(/^( {2}goodbye: ").*(")$/m, '$1Bye, {name}.$2'));
+        for (const lang of ['fr', 'nl', 'en'] as const)
+          f.edit(lang, (s) => s.replace(/^( {2}goodbye: ").*(")$/m, '$1Bye, {name}.$2'));
       },
       message: /en\.yaml: prompts\.goodbye: unknown placeholder \{name\} \(used by the line itself, which fills none\)/,
     },
     {
       kind: 'a prompt nobody uses (a typo?)',
       edit: (f) => {
-        for (const lang of ['fr', 'nl', 'en'] as const) f.edit(lang, (s) => s.replace('  goodbye:', '  good-bye: "Bye."\n  goodbye:'));
+        for (const lang of ['fr', 'nl', 'en'] as const)
+          f.edit(lang, (s) => s.replace('  goodbye:', '  good-bye: "Bye."\n  goodbye:'));
       },
       message: /prompts\.good-bye: not used by any menu, service or the line/,
     },
@@ -166,12 +181,19 @@ describe('each kind of problem is named, with its file and place', () => {
     // --- the menus: groups, safety net, offers, callback ---
     {
       kind: 'an unknown group',
-      edit: (f) => f.edit('menus', (s) => s.replace('"1": { first_open: centres, say: opt-speak-now }', '"1": { first_open: centers, say: opt-speak-now }')),
+      edit: (f) =>
+        f.edit('menus', (s) =>
+          s.replace(
+            '"1": { first_open: centres, say: opt-speak-now }',
+            '"1": { first_open: centers, say: opt-speak-now }',
+          ),
+        ),
       message: /menus\.yaml: menus\.main\.options\.1\.first_open: unknown group "centers" \(groups: centres, care\)/,
     },
     {
       kind: 'an unknown service in a group',
-      edit: (f) => f.edit('menus', (s) => s.replace('order: [surya, pag-asa, payoke]', 'order: [surya, pag-asa, payok]')),
+      edit: (f) =>
+        f.edit('menus', (s) => s.replace('order: [surya, pag-asa, payoke]', 'order: [surya, pag-asa, payok]')),
       message: /menus\.yaml: groups\.centres\.order\[2\]: unknown service "payok"/,
     },
     {
@@ -181,7 +203,10 @@ describe('each kind of problem is named, with its file and place', () => {
     },
     {
       kind: "a group's order for a language the line does not speak",
-      edit: (f) => f.edit('menus', (s) => s.replace('nl: [payoke, surya, pag-asa]', 'nl: [payoke, surya, pag-asa]\n    de: [payoke, surya, pag-asa]')),
+      edit: (f) =>
+        f.edit('menus', (s) =>
+          s.replace('nl: [payoke, surya, pag-asa]', 'nl: [payoke, surya, pag-asa]\n    de: [payoke, surya, pag-asa]'),
+        ),
       message: /menus\.yaml: groups\.centres\.de: "de" is not one of the languages \(fr, nl, en\) nor "order"/,
     },
     {
@@ -212,12 +237,14 @@ describe('each kind of problem is named, with its file and place', () => {
     {
       kind: 'an offer key that changes meaning between the main menu and the offers',
       edit: (f) => f.edit('menus', (s) => s.replace('"3": care\n', '"3": violence-line\n')),
-      message: /menus\.yaml: offers\.3: key 3 leads to violence-line here but to care-brussels, care-ghent, care-liege in the main menu: a key must keep its meaning/,
+      message:
+        /menus\.yaml: offers\.3: key 3 leads to violence-line here but to care-brussels, care-ghent, care-liege in the main menu: a key must keep its meaning/,
     },
     {
       kind: 'an offer of a group on the key of a single service',
       edit: (f) => f.edit('menus', (s) => s.replace('"4": violence-line\n', '"4": centres\n')),
-      message: /menus\.yaml: offers\.4: key 4 leads to surya, pag-asa, payoke here but to violence-line in the main menu/,
+      message:
+        /menus\.yaml: offers\.4: key 4 leads to surya, pag-asa, payoke here but to violence-line in the main menu/,
     },
     {
       kind: 'an offer on a reserved key',
@@ -231,29 +258,38 @@ describe('each kind of problem is named, with its file and place', () => {
     },
     {
       kind: 'an unknown service to call back',
-      edit: (f) => f.edit('menus', (s) => s.replace('callback: [violence-line, surya]', 'callback: [violence-line, suria]')),
+      edit: (f) =>
+        f.edit('menus', (s) => s.replace('callback: [violence-line, surya]', 'callback: [violence-line, suria]')),
       message: /menus\.yaml: callback\[1\]: unknown service "suria"/,
     },
 
     // --- the menus: menus and options ---
     {
       kind: 'an unknown service in a menu',
-      edit: (f) => f.edit('menus', (s) => s.replace('{ transfer: payoke, say: opt-payoke }', '{ transfer: payok, say: opt-payoke }')),
+      edit: (f) =>
+        f.edit('menus', (s) =>
+          s.replace('{ transfer: payoke, say: opt-payoke }', '{ transfer: payok, say: opt-payoke }'),
+        ),
       message: /menus\.yaml: menus\.centres\.options\.2\.transfer: unknown service "payok"/,
     },
     {
       kind: 'an unknown menu',
-      edit: (f) => f.edit('menus', (s) => s.replace('{ menu: centres, say: opt-centres }', '{ menu: centers, say: opt-centres }')),
+      edit: (f) =>
+        f.edit('menus', (s) => s.replace('{ menu: centres, say: opt-centres }', '{ menu: centers, say: opt-centres }')),
       message: /menus\.yaml: menus\.main\.options\.2\.menu: unknown menu "centers"/,
     },
     {
       kind: 'a reserved key used by an option',
-      edit: (f) => f.edit('menus', (s) => s.replace('"4": { transfer: violence-line', '"0": { transfer: violence-line')),
+      edit: (f) =>
+        f.edit('menus', (s) => s.replace('"4": { transfer: violence-line', '"0": { transfer: violence-line')),
       message: /menus\.yaml: menus\.main\.options\.0: key 0 is reserved for back in every menu/,
     },
     {
       kind: 'a reserved menu name',
-      edit: (f) => f.edit('menus', (s) => s.replace(/^ {2}care-centres:$/m, '  alt:').replace('{ menu: care-centres,', '{ menu: alt,')),
+      edit: (f) =>
+        f.edit('menus', (s) =>
+          s.replace(/^ {2}care-centres:$/m, '  alt:').replace('{ menu: care-centres,', '{ menu: alt,'),
+        ),
       message: /menus\.yaml: menus\.alt: "alt" is a name the line uses itself/,
     },
     {
@@ -263,7 +299,13 @@ describe('each kind of problem is named, with its file and place', () => {
     },
     {
       kind: 'an option with two actions',
-      edit: (f) => f.edit('menus', (s) => s.replace('{ first_open: centres, say: opt-speak-now }', '{ first_open: centres, transfer: surya, say: opt-speak-now }')),
+      edit: (f) =>
+        f.edit('menus', (s) =>
+          s.replace(
+            '{ first_open: centres, say: opt-speak-now }',
+            '{ first_open: centres, transfer: surya, say: opt-speak-now }',
+          ),
+        ),
       message: /menus\.yaml: menus\.main\.options\.1: give exactly one action/,
     },
     {
@@ -275,7 +317,10 @@ describe('each kind of problem is named, with its file and place', () => {
 
   it.each(kinds)('$kind', ({ edit, message }) => {
     const errors = problems(edit);
-    expect(errors.some((e) => message.test(e)), `no problem matches ${message}:\n${errors.join('\n')}`).toBe(true);
+    expect(
+      errors.some((e) => message.test(e)),
+      `no problem matches ${message}:\n${errors.join('\n')}`,
+    ).toBe(true);
   });
 });
 
@@ -288,7 +333,12 @@ describe('every problem at once', () => {
           .replace('dial: "+3232011690"', 'dial: "03 201 16 90"')
           .replace('name: { fr: "Pa-yok", nl: "Payoke", en: "Pa-yoka" }', 'name: { fr: "Pa-yok", en: "Pa-yoka" }'),
       )
-      .edit('menus', (s) => s.replace('{ transfer: payoke, say: opt-payoke }', '{ transfer: payok, say: opt-payoke }').replace('"4": { transfer: violence-line', '"0": { transfer: violence-line').replace('"3": care\n', '"3": violence-line\n'))
+      .edit('menus', (s) =>
+        s
+          .replace('{ transfer: payoke, say: opt-payoke }', '{ transfer: payok, say: opt-payoke }')
+          .replace('"4": { transfer: violence-line', '"0": { transfer: violence-line')
+          .replace('"3": care\n', '"3": violence-line\n'),
+      )
       .edit('nl', (s) => s.replace(/^( {2}transfer: ").*(")$/m, '$1We verbinden u door.$2'));
   const EXPECTED = [
     /services\.violence-line\.hours: "Mo-Fr 25:00-17:00" is not valid/,
@@ -302,17 +352,27 @@ describe('every problem at once', () => {
 
   it('the loader lists them all', () => {
     const errors = problems(BROKEN);
-    for (const m of EXPECTED) expect(errors.some((e) => m.test(e)), `${m} in:\n${errors.join('\n')}`).toBe(true);
+    for (const m of EXPECTED)
+      expect(
+        errors.some((e) => m.test(e)),
+        `${m} in:\n${errors.join('\n')}`,
+      ).toBe(true);
   });
 
-  it('a menus file that cannot be read does not hide the directory\'s own problems', () => {
+  it("a menus file that cannot be read does not hide the directory's own problems", () => {
     const errors = problems((f) =>
       f
-        .edit('directory', (s) => s.replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "Mo-Fr 25:00-17:00"').replace('dial: "+3232011690"', 'dial: "03 201 16 90"'))
+        .edit('directory', (s) =>
+          s
+            .replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "Mo-Fr 25:00-17:00"')
+            .replace('dial: "+3232011690"', 'dial: "03 201 16 90"'),
+        )
         .edit('menus', (s) => s.replace('  care-centres:\n', '  care-liège:\n')),
     );
     expect(errors).toContainEqual(expect.stringMatching(/menus\.yaml: menus\.care-liège/));
-    expect(errors).toContainEqual(expect.stringMatching(/services\.violence-line\.hours: "Mo-Fr 25:00-17:00" is not valid/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/services\.violence-line\.hours: "Mo-Fr 25:00-17:00" is not valid/),
+    );
     expect(errors).toContainEqual(expect.stringMatching(/services\.payoke\.dial: "03 201 16 90" is not an E\.164/));
     expect(errors.filter((e) => /is not a language of the language menu/.test(e))).toEqual([]);
   });
@@ -320,7 +380,13 @@ describe('every problem at once', () => {
   it('the built server refuses to start: exit code 1, and every problem on stderr', () => {
     f = fixture();
     BROKEN(f);
-    const r = runNode(SERVER, { HELPLINE_CONFIG: f.directory, HELPLINE_MENUS: f.menus, HELPLINE_PROMPTS: f.prompts, PORT: '0', HOST: '127.0.0.1' });
+    const r = runNode(SERVER, {
+      HELPLINE_CONFIG: f.directory,
+      HELPLINE_MENUS: f.menus,
+      HELPLINE_PROMPTS: f.prompts,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^Refusing to start: the helpline's data has \d+ problem\(s\):/);
     for (const m of EXPECTED) expect(r.stderr).toMatch(m);
@@ -348,26 +414,31 @@ describe('a valid service that is never open ("off", or hours that have all pass
 
   const LANGS = testConfig().flow.languages.map((l) => [l.id, l.key] as const);
 
-  it.each(LANGS)('in %s, a caller who chooses it hears "closed until further notice" and the services open now', async (lang, key) => {
-    f = fixture().edit('directory', (s) => s.replace(/(payoke:[\s\S]*?)hours: "24\/7"/, '$1hours: "off"'));
-    const config = testConfig(f);
-    const t = await makeApp({ config });
-    try {
-      const call = await new Call(t.app).start();
-      await call.keys(key, '2', '2'); // the specialised centres, Payoke
-      expect(call.dial).toBeUndefined();
-      const said = all(call.twiml, 'Say').map((s) => s.text).join(' ');
-      const prompts = config.prompts[lang]!.prompts;
-      expect(said).toContain(prompts['closed-until-further-notice']);
-      expect(said).toContain(prompts['alternatives-intro']);
-      expect(said).not.toContain(prompts.reopens!.split('{')[0]!.trim() || '\u0000');
-      // The offers never name Payoke, and the key of the centres reaches a 24/7 one.
-      expect(call.gather!.attrs.action).toMatch(new RegExp(`l=${lang}&m=alt&t=0&o=payoke$`));
-      expect(said.split(prompts['alternatives-intro']!)[1]).not.toContain(config.services.payoke!.name[lang]);
-      await call.press('1');
-      expect(call.dialled).toBe(config.services.surya!.dial);
-    } finally {
-      await t.app.close();
-    }
-  });
+  it.each(LANGS)(
+    'in %s, a caller who chooses it hears "closed until further notice" and the services open now',
+    async (lang, key) => {
+      f = fixture().edit('directory', (s) => s.replace(/(payoke:[\s\S]*?)hours: "24\/7"/, '$1hours: "off"'));
+      const config = testConfig(f);
+      const t = await makeApp({ config });
+      try {
+        const call = await new Call(t.app).start();
+        await call.keys(key, '2', '2'); // the specialised centres, Payoke
+        expect(call.dial).toBeUndefined();
+        const said = all(call.twiml, 'Say')
+          .map((s) => s.text)
+          .join(' ');
+        const prompts = config.prompts[lang]!.prompts;
+        expect(said).toContain(prompts['closed-until-further-notice']);
+        expect(said).toContain(prompts['alternatives-intro']);
+        expect(said).not.toContain(prompts.reopens!.split('{')[0]!.trim() || '\u0000');
+        // The offers never name Payoke, and the key of the centres reaches a 24/7 one.
+        expect(call.gather!.attrs.action).toMatch(new RegExp(`l=${lang}&m=alt&t=0&o=payoke$`));
+        expect(said.split(prompts['alternatives-intro']!)[1]).not.toContain(config.services.payoke!.name[lang]);
+        await call.press('1');
+        expect(call.dialled).toBe(config.services.surya!.dial);
+      } finally {
+        await t.app.close();
+      }
+    },
+  );
 });

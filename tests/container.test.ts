@@ -39,7 +39,9 @@ describe('.env.example', () => {
   const example = envFile(read('.env.example'));
 
   it('lists every variable the line reads, each with a comment', () => {
-    const read = new Set([...readFileSync(join(ROOT, 'src', 'env.ts'), 'utf8').matchAll(/\be\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!));
+    const read = new Set(
+      [...readFileSync(join(ROOT, 'src', 'env.ts'), 'utf8').matchAll(/\be\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!),
+    );
     expect(read.size).toBeGreaterThanOrEqual(11);
     for (const name of read) {
       expect(example.has(name), name).toBe(true);
@@ -49,7 +51,8 @@ describe('.env.example', () => {
   });
 
   it('names every variable docker-compose.yml interpolates', () => {
-    for (const [, name] of read('docker-compose.yml').matchAll(/(?<!\$)\$\{([A-Z_][A-Z0-9_]*)/g)) expect(example.has(name!), name).toBe(true);
+    for (const [, name] of read('docker-compose.yml').matchAll(/(?<!\$)\$\{([A-Z_][A-Z0-9_]*)/g))
+      expect(example.has(name!), name).toBe(true);
   });
 
   it('is a valid environment once the auth token is filled in, and not before', () => {
@@ -57,13 +60,25 @@ describe('.env.example', () => {
     expect(readEnv(env).ok).toBe(false); // production without TWILIO_AUTH_TOKEN
     const filled = readEnv({ ...env, TWILIO_AUTH_TOKEN: 'x'.repeat(32) });
     expect(filled.errors).toEqual([]);
-    expect(filled).toMatchObject({ port: 3000, logLevel: 'info', production: true, directory: undefined, metricsToken: undefined });
+    expect(filled).toMatchObject({
+      port: 3000,
+      logLevel: 'info',
+      production: true,
+      directory: undefined,
+      metricsToken: undefined,
+    });
   });
 
   it('an empty value means "not set", as .env files and compose leave them', () => {
     const env = readEnv({ PORT: '', LOG_LEVEL: '', HOST: '', METRICS_TOKEN: ' ', TRUST_PROXY: '' });
     expect(env.errors).toEqual([]);
-    expect(env).toMatchObject({ port: 3000, logLevel: 'info', host: '0.0.0.0', metricsToken: undefined, trustProxy: false });
+    expect(env).toMatchObject({
+      port: 3000,
+      logLevel: 'info',
+      host: '0.0.0.0',
+      metricsToken: undefined,
+      trustProxy: false,
+    });
     expect(readEnv({ METRICS_TOKEN: 'two words' }).ok).toBe(false);
   });
 });
@@ -99,17 +114,26 @@ describe('Dockerfile', () => {
     // Node's flags and environment as src/launch.ts has them (the bench and the tests import it).
     expect(lines.at(-1)!.startsWith('CMD ')).toBe(true);
     expect(JSON.parse(lines.at(-1)!.slice(4))).toEqual(['node', ...LINE_NODE_FLAGS, 'dist/server.mjs']);
-    const env = Object.fromEntries([...runtime.matchAll(/^\s*(?:ENV\s+)?([A-Z_]+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]));
+    const env = Object.fromEntries(
+      [...runtime.matchAll(/^\s*(?:ENV\s+)?([A-Z_]+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
     for (const [k, v] of Object.entries(LINE_PROCESS_ENV)) expect(env[k], k).toBe(v);
-    const assignments = Object.entries(LINE_PROCESS_ENV).map(([k, v]) => `${k}=${v} `).join('');
-    expect(JSON.parse(read('package.json')).scripts.start).toBe(`${assignments}exec node ${LINE_NODE_FLAGS.join(' ')} --import ./scripts/ensure-built.mjs dist/server.mjs`);
+    const assignments = Object.entries(LINE_PROCESS_ENV)
+      .map(([k, v]) => `${k}=${v} `)
+      .join('');
+    expect(JSON.parse(read('package.json')).scripts.start).toBe(
+      `${assignments}exec node ${LINE_NODE_FLAGS.join(' ')} --import ./scripts/ensure-built.mjs dist/server.mjs`,
+    );
     expect(existsSync(SERVER)).toBe(true); // what npm run build makes (tests/global-setup.ts)
     expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\\\n\s+CMD \["node", "-e", ".*\/health.*"\]$/m);
   });
 
   it('copies only what exists and what .dockerignore lets through', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     for (const [, sources] of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
       for (const src of sources!.split(' ')) {
         expect(existsSync(join(ROOT, src)), src).toBe(true);
@@ -150,7 +174,8 @@ describe('the health check command', () => {
 /** Compose durations such as 15s, 1m30s. */
 function seconds(duration: string): number {
   let total = 0;
-  for (const [, n, unit] of duration.matchAll(/(\d+)(h|m|s)/g)) total += Number(n) * { h: 3600, m: 60, s: 1 }[unit as 'h' | 'm' | 's'];
+  for (const [, n, unit] of duration.matchAll(/(\d+)(h|m|s)/g))
+    total += Number(n) * { h: 3600, m: 60, s: 1 }[unit as 'h' | 'm' | 's'];
   return total;
 }
 
@@ -208,19 +233,29 @@ describe.skipIf(!composeCmd)(`${composeCmd?.join(' ') ?? 'docker compose'} confi
   it('accepts the file with an .env made from .env.example, with and without the metrics profile', () => {
     // .env is the operator's and is never committed: validate a copy with one made from the example.
     const dir = mkdtempSync(join(tmpdir(), 'helpline-compose-'));
-    for (const f of ['docker-compose.yml', 'Dockerfile', 'deploy']) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+    for (const f of ['docker-compose.yml', 'Dockerfile', 'deploy'])
+      cpSync(join(ROOT, f), join(dir, f), { recursive: true });
     cpSync(join(ROOT, '.env.example'), join(dir, '.env'));
     const run = (...args: string[]) =>
-      spawnSync(composeCmd![0]!, [...composeCmd!.slice(1), '--project-directory', dir, '-f', join(dir, 'docker-compose.yml'), ...args], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      });
+      spawnSync(
+        composeCmd![0]!,
+        [...composeCmd!.slice(1), '--project-directory', dir, '-f', join(dir, 'docker-compose.yml'), ...args],
+        {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        },
+      );
     const check = run('config', '-q');
     expect(check.stderr + check.stdout).toBe('');
     expect(check.status).toBe(0);
     // (v1 lists every service here whatever the profile; v2 only the active ones.)
     expect(run('config', '--services').stdout.split('\n')).toContain('helpline');
-    expect(run('--profile', 'metrics', 'config', '--services').stdout.split('\n').filter(Boolean).sort()).toEqual(['alertmanager', 'grafana', 'helpline', 'prometheus']);
+    expect(run('--profile', 'metrics', 'config', '--services').stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'alertmanager',
+      'grafana',
+      'helpline',
+      'prometheus',
+    ]);
     const full = run('config').stdout;
     expect(full).toMatch(/127\.0\.0\.1:3000:3000/);
     expect(full).toMatch(/stop_grace_period: 15s/);

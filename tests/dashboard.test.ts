@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../src/paths.js';
-import { allStrings, exportedSeries, nameProblems, privacyLeaks, promqlNames, type Exported } from './helpers/promql.js';
+import {
+  allStrings,
+  exportedSeries,
+  nameProblems,
+  privacyLeaks,
+  promqlNames,
+  type Exported,
+} from './helpers/promql.js';
 import { CALLER } from './helpers/twilio.js';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -72,13 +79,18 @@ describe('the dashboard', () => {
   });
 
   it('queries the provisioned Prometheus, and is provisioned from the folder the compose file mounts', () => {
-    const sources = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')).datasources as { uid: string; type: string; url: string }[];
+    const sources = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')).datasources as {
+      uid: string;
+      type: string;
+      url: string;
+    }[];
     expect(sources).toHaveLength(1);
     const source = sources[0]!;
     expect(source).toMatchObject({ type: 'prometheus', url: 'http://prometheus:9090' });
     for (const p of dashboard.panels) {
       expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: source.uid });
-      for (const t of p.targets!) expect(t.datasource ?? p.datasource, p.title).toEqual({ type: 'prometheus', uid: source.uid });
+      for (const t of p.targets!)
+        expect(t.datasource ?? p.datasource, p.title).toEqual({ type: 'prometheus', uid: source.uid });
     }
     const grafana = parse(read('docker-compose.yml')).services.grafana;
     expect(grafana.profiles).toEqual(['metrics']);
@@ -89,16 +101,31 @@ describe('the dashboard', () => {
     const provider = parse(read('deploy/grafana/provisioning/dashboards/helpline.yml')).providers[0];
     expect(provider.type).toBe('file');
     expect(mounts.get('./deploy/grafana/dashboards')).toBe(provider.options.path);
-    expect(grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(`${provider.options.path}/helpline.json`);
+    expect(grafana.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(
+      `${provider.options.path}/helpline.json`,
+    );
   });
 
   it('shows calls, transfers by service and outcome, closed-service offers and webhook latency', () => {
     const queries = targets(dashboard).map((t) => ({ ...promqlNames(t.expr), expr: t.expr }));
     const names = (q: (typeof queries)[number]) => q.selectors.map((s) => s.name);
     expect(queries.some((q) => names(q).includes('helpline_calls_total'))).toBe(true);
-    expect(queries.some((q) => names(q).includes('helpline_transfer_outcomes_total') && q.grouping.includes('service') && q.grouping.includes('outcome'))).toBe(true);
-    expect(queries.some((q) => names(q).includes('helpline_closed_total') && q.grouping.includes('service'))).toBe(true);
-    expect(queries.some((q) => names(q).includes('helpline_http_request_duration_seconds_bucket') && /histogram_quantile/.test(q.expr))).toBe(true);
+    expect(
+      queries.some(
+        (q) =>
+          names(q).includes('helpline_transfer_outcomes_total') &&
+          q.grouping.includes('service') &&
+          q.grouping.includes('outcome'),
+      ),
+    ).toBe(true);
+    expect(queries.some((q) => names(q).includes('helpline_closed_total') && q.grouping.includes('service'))).toBe(
+      true,
+    );
+    expect(
+      queries.some(
+        (q) => names(q).includes('helpline_http_request_duration_seconds_bucket') && /histogram_quantile/.test(q.expr),
+      ),
+    ).toBe(true);
   });
 
   it('names only series the line exports, with labels they have', () => {
@@ -108,13 +135,21 @@ describe('the dashboard', () => {
   });
 
   it('the check finds a made-up series, a label a series lacks and a grouping label no series has', () => {
-    expect(nameProblems('sum(rate(helpline_made_up_total[5m]))', known)).toEqual(['unknown series helpline_made_up_total']);
-    expect(nameProblems('helpline_calls_total{service="police"}', known)).toEqual(['helpline_calls_total has no label service']);
-    expect(nameProblems('sum by (servcie) (increase(helpline_transfers_total[1h]))', known)).toEqual(['no series of the expression has the label servcie']);
+    expect(nameProblems('sum(rate(helpline_made_up_total[5m]))', known)).toEqual([
+      'unknown series helpline_made_up_total',
+    ]);
+    expect(nameProblems('helpline_calls_total{service="police"}', known)).toEqual([
+      'helpline_calls_total has no label service',
+    ]);
+    expect(nameProblems('sum by (servcie) (increase(helpline_transfers_total[1h]))', known)).toEqual([
+      'no series of the expression has the label servcie',
+    ]);
     // The same check over a dashboard with one query changed.
     const broken = JSON.parse(read(DASHBOARD)) as Dashboard;
     broken.panels[3]!.targets![0]!.expr = 'sum(increase(helpline_transfer_failures_total[$__range]))';
-    expect(dashboardProblems(broken, known)).toEqual([`${broken.panels[3]!.title} (A): unknown series helpline_transfer_failures_total`]);
+    expect(dashboardProblems(broken, known)).toEqual([
+      `${broken.panels[3]!.title} (A): unknown series helpline_transfer_failures_total`,
+    ]);
   });
 
   it('holds no phone number and no CallSid, and the check would find them', () => {

@@ -42,7 +42,11 @@ describe('internal errors', () => {
   it('the fallback URL serves the same safe document', async () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
-    const res = await post(t.app, '/voice/fallback', callParams({ ErrorCode: '11200', ErrorUrl: 'https://ivr.example.be/voice' }));
+    const res = await post(
+      t.app,
+      '/voice/fallback',
+      callParams({ ErrorCode: '11200', ErrorUrl: 'https://ivr.example.be/voice' }),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe(t.app.helpline.safeTwiml);
   });

@@ -11,15 +11,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fallbackTwiml } from '../src/twiml.js';
 import { FALLBACK_CLI, runNode as runBuilt } from './helpers/built.js';
 import { fixture } from './helpers/fixtures.js';
-import { all, assertValidTwiml, callParams, languagesSaid, makeApp, post, testConfig, type TestApp } from './helpers/twilio.js';
+import {
+  all,
+  assertValidTwiml,
+  callParams,
+  languagesSaid,
+  makeApp,
+  post,
+  testConfig,
+  type TestApp,
+} from './helpers/twilio.js';
 
 // The CLI records what it printed (for npm run preflight): in a temporary file here, not in
 // the repository's data/ folder.
 const recordDir = mkdtempSync(join(tmpdir(), 'helpline-fallback-'));
 const RECORD = join(recordDir, 'fallback-record.json');
-const runNode = (script: string, env: Record<string, string | undefined> = {}) => runBuilt(script, { FALLBACK_RECORD: RECORD, ...env });
+const runNode = (script: string, env: Record<string, string | undefined> = {}) =>
+  runBuilt(script, { FALLBACK_RECORD: RECORD, ...env });
 /** The CLI's messages other than the line saying where it recorded the printout. */
-const notes = (stderr: string) => stderr.split('\n').filter((l) => l && !l.startsWith('Recorded for npm run preflight')).join('\n');
+const notes = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter((l) => l && !l.startsWith('Recorded for npm run preflight'))
+    .join('\n');
 
 let t: TestApp;
 beforeAll(async () => {
@@ -38,7 +52,11 @@ describe('the fallback document', () => {
   it('npm run fallback prints exactly what POST /voice/fallback serves, and both are valid TwiML', async () => {
     const cli = runNode(FALLBACK_CLI);
     expect(cli.status).toBe(0);
-    const res = await post(t.app, '/voice/fallback', callParams({ ErrorCode: '11200', ErrorUrl: 'https://ivr.example.be/voice' }));
+    const res = await post(
+      t.app,
+      '/voice/fallback',
+      callParams({ ErrorCode: '11200', ErrorUrl: 'https://ivr.example.be/voice' }),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/xml/);
     expect(cli.stdout).toBe(res.body + '\n');
@@ -64,13 +82,15 @@ describe('the fallback document', () => {
     // Each language once before the transfer and once after, in the greeting's order, each in its own voice.
     expect(languagesSaid(root)).toEqual([...codes, ...codes]);
     const says = all(root, 'Say');
-    for (const s of says) expect(s.attrs.voice).toBe(config.flow.languages.find((l) => l.code === s.attrs.language)!.voice);
+    for (const s of says)
+      expect(s.attrs.voice).toBe(config.flow.languages.find((l) => l.code === s.attrs.language)!.voice);
     for (const s of says) {
       expect(s.text).toMatch(/112/);
       expect(s.text).toMatch(/101/);
     }
     // Before the transfer: the technical problem too, from each language's prompts.
-    for (const [i, id] of config.flow.greeting.entries()) expect(says[i]!.text).toContain(config.prompts[id]!.prompts.error);
+    for (const [i, id] of config.flow.greeting.entries())
+      expect(says[i]!.text).toContain(config.prompts[id]!.prompts.error);
     const dials = all(root, 'Dial');
     expect(dials).toHaveLength(1);
     const dialled = dials[0]!.children[0]!.text;
@@ -96,11 +116,17 @@ describe('the fallback document', () => {
       expect(config.prompts.fr!.audio.has('error')).toBe(true);
       const xml = fallbackTwiml(config);
       expect(xml).not.toMatch(/<Play|<Redirect|<Gather|action=|https?:/);
-      const cli = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory, HELPLINE_MENUS: f.menus, HELPLINE_PROMPTS: f.prompts });
+      const cli = runNode(FALLBACK_CLI, {
+        HELPLINE_CONFIG: f.directory,
+        HELPLINE_MENUS: f.menus,
+        HELPLINE_PROMPTS: f.prompts,
+      });
       expect(cli.stdout).toBe(xml + '\n');
       const fromEnv = runNode(FALLBACK_CLI, { HOTLINE_NUMBER: '+3225550111' });
       expect(notes(fromEnv.stderr)).toBe('');
-      expect(assertValidTwiml(fromEnv.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBe('+3225550111');
+      expect(assertValidTwiml(fromEnv.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBe(
+        '+3225550111',
+      );
     } finally {
       f.remove();
     }
@@ -109,14 +135,18 @@ describe('the fallback document', () => {
   it("shows the helpline's number to the service when the directory has it, and says so when it does not", () => {
     const without = runNode(FALLBACK_CLI);
     expect(without.stderr).toMatch(/HOTLINE_NUMBER .* is not set/);
-    expect(assertValidTwiml(without.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBeUndefined();
+    expect(
+      assertValidTwiml(without.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId,
+    ).toBeUndefined();
 
     const f = fixture().edit('directory', (s) => s.replace('hotline_number: ""', 'hotline_number: "+3225550100"'));
     try {
       const withNumber = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory });
       expect(withNumber.status).toBe(0);
       expect(notes(withNumber.stderr)).toBe('');
-      expect(assertValidTwiml(withNumber.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId).toBe('+3225550100');
+      expect(
+        assertValidTwiml(withNumber.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId,
+      ).toBe('+3225550100');
     } finally {
       f.remove();
     }

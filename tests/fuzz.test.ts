@@ -44,7 +44,18 @@ import {
   type Sent,
 } from './helpers/fuzz.js';
 import { carriesCaller, digitsLeaks, knownKeys, phoneLeaks } from './helpers/privacy.js';
-import { all, assertValidTwiml, BASE, Call, callParams, makeApp, sign, testConfig, type TestApp, type TwimlNode } from './helpers/twilio.js';
+import {
+  all,
+  assertValidTwiml,
+  BASE,
+  Call,
+  callParams,
+  makeApp,
+  sign,
+  testConfig,
+  type TestApp,
+  type TwimlNode,
+} from './helpers/twilio.js';
 
 const config = testConfig();
 const vocab = vocabulary(config);
@@ -100,7 +111,12 @@ function checkLogs(app: TestApp, from: number, pairs: readonly Pair[]): void {
   assertNotReflected(lines.join('\n'), pairs, vocab, 'the logs');
 }
 
-async function signedCase(path: string, query: Pair[], body: Pair[], headers?: Record<string, string>): Promise<{ sent: Sent; twiml: TwimlNode; refused: boolean }> {
+async function signedCase(
+  path: string,
+  query: Pair[],
+  body: Pair[],
+  headers?: Record<string, string>,
+): Promise<{ sent: Sent; twiml: TwimlNode; refused: boolean }> {
   const from = t.logs.length;
   const sent = await postSigned(t.app, path, query, body, headers);
   if (Buffer.byteLength(encodePairs(body)) > BODY_LIMIT) {
@@ -119,7 +135,10 @@ const MENU_READS = ['Digits', 'CallSid', 'To', 'From', 'SpeechResult', 'Finished
 const DIAL_READS = ['DialCallStatus', 'CallSid', 'To', 'From', 'DialCallSid', 'DialCallDuration', 'DialBridged'];
 const VOICE_READS = ['CallSid', 'To', 'From', 'Caller', 'Called', 'CallStatus', 'Direction'];
 const digitArb = fc.oneof(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'), hostile);
-const statusArb = fc.oneof(fc.constantFrom('completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'), hostile);
+const statusArb = fc.oneof(
+  fc.constantFrom('completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'),
+  hostile,
+);
 
 describe('signed webhooks with hostile parameters answer 200 and valid TwiML', () => {
   it('POST /voice/menu: any call state in the query, any Digits', async () => {
@@ -134,9 +153,27 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
   it('POST /voice/dial: any language and service in the query, any DialCallStatus', async () => {
     const services = Object.keys(config.services);
     const query = fc.oneof(
-      fc.tuple(fc.constantFrom(...config.languages), fc.constantFrom(...services)).map(([l, s]): Pair[] => [[QUERY.lang, l], [QUERY.service, s]]),
-      fc.tuple(fc.constantFrom(...config.languages), hostile).map(([l, s]): Pair[] => [[QUERY.lang, l], [QUERY.service, s]]),
-      fc.tuple(fc.constantFrom(...config.languages), fc.constantFrom(...services), failedListArb(config), fc.constantFrom('1', '0', '')).map(([l, s, f, n]): Pair[] => [[QUERY.lang, l], [QUERY.service, s], [QUERY.failed, f], [QUERY.net, n]]),
+      fc.tuple(fc.constantFrom(...config.languages), fc.constantFrom(...services)).map(([l, s]): Pair[] => [
+        [QUERY.lang, l],
+        [QUERY.service, s],
+      ]),
+      fc.tuple(fc.constantFrom(...config.languages), hostile).map(([l, s]): Pair[] => [
+        [QUERY.lang, l],
+        [QUERY.service, s],
+      ]),
+      fc
+        .tuple(
+          fc.constantFrom(...config.languages),
+          fc.constantFrom(...services),
+          failedListArb(config),
+          fc.constantFrom('1', '0', ''),
+        )
+        .map(([l, s, f, n]): Pair[] => [
+          [QUERY.lang, l],
+          [QUERY.service, s],
+          [QUERY.failed, f],
+          [QUERY.net, n],
+        ]),
       pairsArb([QUERY.lang, QUERY.service, QUERY.failed, QUERY.net], 6),
     );
     await fc.assert(
@@ -160,10 +197,14 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
   it('POST /voice/fallback: always the same fallback document', async () => {
     const expected = t.app.helpline.safeTwiml;
     await fc.assert(
-      fc.asyncProperty(pairsArb(['l', 'm']), bodyArb(['ErrorCode', 'ErrorUrl', 'CallSid', 'From', 'To'], base), async (query, body) => {
-        const { sent } = await signedCase('/voice/fallback', query, body);
-        expect(sent.res.body).toBe(expected);
-      }),
+      fc.asyncProperty(
+        pairsArb(['l', 'm']),
+        bodyArb(['ErrorCode', 'ErrorUrl', 'CallSid', 'From', 'To'], base),
+        async (query, body) => {
+          const { sent } = await signedCase('/voice/fallback', query, body);
+          expect(sent.res.body).toBe(expected);
+        },
+      ),
       fcParams(500),
     );
   });
@@ -180,9 +221,19 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
       await fc.assert(
         fc.asyncProperty(header, digitArb, async (h, digits) => {
           const from = t.logs.length;
-          const sent = await postSigned(t.app, '/voice/menu', [[QUERY.lang, 'fr'], [QUERY.menu, 'main'], [QUERY.tries, '0']], [...Object.entries(base), ['Digits', digits]], {
-            'x-twilio-webhooks-signature-settings': h,
-          });
+          const sent = await postSigned(
+            t.app,
+            '/voice/menu',
+            [
+              [QUERY.lang, 'fr'],
+              [QUERY.menu, 'main'],
+              [QUERY.tries, '0'],
+            ],
+            [...Object.entries(base), ['Digits', digits]],
+            {
+              'x-twilio-webhooks-signature-settings': h,
+            },
+          );
           const sha1 = webhooks.getSignatureAlgorithm(h).toUpperCase() === webhooks.HMAC_SHA1;
           if (sha1) checkAnswer(sent, vocab);
           else {
@@ -240,7 +291,19 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
   const RAW_BODIES = fc.oneof(
     pairsArb(['Digits', 'DialCallStatus', 'CallSid', 'From', 'To']).map(encodePairs),
     fc.string({ unit: 'binary', maxLength: 200 }),
-    fc.constantFrom('%', '%zz', '%E0%A4%A', '&&&==&=', 'a=%', '=x', '{"Digits":"1"}', '{"Digits":["1"],"__proto__":{"x":1}}', '[1,2', '<Response/>', '\u0000'),
+    fc.constantFrom(
+      '%',
+      '%zz',
+      '%E0%A4%A',
+      '&&&==&=',
+      'a=%',
+      '=x',
+      '{"Digits":"1"}',
+      '{"Digits":["1"],"__proto__":{"x":1}}',
+      '[1,2',
+      '<Response/>',
+      '\u0000',
+    ),
   );
   const DELIBERATE = [400, 403, 404, 405, 413, 415];
 
@@ -264,14 +327,23 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
             if (type) headers['content-type'] = type;
             if (signIt) headers['x-twilio-signature'] = sign(BASE + url, {});
             const from = app.logs.length;
-            const res = await app.app.inject({ method: method as 'POST', url, headers, ...(method === 'GET' || method === 'HEAD' ? {} : { payload: body }) });
+            const res = await app.app.inject({
+              method: method as 'POST',
+              url,
+              headers,
+              ...(method === 'GET' || method === 'HEAD' ? {} : { payload: body }),
+            });
             assertNoStackTrace(res.body);
             if (res.statusCode === 200 && method === 'POST') assertValidTwiml(res.body);
-            else if (!(res.statusCode === 200 && ['GET', 'HEAD'].includes(method)) && !DELIBERATE.includes(res.statusCode)) {
+            else if (
+              !(res.statusCode === 200 && ['GET', 'HEAD'].includes(method)) &&
+              !DELIBERATE.includes(res.statusCode)
+            ) {
               throw new Error(`${method} ${url} (${type}) answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
             }
             // What Twilio sends, unsigned on a line that checks signatures: refused.
-            const formType = type.startsWith('application/x-www-form-urlencoded;') || type === 'application/x-www-form-urlencoded';
+            const formType =
+              type.startsWith('application/x-www-form-urlencoded;') || type === 'application/x-www-form-urlencoded';
             if (method === 'POST' && WEBHOOKS.includes(path) && formType) {
               if (Buffer.byteLength(body) > BODY_LIMIT) expect(res.statusCode).toBe(413);
               // Signed over no parameters, an empty body is a valid signature.
@@ -294,25 +366,39 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
   it('a body over the limit is refused with 413; one within it is answered', async () => {
     const sizes = fc.integer({ min: BODY_LIMIT - 300, max: BODY_LIMIT + 3000 });
     await fc.assert(
-      fc.asyncProperty(sizes, fc.constantFrom('/voice', '/voice/menu?l=fr&m=main&t=0', '/voice/menu?l=en&m=alt&t=1&f=surya.police&o=surya', '/voice/dial?l=nl&s=surya', '/voice/dial?l=en&s=payoke&f=surya&n=1', '/voice/fallback'), async (size, url) => {
-        const params = { ...base, Digits: '1', DialCallStatus: 'busy' };
-        const fixed = new URLSearchParams({ ...params, Pad: '' }).toString().length;
-        const pad = 'p'.repeat(Math.max(0, size - fixed));
-        const body = { ...params, Pad: pad };
-        const payload = new URLSearchParams(body).toString();
-        const res = await t.app.inject({
-          method: 'POST',
-          url,
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(BASE + url, body) },
-          payload,
-        });
-        assertNoStackTrace(res.body);
-        if (Buffer.byteLength(payload) > BODY_LIMIT) expect(res.statusCode).toBe(413);
-        else {
-          expect(res.statusCode).toBe(200);
-          assertValidTwiml(res.body);
-        }
-      }),
+      fc.asyncProperty(
+        sizes,
+        fc.constantFrom(
+          '/voice',
+          '/voice/menu?l=fr&m=main&t=0',
+          '/voice/menu?l=en&m=alt&t=1&f=surya.police&o=surya',
+          '/voice/dial?l=nl&s=surya',
+          '/voice/dial?l=en&s=payoke&f=surya&n=1',
+          '/voice/fallback',
+        ),
+        async (size, url) => {
+          const params = { ...base, Digits: '1', DialCallStatus: 'busy' };
+          const fixed = new URLSearchParams({ ...params, Pad: '' }).toString().length;
+          const pad = 'p'.repeat(Math.max(0, size - fixed));
+          const body = { ...params, Pad: pad };
+          const payload = new URLSearchParams(body).toString();
+          const res = await t.app.inject({
+            method: 'POST',
+            url,
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-twilio-signature': sign(BASE + url, body),
+            },
+            payload,
+          });
+          assertNoStackTrace(res.body);
+          if (Buffer.byteLength(payload) > BODY_LIMIT) expect(res.statusCode).toBe(413);
+          else {
+            expect(res.statusCode).toBe(200);
+            assertValidTwiml(res.body);
+          }
+        },
+      ),
       fcParams(200),
     );
   });
@@ -320,10 +406,23 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
 
 describe('whole calls with hostile callers', () => {
   const LANG_KEYS = config.flow.languages.map((l) => l.key);
-  const choose = (key: string) => signedCase('/voice/menu', [[QUERY.menu, 'lang'], [QUERY.tries, '0']], [...Object.entries(base), ['Digits', key]]);
+  const choose = (key: string) =>
+    signedCase(
+      '/voice/menu',
+      [
+        [QUERY.menu, 'lang'],
+        [QUERY.tries, '0'],
+      ],
+      [...Object.entries(base), ['Digits', key]],
+    );
   /** One move of a caller in the current TwiML. */
   const move = fc.oneof(
-    { weight: 5, arbitrary: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#').map((d) => ({ digits: d })) },
+    {
+      weight: 5,
+      arbitrary: fc
+        .constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#')
+        .map((d) => ({ digits: d })),
+    },
     { weight: 2, arbitrary: hostile.map((d) => ({ digits: d })) },
     { weight: 1, arbitrary: fc.constant({ silence: true as const }) },
     { weight: 2, arbitrary: statusArb.map((s) => ({ status: s })) },
@@ -331,84 +430,119 @@ describe('whole calls with hostile callers', () => {
 
   it('any walk follows only valid TwiML, and the state stays known', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...LANG_KEYS), fc.array(move, { minLength: 1, maxLength: 10 }), async (lang, moves) => {
-        let { twiml } = await signedCase('/voice', [], Object.entries(base));
-        ({ twiml } = await choose(lang));
-        for (const m of moves) {
-          const gather = twiml.children.find((c) => c.name === 'Gather');
-          const dial = twiml.children.find((c) => c.name === 'Dial');
-          let url: string | undefined;
-          let extra: Pair[] = [];
-          if (gather && 'digits' in m) {
-            url = gather.attrs.action;
-            extra = [['Digits', m.digits]];
-          } else if (gather && 'silence' in m) {
-            url = twiml.children.find((c) => c.name === 'Redirect')?.text;
-          } else if (dial?.attrs.action) {
-            url = dial.attrs.action;
-            extra = [['DialCallStatus', 'status' in m ? m.status : 'completed']];
+      fc.asyncProperty(
+        fc.constantFrom(...LANG_KEYS),
+        fc.array(move, { minLength: 1, maxLength: 10 }),
+        async (lang, moves) => {
+          let { twiml } = await signedCase('/voice', [], Object.entries(base));
+          ({ twiml } = await choose(lang));
+          for (const m of moves) {
+            const gather = twiml.children.find((c) => c.name === 'Gather');
+            const dial = twiml.children.find((c) => c.name === 'Dial');
+            let url: string | undefined;
+            let extra: Pair[] = [];
+            if (gather && 'digits' in m) {
+              url = gather.attrs.action;
+              extra = [['Digits', m.digits]];
+            } else if (gather && 'silence' in m) {
+              url = twiml.children.find((c) => c.name === 'Redirect')?.text;
+            } else if (dial?.attrs.action) {
+              url = dial.attrs.action;
+              extra = [['DialCallStatus', 'status' in m ? m.status : 'completed']];
+            }
+            if (!url) break; // the call ended (Hangup, or a Dial without action)
+            const u = new URL(url);
+            ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...extra]));
           }
-          if (!url) break; // the call ended (Hangup, or a Dial without action)
-          const u = new URL(url);
-          ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...extra]));
-        }
-      }),
+        },
+      ),
       fcParams(800),
     );
   });
 
   it('a caller who only presses wrong keys or says nothing reaches a person or a kind goodbye, never a loop', async () => {
-    const wrong = fc.oneof(fc.constantFrom('7', '8', '#', '', '12', '<Dial>', '__proto__').map((d) => ({ digits: d })), fc.constant({ silence: true as const }));
+    const wrong = fc.oneof(
+      fc.constantFrom('7', '8', '#', '', '12', '<Dial>', '__proto__').map((d) => ({ digits: d })),
+      fc.constant({ silence: true as const }),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...LANG_KEYS), fc.array(wrong, { minLength: 12, maxLength: 12 }), async (lang, moves) => {
-        let { twiml } = await choose(lang);
-        let steps = 0;
-        for (const m of moves) {
-          const gather = twiml.children.find((c) => c.name === 'Gather');
-          if (!gather) break;
-          steps++;
-          const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
-          const u = new URL(url);
-          ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])]));
-        }
-        expect(twiml.children.some((c) => c.name === 'Dial' || c.name === 'Hangup')).toBe(true);
-        expect(steps).toBeLessThanOrEqual(config.flow.maxTries);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...LANG_KEYS),
+        fc.array(wrong, { minLength: 12, maxLength: 12 }),
+        async (lang, moves) => {
+          let { twiml } = await choose(lang);
+          let steps = 0;
+          for (const m of moves) {
+            const gather = twiml.children.find((c) => c.name === 'Gather');
+            if (!gather) break;
+            steps++;
+            const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
+            const u = new URL(url);
+            ({ twiml } = await signedCase(
+              u.pathname,
+              [...u.searchParams],
+              [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])],
+            ));
+          }
+          expect(twiml.children.some((c) => c.name === 'Dial' || c.name === 'Hangup')).toBe(true);
+          expect(steps).toBeLessThanOrEqual(config.flow.maxTries);
+        },
+      ),
       fcParams(300),
     );
   });
 
   it('a caller who never manages a key, and whose every transfer fails, is put through to each open service once, then hears the emergency numbers', async () => {
-    const wrong = fc.oneof(fc.constantFrom('7', '8', '#', '').map((d) => ({ digits: d })), fc.constant({ silence: true as const }));
+    const wrong = fc.oneof(
+      fc.constantFrom('7', '8', '#', '').map((d) => ({ digits: d })),
+      fc.constant({ silence: true as const }),
+    );
     const failure = fc.constantFrom('busy', 'no-answer', 'failed', 'canceled');
     // The safety net's services (Monday 10:00: all open), each once.
-    const net = [...new Set(Object.values(config.flow.groups).flatMap((g) => g.order))].map((id) => config.services[id]!.dial);
+    const net = [...new Set(Object.values(config.flow.groups).flatMap((g) => g.order))].map(
+      (id) => config.services[id]!.dial,
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...LANG_KEYS), fc.array(wrong, { minLength: 40, maxLength: 40 }), fc.array(failure, { minLength: 10, maxLength: 10 }), async (lang, moves, failures) => {
-        let { twiml } = await choose(lang);
-        let webhooks = 0;
-        const dialled: string[] = [];
-        while (!twiml.children.some((c) => c.name === 'Hangup')) {
-          expect(webhooks++, 'the call should have ended by now').toBeLessThan(config.flow.maxTries + net.length + 1);
-          const dial = twiml.children.find((c) => c.name === 'Dial');
-          if (dial) {
-            dialled.push(dial.children[0]!.text);
-            const u = new URL(dial.attrs.action!);
-            ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ['DialCallStatus', failures[dialled.length % failures.length]!]]));
-            continue;
+      fc.asyncProperty(
+        fc.constantFrom(...LANG_KEYS),
+        fc.array(wrong, { minLength: 40, maxLength: 40 }),
+        fc.array(failure, { minLength: 10, maxLength: 10 }),
+        async (lang, moves, failures) => {
+          let { twiml } = await choose(lang);
+          let webhooks = 0;
+          const dialled: string[] = [];
+          while (!twiml.children.some((c) => c.name === 'Hangup')) {
+            expect(webhooks++, 'the call should have ended by now').toBeLessThan(config.flow.maxTries + net.length + 1);
+            const dial = twiml.children.find((c) => c.name === 'Dial');
+            if (dial) {
+              dialled.push(dial.children[0]!.text);
+              const u = new URL(dial.attrs.action!);
+              ({ twiml } = await signedCase(
+                u.pathname,
+                [...u.searchParams],
+                [...Object.entries(base), ['DialCallStatus', failures[dialled.length % failures.length]!]],
+              ));
+              continue;
+            }
+            const m = moves[webhooks % moves.length]!;
+            const gather = twiml.children.find((c) => c.name === 'Gather')!;
+            const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
+            const u = new URL(url);
+            ({ twiml } = await signedCase(
+              u.pathname,
+              [...u.searchParams],
+              [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])],
+            ));
           }
-          const m = moves[webhooks % moves.length]!;
-          const gather = twiml.children.find((c) => c.name === 'Gather')!;
-          const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
-          const u = new URL(url);
-          ({ twiml } = await signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])]));
-        }
-        // Each service of the safety net once, never one again: then the end.
-        expect([...dialled].sort()).toEqual([...net].sort());
-        const said = all(twiml, 'Say').map((c) => c.text).join(' ');
-        expect(said).toMatch(/112/);
-        expect(said).toMatch(/101/);
-      }),
+          // Each service of the safety net once, never one again: then the end.
+          expect([...dialled].sort()).toEqual([...net].sort());
+          const said = all(twiml, 'Say')
+            .map((c) => c.text)
+            .join(' ');
+          expect(said).toMatch(/112/);
+          expect(said).toMatch(/101/);
+        },
+      ),
       fcParams(150),
     );
   });
@@ -426,7 +560,14 @@ describe('whole calls at any instant of a year: random keys, silences and transf
   /** The call played, and the log lines it wrote. */
   async function play(plan: CallPlan): Promise<{ trace: CallTrace; logs: string[] }> {
     const from = t.logs.length;
-    const trace = await walkCall({ plan, config, send, setNow: (at) => t.setNow(at.toISOString()), body: bodyOf(plan.from), maxSteps: stepBound(plan, config) });
+    const trace = await walkCall({
+      plan,
+      config,
+      send,
+      setNow: (at) => t.setNow(at.toISOString()),
+      body: bodyOf(plan.from),
+      maxSteps: stepBound(plan, config),
+    });
     walks.push(trace);
     return { trace, logs: t.logs.slice(from) };
   }
@@ -436,7 +577,10 @@ describe('whole calls at any instant of a year: random keys, silences and transf
     await fc.assert(
       fc.asyncProperty(callPlanArb, async (plan) => {
         const { trace } = await play(plan);
-        if (trace.end === 'unfinished') throw new Error(`the call did not end within ${stepBound(plan, config)} webhooks:\n${trace.answers.map((a) => `${a.url}: ${a.said}`).join('\n')}`);
+        if (trace.end === 'unfinished')
+          throw new Error(
+            `the call did not end within ${stepBound(plan, config)} webhooks:\n${trace.answers.map((a) => `${a.url}: ${a.said}`).join('\n')}`,
+          );
         if (trace.end === 'hangup') {
           const last = trace.answers.at(-1)!;
           expect(last.said, 'the emergency numbers before the hang-up').toMatch(/\b112\b/);
@@ -452,7 +596,10 @@ describe('whole calls at any instant of a year: random keys, silences and transf
       fc.asyncProperty(callPlanArb, async (plan) => {
         const { trace } = await play(plan);
         const problems = failedAgain(config, trace);
-        if (problems.length > 0) throw new Error(`${problems.join('\n')}\nThe call:\n${trace.answers.map((a) => `${a.url}${a.pressed ? ` (${a.pressed.key})` : ''}${a.outcome !== undefined ? ` (${a.outcome})` : ''}: ${a.said}`).join('\n')}`);
+        if (problems.length > 0)
+          throw new Error(
+            `${problems.join('\n')}\nThe call:\n${trace.answers.map((a) => `${a.url}${a.pressed ? ` (${a.pressed.key})` : ''}${a.outcome !== undefined ? ` (${a.outcome})` : ''}: ${a.said}`).join('\n')}`,
+          );
       }),
       fcParams(400),
     );
@@ -476,11 +623,17 @@ describe('whole calls at any instant of a year: random keys, silences and transf
     // they are about, so a change to the arbitraries cannot quietly make them vacuous.
     const ends = new Set(walks.map((w) => w.end));
     expect(ends).toEqual(new Set(['hangup', 'completed']));
-    const failures = walks.map((w) => w.answers.filter((a) => a.outcome !== undefined && !['completed', 'answered'].includes(a.outcome)).length);
+    const failures = walks.map(
+      (w) => w.answers.filter((a) => a.outcome !== undefined && !['completed', 'answered'].includes(a.outcome)).length,
+    );
     expect(Math.max(...failures)).toBeGreaterThanOrEqual(5);
-    const langs = new Set(walks.flatMap((w) => w.answers.flatMap((a) => [...a.url.matchAll(/[?&]l=([a-z]+)/g)].map((m) => m[1]))));
+    const langs = new Set(
+      walks.flatMap((w) => w.answers.flatMap((a) => [...a.url.matchAll(/[?&]l=([a-z]+)/g)].map((m) => m[1]))),
+    );
     expect(langs).toEqual(new Set(config.languages));
-    expect(walks.some((w) => failedAgain(config, w).length === 0 && w.answers.some((a) => a.pressed?.menu === 'alt'))).toBe(true);
+    expect(
+      walks.some((w) => failedAgain(config, w).length === 0 && w.answers.some((a) => a.pressed?.menu === 'alt')),
+    ).toBe(true);
   });
 });
 
@@ -501,15 +654,34 @@ describe('after all of it', () => {
   });
 
   it('the privacy checks themselves catch a leak in any format', () => {
-    for (const leak of ['+32470123456', '0032 470 12 34 56', '0470 12 34 56', '0470/12.34.56', '+32 (0)470 12 34 56', '02 555 01 99']) {
+    for (const leak of [
+      '+32470123456',
+      '0032 470 12 34 56',
+      '0470 12 34 56',
+      '0470/12.34.56',
+      '+32 (0)470 12 34 56',
+      '02 555 01 99',
+    ]) {
       expect(phoneLeaks([JSON.stringify({ level: 30, msg: 'x', caller: leak })])).toHaveLength(1);
     }
-    expect(phoneLeaks([JSON.stringify({ level: 30, time: 1764493200123, callSid: 'CA' + 'a'.repeat(32), responseTime: 0.0470123 })])).toHaveLength(0);
+    expect(
+      phoneLeaks([
+        JSON.stringify({ level: 30, time: 1764493200123, callSid: 'CA' + 'a'.repeat(32), responseTime: 0.0470123 }),
+      ]),
+    ).toHaveLength(0);
     expect(digitsLeaks([JSON.stringify({ event: 'choice', key: '1' })], keys)).toHaveLength(0);
     expect(digitsLeaks([JSON.stringify({ event: 'choice', key: '<Dial>' })], keys)).toHaveLength(1);
     expect(digitsLeaks([JSON.stringify({ body: { Digits: '1' } })], keys)).toHaveLength(1);
     // The caller's own number, whatever its format; not digits glued into a longer run.
-    for (const text of ['+32470123456', '+32 470 12 34 56', '0032 470 12 34 56', '0470/12.34.56', '(0470) 12-34-56', 'From=%2B32470123456', 'x 470123456 y']) {
+    for (const text of [
+      '+32470123456',
+      '+32 470 12 34 56',
+      '0032 470 12 34 56',
+      '0470/12.34.56',
+      '(0470) 12-34-56',
+      'From=%2B32470123456',
+      'x 470123456 y',
+    ]) {
       expect(carriesCaller(text, '+32470123456'), text).toBe(true);
     }
     expect(carriesCaller('+2348031234567', '+2348031234567')).toBe(true);

@@ -14,7 +14,9 @@ const fr = config.prompts.fr!.prompts;
 const en = config.prompts.en!.prompts;
 const LANGS = config.flow.languages;
 /** The key of 1712 in the main menu, as the data has it. */
-const VIOLENCE_KEY = config.flow.menus.main!.options.find((o) => o.action.type === 'transfer' && o.action.service === 'violence-line')!.key;
+const VIOLENCE_KEY = config.flow.menus.main!.options.find(
+  (o) => o.action.type === 'transfer' && o.action.service === 'violence-line',
+)!.key;
 /** The key of the specialised centres in the offers, as the data has it. */
 const CENTRES_OFFER = config.flow.offers.find((o) => o.target.type === 'group' && o.target.group === 'centres')!.key;
 
@@ -99,27 +101,34 @@ describe('1712 by the clock', () => {
     const early = await call1712('2026-11-30T07:15:00+01:00');
     expect(heard(early)).toContain(fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour']!, { hour: '9' }) }));
     const evening = await call1712('2026-12-03T18:00:00+01:00', '3');
-    expect(heard(evening)).toContain(fill(en.reopens!, { day: en.tomorrow!, time: fill(en['time-hour']!, { hour: '9' }) }));
+    expect(heard(evening)).toContain(
+      fill(en.reopens!, { day: en.tomorrow!, time: fill(en['time-hour']!, { hour: '9' }) }),
+    );
   });
 
   it('key assignments do not change with the time of day', async () => {
     const open = await call1712('2026-11-30T10:00:00+01:00');
     const closedCall = await call1712('2026-11-28T23:00:00+01:00');
     expect(open.history[1]!.children[0]!.attrs.action).toBe(closedCall.history[1]!.children[0]!.attrs.action);
-    expect(open.history[1]!.children[0]!.children.map((c) => c.text)).toEqual(closedCall.history[1]!.children[0]!.children.map((c) => c.text));
+    expect(open.history[1]!.children[0]!.children.map((c) => c.text)).toEqual(
+      closedCall.history[1]!.children[0]!.children.map((c) => c.text),
+    );
   });
 
-  it.each(LANGS.map((l) => [l.id, l.key] as const))('in %s, the offers never offer the closed service itself', async (id, key) => {
-    const call = await call1712('2026-11-28T11:00:00+01:00', key);
-    const name = config.services['violence-line']!.name[id]!;
-    expect(heard(call).split(name).length - 1).toBe(1); // said once: in "closed", not as an option
-    await call.press(VIOLENCE_KEY); // 1712's own key in the offers too: not offered now, a wrong key
-    expect(call.dial).toBeUndefined();
-    const action = new URL(call.gather!.attrs.action!);
-    expect(action.searchParams.get('m')).toBe('alt');
-    expect(action.searchParams.get('t')).toBe('1');
-    expect(action.searchParams.get('o')).toBe('violence-line');
-  });
+  it.each(LANGS.map((l) => [l.id, l.key] as const))(
+    'in %s, the offers never offer the closed service itself',
+    async (id, key) => {
+      const call = await call1712('2026-11-28T11:00:00+01:00', key);
+      const name = config.services['violence-line']!.name[id]!;
+      expect(heard(call).split(name).length - 1).toBe(1); // said once: in "closed", not as an option
+      await call.press(VIOLENCE_KEY); // 1712's own key in the offers too: not offered now, a wrong key
+      expect(call.dial).toBeUndefined();
+      const action = new URL(call.gather!.attrs.action!);
+      expect(action.searchParams.get('m')).toBe('alt');
+      expect(action.searchParams.get('t')).toBe('1');
+      expect(action.searchParams.get('o')).toBe('violence-line');
+    },
+  );
 });
 
 describe('Hours', () => {
@@ -161,17 +170,29 @@ describe('Hours', () => {
 });
 
 describe('when a closed service opens again, as said', () => {
-  const said = (c: Call) => c.twiml.children.flatMap((n) => [n, ...n.children]).filter((n) => n.name === 'Say').map((n) => n.text).join(' ');
+  const said = (c: Call) =>
+    c.twiml.children
+      .flatMap((n) => [n, ...n.children])
+      .filter((n) => n.name === 'Say')
+      .map((n) => n.text)
+      .join(' ');
 
   it('a closure of a week or more gives the date; a reopening at midnight gives the day alone', async () => {
     const data = copyData();
-    data.edit('directory', (s) => s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-12-21", to: "2027-01-03", reason: reason-leave }\n'));
+    data.edit('directory', (s) =>
+      s.replace(
+        '  pag-asa:\n',
+        '  pag-asa:\n    closures:\n      - { from: "2026-12-21", to: "2027-01-03", reason: reason-leave }\n',
+      ),
+    );
     const app = await makeApp({ at: '2026-12-21T10:00:00+01:00', config: testConfig(data) });
     for (const l of LANGS) {
       const p = config.prompts[l.id]!.prompts;
       const call = await (await new Call(app.app).start()).keys(l.key, '2', '1');
       expect(call.dial, l.id).toBeUndefined();
-      expect(said(call), l.id).toContain(fill(p['reopens-day']!, { day: fill(p.date!, { day: '4', month: p['month-1']! }) }));
+      expect(said(call), l.id).toContain(
+        fill(p['reopens-day']!, { day: fill(p.date!, { day: '4', month: p['month-1']! }) }),
+      );
       // Never "at 0 o'clock": the time-of-day prompts are not used at all.
       expect(said(call), l.id).not.toContain(fill(p['time-hour']!, { hour: '0' }));
     }

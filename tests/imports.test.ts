@@ -40,7 +40,10 @@ describe('import cycles', () => {
       'src/runtime.ts': "export type { App } from './app.js';\nexport interface Runtime {}\n",
       'src/leaf.ts': "import './app.js';\n",
     });
-    expect(cycles(dir)).toEqual({ status: 1, lines: ['cycle: routes/voice.ts -> src/runtime.ts -> src/app.ts -> routes/voice.ts'] });
+    expect(cycles(dir)).toEqual({
+      status: 1,
+      lines: ['cycle: routes/voice.ts -> src/runtime.ts -> src/app.ts -> routes/voice.ts'],
+    });
   });
 
   it('shared modules (a diamond), dynamic imports and packages are not cycles', () => {

@@ -39,7 +39,12 @@ function copy(): Fixture {
  */
 function withGerman(opts: { greeting?: boolean } = {}): Fixture {
   const data = copy();
-  data.edit('menus', (s) => s.replace(/^( {2}en: \{ key: "3".*\n)/m, `$1  de: { key: "${GERMAN.key}", voice: ${GERMAN.voice}, code: ${GERMAN.code} }\n`));
+  data.edit('menus', (s) =>
+    s.replace(
+      /^( {2}en: \{ key: "3".*\n)/m,
+      `$1  de: { key: "${GERMAN.key}", voice: ${GERMAN.voice}, code: ${GERMAN.code} }\n`,
+    ),
+  );
   if (opts.greeting) data.edit('menus', (s) => s.replace('greeting: [fr, nl, en]', 'greeting: [fr, nl, en, de]'));
   data.write('de', data.read('en'));
   data.edit('directory', (s) => s.replace(/(name: \{ fr: .*, en: ("[^"]*")) \}/g, '$1, de: $2 }'));
@@ -58,7 +63,8 @@ async function app(config: Config, at = WEDNESDAY_10) {
   return t;
 }
 
-const isGerman = (s: { attrs: Record<string, string> }) => s.attrs.language === GERMAN.code && s.attrs.voice === GERMAN.voice;
+const isGerman = (s: { attrs: Record<string, string> }) =>
+  s.attrs.language === GERMAN.code && s.attrs.voice === GERMAN.voice;
 
 describe('a fourth language, from data alone', () => {
   it('loads with no problem, in the order of the menus, with its voice and code', () => {
@@ -141,7 +147,12 @@ describe('a fourth language, from data alone', () => {
   });
 
   it('the map counts the seconds German adds to every language when it joins the greeting', () => {
-    const speakNow = (c: Config) => Object.fromEntries(allFigures(c).filter((x) => x.budget === 'speakNow').map((x) => [x.lang, x.seconds]));
+    const speakNow = (c: Config) =>
+      Object.fromEntries(
+        allFigures(c)
+          .filter((x) => x.budget === 'speakNow')
+          .map((x) => [x.lang, x.seconds]),
+      );
     const chosen = speakNow(load(withGerman()));
     const greeted = speakNow(load(withGerman({ greeting: true })));
     for (const lang of ['fr', 'nl', 'en', 'de']) expect(greeted[lang]!, lang).toBeGreaterThan(chosen[lang]!);
@@ -161,7 +172,8 @@ describe('a fourth language, from data alone', () => {
     expect(said.length).toBeGreaterThan(0);
     const tags = said.map((l) => /SAID \[([a-z]{2}-[A-Z]{2})\]/.exec(l)![1]);
     expect([...new Set(tags)]).toEqual(['fr-BE', 'nl-BE', 'en-GB', 'de-DE']);
-    for (const l of said.filter((x) => x.includes('[de-DE]'))) expect(l).toContain(config.services['violence-line']!.name.de);
+    for (const l of said.filter((x) => x.includes('[de-DE]')))
+      expect(l).toContain(config.services['violence-line']!.name.de);
   });
 });
 
@@ -173,9 +185,21 @@ describe('a language that cannot be spoken stops the start', () => {
   }
 
   it.each([
-    ['a Polly voice of another language', 'Polly.Vicki-Neural', /languages\.en\.voice: Polly\.Vicki-Neural speaks de-DE, not en-GB/],
-    ['an American voice for British English', 'Polly.Joanna-Neural', /languages\.en\.voice: Polly\.Joanna-Neural speaks en-US, not en-GB/],
-    ['a Google voice of another code', 'Google.fr-FR-Chirp3-HD-Aoede', /languages\.en\.voice: Google\.fr-FR-Chirp3-HD-Aoede speaks fr-FR, not en-GB/],
+    [
+      'a Polly voice of another language',
+      'Polly.Vicki-Neural',
+      /languages\.en\.voice: Polly\.Vicki-Neural speaks de-DE, not en-GB/,
+    ],
+    [
+      'an American voice for British English',
+      'Polly.Joanna-Neural',
+      /languages\.en\.voice: Polly\.Joanna-Neural speaks en-US, not en-GB/,
+    ],
+    [
+      'a Google voice of another code',
+      'Google.fr-FR-Chirp3-HD-Aoede',
+      /languages\.en\.voice: Google\.fr-FR-Chirp3-HD-Aoede speaks fr-FR, not en-GB/,
+    ],
   ])('%s: menus.yaml and languages.en.voice are named', (_, voice, message) => {
     f = copy().edit('menus', (s) => s.replace('voice: Polly.Amy-Neural', `voice: ${voice}`));
     const found = errors(f).filter((e) => e.startsWith(`${f!.menus}: `) && message.test(e));
@@ -184,14 +208,20 @@ describe('a language that cannot be spoken stops the start', () => {
 
   it('a code that does not match its voice is named the same way', () => {
     f = copy().edit('menus', (s) => s.replace('code: nl-BE', 'code: nl-NL'));
-    expect(errors(f)).toContainEqual(`${f.menus}: languages.nl.voice: Polly.Lisa-Neural speaks nl-BE, not nl-NL (code): choose a nl-NL voice or correct the code`);
+    expect(errors(f)).toContainEqual(
+      `${f.menus}: languages.nl.voice: Polly.Lisa-Neural speaks nl-BE, not nl-NL (code): choose a nl-NL voice or correct the code`,
+    );
   });
 
   it('a voice the line does not know starts, with a warning to check it', () => {
     f = copy().edit('menus', (s) => s.replace('voice: Polly.Amy-Neural', 'voice: Polly.Nobody-Neural'));
     const r = loadConfig(f);
     expect(r.ok).toBe(true);
-    expect(r.warnings).toContainEqual(expect.stringMatching(/menus\.yaml: languages\.en\.voice: "Polly\.Nobody-Neural" is not a voice the line knows; check that it speaks en-GB/));
+    expect(r.warnings).toContainEqual(
+      expect.stringMatching(
+        /menus\.yaml: languages\.en\.voice: "Polly\.Nobody-Neural" is not a voice the line knows; check that it speaks en-GB/,
+      ),
+    );
   });
 
   it('a prompt missing from one language names that prompts file and key', () => {
@@ -208,7 +238,13 @@ describe('a language that cannot be spoken stops the start', () => {
 
   it('the built server refuses to start on a voice that does not match its code: exit 1, the file and place on stderr', () => {
     f = copy().edit('menus', (s) => s.replace('voice: Polly.Amy-Neural', 'voice: Polly.Vicki-Neural'));
-    const r = runNode(SERVER, { HELPLINE_CONFIG: f.directory, HELPLINE_MENUS: f.menus, HELPLINE_PROMPTS: f.prompts, PORT: '0', HOST: '127.0.0.1' });
+    const r = runNode(SERVER, {
+      HELPLINE_CONFIG: f.directory,
+      HELPLINE_MENUS: f.menus,
+      HELPLINE_PROMPTS: f.prompts,
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${f.menus}: languages.en.voice: Polly.Vicki-Neural speaks de-DE, not en-GB`);
     expect(r.stdout).not.toMatch(/Server listening/);

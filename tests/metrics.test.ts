@@ -37,7 +37,10 @@ async function scrape(t: TestApp, headers: Record<string, string> = {}): Promise
 /** The value of the one sample with exactly these labels (0 when absent). */
 function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const found = samples.filter(
-    (s) => s.name === name && Object.keys(s.labels).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    (s) =>
+      s.name === name &&
+      Object.keys(s.labels).length === Object.keys(labels).length &&
+      Object.entries(labels).every(([k, v]) => s.labels[k] === v),
   );
   if (found.length > 1) throw new Error(`several samples of ${name} ${JSON.stringify(labels)}`);
   return found[0]?.value ?? 0;
@@ -125,16 +128,47 @@ describe('counters after scripted calls', () => {
   it('transfers by service, numbers said, their outcomes, and callers who found a service closed', () => {
     expect(value(samples, 'helpline_transfers_total', { service: 'pag-asa' })).toBe(3); // a, b (the safety net's next), f
     expect(value(samples, 'helpline_transfers_total', { service: 'surya' })).toBe(5); // a, b, c, d, f
-    for (const id of ['payoke', 'care-brussels', 'care-liege', 'care-ghent']) expect(value(samples, 'helpline_transfers_total', { service: id }), id).toBe(1);
+    for (const id of ['payoke', 'care-brussels', 'care-liege', 'care-ghent'])
+      expect(value(samples, 'helpline_transfers_total', { service: id }), id).toBe(1);
     expect(value(samples, 'helpline_transfers_total', { service: 'police' })).toBe(0);
     expect(value(samples, 'helpline_numbers_said_total', { service: 'police' })).toBe(1);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'pag-asa', outcome: 'busy', status: 'busy' })).toBe(1);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'pag-asa', outcome: 'completed', status: 'completed' })).toBe(1);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'completed', status: 'completed' })).toBe(1);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'no-answer', status: 'no-answer' })).toBe(1);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'failed', status: 'canceled' })).toBe(1);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'failed', status: 'failed' })).toBe(1);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'care-ghent', outcome: 'failed', status: 'failed' })).toBe(1);
+    expect(
+      value(samples, 'helpline_transfer_outcomes_total', { service: 'pag-asa', outcome: 'busy', status: 'busy' }),
+    ).toBe(1);
+    expect(
+      value(samples, 'helpline_transfer_outcomes_total', {
+        service: 'pag-asa',
+        outcome: 'completed',
+        status: 'completed',
+      }),
+    ).toBe(1);
+    expect(
+      value(samples, 'helpline_transfer_outcomes_total', {
+        service: 'surya',
+        outcome: 'completed',
+        status: 'completed',
+      }),
+    ).toBe(1);
+    expect(
+      value(samples, 'helpline_transfer_outcomes_total', {
+        service: 'surya',
+        outcome: 'no-answer',
+        status: 'no-answer',
+      }),
+    ).toBe(1);
+    expect(
+      value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'failed', status: 'canceled' }),
+    ).toBe(1);
+    expect(
+      value(samples, 'helpline_transfer_outcomes_total', { service: 'surya', outcome: 'failed', status: 'failed' }),
+    ).toBe(1);
+    expect(
+      value(samples, 'helpline_transfer_outcomes_total', {
+        service: 'care-ghent',
+        outcome: 'failed',
+        status: 'failed',
+      }),
+    ).toBe(1);
     expect(value(samples, 'helpline_closed_total', { service: 'violence-line', reason: 'weekend' })).toBe(1);
   });
 
@@ -149,8 +183,16 @@ describe('counters after scripted calls', () => {
     const counts = samples.filter((s) => s.name === 'helpline_http_request_duration_seconds_count');
     const routes = new Set(counts.map((s) => s.labels.route));
     expect(routes).toEqual(new Set(['/voice', '/voice/menu', '/voice/dial', '/voice/fallback']));
-    expect(value(samples, 'helpline_http_request_duration_seconds_count', { method: 'POST', route: '/voice', status_code: '200' })).toBe(6);
-    const buckets = samples.filter((s) => s.name === 'helpline_http_request_duration_seconds_bucket' && s.labels.route === '/voice/menu');
+    expect(
+      value(samples, 'helpline_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/voice',
+        status_code: '200',
+      }),
+    ).toBe(6);
+    const buckets = samples.filter(
+      (s) => s.name === 'helpline_http_request_duration_seconds_bucket' && s.labels.route === '/voice/menu',
+    );
     expect(buckets.find((s) => s.labels.le === '+Inf')?.value).toBeGreaterThan(10);
   });
 
@@ -188,7 +230,13 @@ describe('hostile input never becomes a label', () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
     const sid = 'CA' + 'f'.repeat(32);
-    const junk = { CallSid: sid, From: CALLER, To: HOTLINE, Digits: '+32470123456', DialCallStatus: '<b>+32470123456</b>' };
+    const junk = {
+      CallSid: sid,
+      From: CALLER,
+      To: HOTLINE,
+      Digits: '+32470123456',
+      DialCallStatus: '<b>+32470123456</b>',
+    };
     for (const url of [
       `/voice/menu?l=fr&m=${encodeURIComponent(CALLER)}&t=0`,
       `/voice/menu?l=${sid}&m=main&t=0`,
@@ -203,8 +251,12 @@ describe('hostile input never becomes a label', () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     for (const secret of ['470123456', '5550100', sid, 'ffffffff', '<b>']) expect(res.body).not.toContain(secret);
     const samples = parse(res.body);
-    expect(value(samples, 'helpline_transfer_outcomes_total', { service: 'unknown', outcome: 'failed', status: 'unknown' })).toBe(1);
-    expect(samples.some((s) => s.name === 'helpline_http_request_duration_seconds_count' && s.labels.route === 'unmatched')).toBe(true);
+    expect(
+      value(samples, 'helpline_transfer_outcomes_total', { service: 'unknown', outcome: 'failed', status: 'unknown' }),
+    ).toBe(1);
+    expect(
+      samples.some((s) => s.name === 'helpline_http_request_duration_seconds_count' && s.labels.route === 'unmatched'),
+    ).toBe(true);
   });
 });
 
@@ -244,8 +296,20 @@ describe('METRICS_TOKEN', () => {
   afterAll(() => t.app.close());
 
   it('refuses a scrape without the token, or with another one: 401 with WWW-Authenticate', async () => {
-    for (const authorization of [undefined, 'Bearer wrong', `Basic ${token}`, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, 'Bearer', '']) {
-      const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: authorization === undefined ? {} : { authorization } });
+    for (const authorization of [
+      undefined,
+      'Bearer wrong',
+      `Basic ${token}`,
+      `Bearer ${token}x`,
+      `Bearer ${token.slice(0, -1)}`,
+      'Bearer',
+      '',
+    ]) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: authorization === undefined ? {} : { authorization },
+      });
       expect(res.statusCode, String(authorization)).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
       expect(res.body).not.toContain('helpline_');
@@ -254,7 +318,10 @@ describe('METRICS_TOKEN', () => {
 
   it('answers with the token (scheme in any case); Twilio signatures are not asked for', async () => {
     expect(value(await scrape(t, { authorization: `Bearer ${token}` }), 'helpline_calls_total')).toBe(0);
-    expect((await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `bearer ${token}` } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `bearer ${token}` } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('bearerMatches compares whole tokens', () => {

@@ -22,14 +22,27 @@ describe('parseLocalTime: Belgian wall-clock times as the operator writes them',
   });
 
   it('refuses what does not exist', () => {
-    for (const bad of ['2026-02-30', '2026-13-01', '2026-12-24 25:00', '2026-12-24 24:30', '24/12/2026', '2026-12-24 9:00', '']) {
+    for (const bad of [
+      '2026-02-30',
+      '2026-13-01',
+      '2026-12-24 25:00',
+      '2026-12-24 24:30',
+      '24/12/2026',
+      '2026-12-24 9:00',
+      '',
+    ]) {
       expect(parseLocalTime(bad), bad).toBeUndefined();
     }
   });
 });
 
 describe('Hours with overrides', () => {
-  const closure = { from: at('2026-12-24T13:00:00+01:00'), to: at('2026-12-24T17:00:00+01:00'), open: false, reason: 'reason-training' };
+  const closure = {
+    from: at('2026-12-24T13:00:00+01:00'),
+    to: at('2026-12-24T17:00:00+01:00'),
+    open: false,
+    reason: 'reason-training',
+  };
 
   it('a closure of a 24/7 service: closed with its reason until it ends, open before and after', () => {
     const h = new Hours('24/7', 'be', [closure]);
@@ -83,13 +96,17 @@ describe('Hours with overrides', () => {
 
 describe('open intervals with overrides (npm run hours, npm run map)', () => {
   it('a closure cuts a 24/7 service in two; an opening adds a stretch', () => {
-    const h = new Hours('24/7', 'be', [{ from: at('2026-12-24T13:00:00+01:00'), to: at('2026-12-24T17:00:00+01:00'), open: false }]);
+    const h = new Hours('24/7', 'be', [
+      { from: at('2026-12-24T13:00:00+01:00'), to: at('2026-12-24T17:00:00+01:00'), open: false },
+    ]);
     const iv = h.intervals(at('2026-12-24T00:00:00+01:00'), at('2026-12-25T00:00:00+01:00'));
     expect(iv.map((i) => [i.from.toISOString(), i.to.toISOString()])).toEqual([
       ['2026-12-23T23:00:00.000Z', '2026-12-24T12:00:00.000Z'],
       ['2026-12-24T16:00:00.000Z', '2026-12-24T23:00:00.000Z'],
     ]);
-    const w = new Hours('Mo-Fr 09:00-17:00; PH off', 'be', [{ from: at('2026-11-28T10:00:00+01:00'), to: at('2026-11-28T14:00:00+01:00'), open: true }]);
+    const w = new Hours('Mo-Fr 09:00-17:00; PH off', 'be', [
+      { from: at('2026-11-28T10:00:00+01:00'), to: at('2026-11-28T14:00:00+01:00'), open: true },
+    ]);
     const week = w.intervals(at('2026-11-27T00:00:00+01:00'), at('2026-11-30T12:00:00+01:00'));
     expect(week.map((i) => [i.from.toISOString(), i.to.toISOString()])).toEqual([
       ['2026-11-27T08:00:00.000Z', '2026-11-27T16:00:00.000Z'],
@@ -115,7 +132,10 @@ describe('why a service is closed', () => {
 
   it('a dated rule in the hours is a temporary closure; its comment, when a reason key, is the reason', () => {
     const withReason = new Hours('Mo-Fr 09:00-17:00; PH off; 2026 Dec 28-2026 Dec 31 off "reason-leave"', 'be');
-    expect(withReason.state(at('2026-12-29T10:00:00+01:00')).closure).toEqual({ kind: 'temporary', reason: 'reason-leave' });
+    expect(withReason.state(at('2026-12-29T10:00:00+01:00')).closure).toEqual({
+      kind: 'temporary',
+      reason: 'reason-leave',
+    });
     const bare = new Hours('Mo-Fr 09:00-17:00; PH off; 2026 Dec 24 off', 'be');
     expect(bare.state(at('2026-12-24T10:00:00+01:00')).closure).toEqual({ kind: 'temporary' });
     // A weekday rule without a date is the weekend, not a temporary closure.
@@ -140,7 +160,9 @@ describe('callers hear the reason, in their language', () => {
   const config = testConfig();
   const LANGS = config.flow.languages;
   const prompts = (id: string) => config.prompts[id]!.prompts;
-  const VIOLENCE_KEY = config.flow.menus.main!.options.find((o) => o.action.type === 'transfer' && o.action.service === 'violence-line')!.key;
+  const VIOLENCE_KEY = config.flow.menus.main!.options.find(
+    (o) => o.action.type === 'transfer' && o.action.service === 'violence-line',
+  )!.key;
   const CENTRES_OFFER = config.flow.offers.find((o) => o.target.type === 'group' && o.target.group === 'centres')!.key;
 
   it.each([
@@ -171,14 +193,19 @@ describe('callers hear the reason, in their language', () => {
     const fr = prompts('fr');
     const data = copyData();
     data.edit('directory', (s) =>
-      s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30 09:00", to: "2026-11-30 13:30", reason: reason-training }\n'),
+      s.replace(
+        '  pag-asa:\n',
+        '  pag-asa:\n    closures:\n      - { from: "2026-11-30 09:00", to: "2026-11-30 13:30", reason: reason-training }\n',
+      ),
     );
     const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
     const call = await new Call(t.app).start();
     await call.keys('1', '2', '1');
     expect(call.dial).toBeUndefined();
     expect(said(call)).toContain(fr['reason-training']);
-    expect(said(call)).toContain(fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour-minute']!, { hour: '13', minute: '30' }) }));
+    expect(said(call)).toContain(
+      fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour-minute']!, { hour: '13', minute: '30' }) }),
+    );
     // The offers, focused on PAG-ASA; a closed service has not failed, so f= is absent.
     expect(query(call)).toEqual({ l: 'fr', m: 'alt', t: '0', o: 'pag-asa' });
     // Not offered itself: its name is said once, in "closed".
@@ -186,10 +213,14 @@ describe('callers hear the reason, in their language', () => {
     await call.press(CENTRES_OFFER);
     expect(call.dialled).toBe(config.services.surya!.dial);
     // Services with the same weekly hours ("24/7") but no closure stay open.
-    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '2'))).dialled).toBe(config.services.payoke!.dial);
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '2'))).dialled).toBe(
+      config.services.payoke!.dial,
+    );
     // Without a reason: the generic temporary closure, in every other language.
     const data2 = copyData();
-    data2.edit('directory', (s) => s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30", to: "2026-12-01" }\n'));
+    data2.edit('directory', (s) =>
+      s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30", to: "2026-12-01" }\n'),
+    );
     const t2 = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data2) });
     for (const l of LANGS.filter((x) => x.id !== 'fr')) {
       const p = prompts(l.id);
@@ -200,7 +231,9 @@ describe('callers hear the reason, in their language', () => {
     }
     // After the closure, PAG-ASA is put through again.
     t.setNow('2026-11-30T13:30:00+01:00');
-    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe(config.services['pag-asa']!.dial);
+    expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe(
+      config.services['pag-asa']!.dial,
+    );
     await t.app.close();
     await t2.app.close();
   });
@@ -208,7 +241,10 @@ describe('callers hear the reason, in their language', () => {
   it('an opening puts 1712 through on a Saturday', async () => {
     const data = copyData();
     data.edit('directory', (s) =>
-      s.replace('  violence-line:\n', '  violence-line:\n    openings:\n      - { from: "2026-11-28 10:00", to: "2026-11-28 14:00" }\n'),
+      s.replace(
+        '  violence-line:\n',
+        '  violence-line:\n    openings:\n      - { from: "2026-11-28 10:00", to: "2026-11-28 14:00" }\n',
+      ),
     );
     const t = await makeApp({ at: '2026-11-28T11:00:00+01:00', config: testConfig(data) });
     expect((await new Call(t.app).start().then((c) => c.keys('1', VIOLENCE_KEY))).dialled).toBe('1712');
@@ -220,7 +256,10 @@ describe('callers hear the reason, in their language', () => {
   it('the reason in a comment of the hours is said too', async () => {
     const data = copyData();
     data.edit('directory', (s) =>
-      s.replace(`hours: "Mo-Fr 09:00-17:00; PH off"`, `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Nov 30 off "reason-team-meeting"'`),
+      s.replace(
+        `hours: "Mo-Fr 09:00-17:00; PH off"`,
+        `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Nov 30 off "reason-team-meeting"'`,
+      ),
     );
     const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
     for (const l of LANGS) {
@@ -228,7 +267,9 @@ describe('callers hear the reason, in their language', () => {
       const call = await new Call(t.app).start();
       await call.keys(l.key, VIOLENCE_KEY);
       expect(said(call), l.id).toContain(p['reason-team-meeting']);
-      expect(said(call), l.id).toContain(fill(p.reopens!, { day: p.tomorrow!, time: fill(p['time-hour']!, { hour: '9' }) }));
+      expect(said(call), l.id).toContain(
+        fill(p.reopens!, { day: p.tomorrow!, time: fill(p['time-hour']!, { hour: '9' }) }),
+      );
     }
     await t.app.close();
   });
@@ -261,7 +302,11 @@ describe('checks of closures and openings at start-up', () => {
         ].join('\n'),
       ),
     );
-    expect(errors).toContainEqual(expect.stringMatching(/directory\.yaml: services\.pag-asa\.closures\.2\.reason: a prompt key starting with "reason-"/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(
+        /directory\.yaml: services\.pag-asa\.closures\.2\.reason: a prompt key starting with "reason-"/,
+      ),
+    );
     expect(errors).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\.4\.from: a date such as/));
     expect(errors).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\.4: Unrecognized key: "why"/));
     // The others are checked once the shapes are right.
@@ -275,9 +320,17 @@ describe('checks of closures and openings at start-up', () => {
         ].join('\n'),
       ),
     ).errors;
-    expect(second).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\[0\]\.from: "2026-02-30" is not a date or time that exists/));
-    expect(second).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\[1\]: ends \("2026-12-24 13:00"\) before it starts/));
-    expect(second).toContainEqual(expect.stringMatching(/fr\.yaml: prompts\.reason-nowhere: missing \(used by .*services\.pag-asa\.closures\[2\]\.reason\)/));
+    expect(second).toContainEqual(
+      expect.stringMatching(/services\.pag-asa\.closures\[0\]\.from: "2026-02-30" is not a date or time that exists/),
+    );
+    expect(second).toContainEqual(
+      expect.stringMatching(/services\.pag-asa\.closures\[1\]: ends \("2026-12-24 13:00"\) before it starts/),
+    );
+    expect(second).toContainEqual(
+      expect.stringMatching(
+        /fr\.yaml: prompts\.reason-nowhere: missing \(used by .*services\.pag-asa\.closures\[2\]\.reason\)/,
+      ),
+    );
     expect(second).toContainEqual(expect.stringMatching(/nl\.yaml: prompts\.reason-nowhere: missing/));
     expect(second).toContainEqual(expect.stringMatching(/en\.yaml: prompts\.reason-nowhere: missing/));
   });
@@ -295,12 +348,20 @@ describe('checks of closures and openings at start-up', () => {
   it('warns of a past closure, a comment that is not a reason, and a closed safety-net service', () => {
     const { errors, warnings } = problems((s) =>
       s
-        .replace('  surya:\n', '  surya:\n    closures:\n      - { from: "2026-12-01", to: "2026-12-02" }\n      - { from: "2025-01-01", to: "2025-01-02" }\n')
-        .replace(`hours: "Mo-Fr 09:00-17:00; PH off"`, `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Dec 24 off "training day"'`),
+        .replace(
+          '  surya:\n',
+          '  surya:\n    closures:\n      - { from: "2026-12-01", to: "2026-12-02" }\n      - { from: "2025-01-01", to: "2025-01-02" }\n',
+        )
+        .replace(
+          `hours: "Mo-Fr 09:00-17:00; PH off"`,
+          `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Dec 24 off "training day"'`,
+        ),
     );
     expect(errors).toEqual([]);
     expect(warnings).toContainEqual(expect.stringMatching(/services\.surya\.closures\[1\]: ended on 2025-01-02/));
-    expect(warnings).toContainEqual(expect.stringMatching(/services\.violence-line\.hours: the comment "training day" is not a reason prompt key/));
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/services\.violence-line\.hours: the comment "training day" is not a reason prompt key/),
+    );
     expect(warnings).toContainEqual(expect.stringMatching(/services\.surya\.closures: surya is in the safety net/));
   });
 
@@ -310,13 +371,20 @@ describe('checks of closures and openings at start-up', () => {
     data.edit('fr', (s) => s.replace(/^ {2}reason-training:.*$/m, '  reason-training: "Fermé pour {name}."'));
     data.edit('nl', (s) => s.replace(/^ {2}reason-training:.*$/m, '  reason-training: "Gesloten voor {name}."'));
     const r = loadConfig(data);
-    expect(r.ok ? [] : r.errors).toContainEqual(expect.stringMatching(/fr\.yaml: prompts\.reason-training: unknown placeholder \{name\}/));
+    expect(r.ok ? [] : r.errors).toContainEqual(
+      expect.stringMatching(/fr\.yaml: prompts\.reason-training: unknown placeholder \{name\}/),
+    );
     // The third language is checked like the first two (edited in place: the helper knows fr and nl).
     const only = copyData();
     only.edit('directory', closures('      - { from: "2026-12-01", to: "2026-12-02", reason: reason-training }\n'));
     const en = join(only.prompts, 'en.yaml');
-    writeFileSync(en, readFileSync(en, 'utf8').replace(/^ {2}reason-training:.*$/m, '  reason-training: "Closed for {name}."'));
+    writeFileSync(
+      en,
+      readFileSync(en, 'utf8').replace(/^ {2}reason-training:.*$/m, '  reason-training: "Closed for {name}."'),
+    );
     const r2 = loadConfig(only);
-    expect(r2.ok ? [] : r2.errors).toContainEqual(expect.stringMatching(/en\.yaml: prompts\.reason-training: unknown placeholder \{name\}/));
+    expect(r2.ok ? [] : r2.errors).toContainEqual(
+      expect.stringMatching(/en\.yaml: prompts\.reason-training: unknown placeholder \{name\}/),
+    );
   });
 });

@@ -51,7 +51,16 @@ function data(date: string | undefined, edit: (directory: string) => string = (d
 
 /** The environment of a line ready for launch, on the data `f`. */
 function launchEnv(f: Fixture, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  return { HELPLINE_CONFIG: f.directory, HELPLINE_MENUS: f.menus, HELPLINE_PROMPTS: f.prompts, TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, HOTLINE_NUMBER: HOTLINE, FALLBACK_RECORD: join(f.dir, 'record.json'), ...extra };
+  return {
+    HELPLINE_CONFIG: f.directory,
+    HELPLINE_MENUS: f.menus,
+    HELPLINE_PROMPTS: f.prompts,
+    TWILIO_AUTH_TOKEN: TOKEN,
+    PUBLIC_BASE_URL: BASE,
+    HOTLINE_NUMBER: HOTLINE,
+    FALLBACK_RECORD: join(f.dir, 'record.json'),
+    ...extra,
+  };
 }
 
 async function run(argv: string[], env: NodeJS.ProcessEnv, now = NOW) {
@@ -85,12 +94,19 @@ describe('npm run preflight on the shipped data', () => {
     const r = runNode(PREFLIGHT_CLI, { FALLBACK_RECORD: join(tmp, 'never-written.json'), HOTLINE_NUMBER: '' });
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
-    const blocking = lines.slice(lines.indexOf(`Blocking (${SERVICE_IDS.length + 4}):`) + 1, lines.findIndex((l) => l.startsWith('To check')));
-    for (const id of SERVICE_IDS) expect(blocking.filter((l) => l.startsWith(`  ${id}: never verified`))).toHaveLength(1);
-    for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'HOTLINE_NUMBER']) expect(blocking.some((l) => l.startsWith(`  environment: ${name} is not set`))).toBe(true);
+    const blocking = lines.slice(
+      lines.indexOf(`Blocking (${SERVICE_IDS.length + 4}):`) + 1,
+      lines.findIndex((l) => l.startsWith('To check')),
+    );
+    for (const id of SERVICE_IDS)
+      expect(blocking.filter((l) => l.startsWith(`  ${id}: never verified`))).toHaveLength(1);
+    for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'HOTLINE_NUMBER'])
+      expect(blocking.some((l) => l.startsWith(`  environment: ${name} is not set`))).toBe(true);
     expect(blocking.some((l) => l.startsWith('  fallback: the fallback document was never printed'))).toBe(true);
     // Each unverified service's line carries the directory's check text.
-    expect(blocking.find((l) => l.startsWith('  care-liege:'))).toContain(SHIPPED.config.services['care-liege']!.check!.replace(/\s+/g, ' ').slice(0, 40));
+    expect(blocking.find((l) => l.startsWith('  care-liege:'))).toContain(
+      SHIPPED.config.services['care-liege']!.check!.replace(/\s+/g, ' ').slice(0, 40),
+    );
     expect(lines.filter(Boolean).at(-1)).toMatch(/^Not ready: \d+ blocking, 1 to check\.$/);
   });
 
@@ -133,7 +149,9 @@ describe('npm run preflight when everything is done', () => {
     // The helpline's number is in the document (the transfer's caller ID): changing it counts too.
     const g = data('2026-11-30');
     await recordFallback(launchEnv(g));
-    expect((await report(launchEnv(g, { HOTLINE_NUMBER: '+3225550111' }))).report.blocking.map((x) => x.kind)).toEqual(['fallback-outdated']);
+    expect((await report(launchEnv(g, { HOTLINE_NUMBER: '+3225550111' }))).report.blocking.map((x) => x.kind)).toEqual([
+      'fallback-outdated',
+    ]);
   });
 
   it('reports each missing variable; HOTLINE_NUMBER may come from the directory; TRUST_PROXY turns PUBLIC_BASE_URL into a check', async () => {
@@ -155,17 +173,25 @@ describe('npm run preflight when everything is done', () => {
 
 describe('verification dates', () => {
   it('reports a verification older than settings.verify_max_age_days, counted in Belgian days', async () => {
-    const f = data('2026-11-30', (d) => d.replace(/(surya:[\s\S]*?verified: )"2026-11-30"/, '$1"2025-12-01"').replace(/(payoke:[\s\S]*?verified: )"2026-11-30"/, '$1"2025-11-30"'));
+    const f = data('2026-11-30', (d) =>
+      d
+        .replace(/(surya:[\s\S]*?verified: )"2026-11-30"/, '$1"2025-12-01"')
+        .replace(/(payoke:[\s\S]*?verified: )"2026-11-30"/, '$1"2025-11-30"'),
+    );
     const env = launchEnv(f);
     await recordFallback(env);
     const { status, report: r } = await report(env);
     expect(status).toBe(1);
     // 2025-12-01 is 365 days before 2026-12-01 (the default maximum); 2025-11-30 is 366.
     expect(r.blocking.map((x) => [x.kind, x.service])).toEqual([['verification-too-old', 'payoke']]);
-    expect(r.blocking[0]!.message).toMatch(/verified on 2025-11-30, 366 days ago \(settings\.verify_max_age_days: 365\)/);
+    expect(r.blocking[0]!.message).toMatch(
+      /verified on 2025-11-30, 366 days ago \(settings\.verify_max_age_days: 365\)/,
+    );
     expect(r.blocking[0]!.check).toBe(SHIPPED.config.services.payoke!.check);
     // 23:30 UTC on 30 November is already 1 December in Brussels.
-    expect((await report(env, new Date('2026-11-30T23:30:00Z'))).report.blocking.map((x) => x.service)).toEqual(['payoke']);
+    expect((await report(env, new Date('2026-11-30T23:30:00Z'))).report.blocking.map((x) => x.service)).toEqual([
+      'payoke',
+    ]);
     expect((await report(env, new Date('2026-11-30T22:30:00Z'))).report.blocking).toEqual([]);
 
     f.edit('directory', (d) => d.replace('verify_max_age_days: 365', 'verify_max_age_days: 400'));
@@ -178,17 +204,28 @@ describe('verification dates', () => {
       ['30/11/2026', /services\.surya\.verified: "30\/11\/2026" is not a date that exists/],
       ['2026-12-02', /services\.surya\.verified: "2026-12-02" is in the future \(today is 2026-12-01\)/],
     ] as const) {
-      const f = data(undefined, (d) => d.replace('dial: "+3242324030"', `dial: "+3242324030"\n    verified: "${date}"`));
+      const f = data(undefined, (d) =>
+        d.replace('dial: "+3242324030"', `dial: "+3242324030"\n    verified: "${date}"`),
+      );
       const r = loadConfig({ directory: f.directory }, NOW);
       expect(r.ok).toBe(false);
       expect(r.ok ? [] : r.errors.filter((e) => e.startsWith(`${f.directory}: `) && problem.test(e))).toHaveLength(1);
     }
-    const number = data(undefined, (d) => d.replace('dial: "+3242324030"', 'dial: "+3242324030"\n    verified: 20261130'));
+    const number = data(undefined, (d) =>
+      d.replace('dial: "+3242324030"', 'dial: "+3242324030"\n    verified: 20261130'),
+    );
     expect(loadConfig({ directory: number.directory }, NOW).ok).toBe(false);
   });
 
   it('reads the new fields with their defaults, and a note without a date is a warning', () => {
-    const f = data(undefined, (d) => d.replace('dial: "+3242324030"', 'dial: "+3242324030"\n    verified: 2026-11-30\n    verified_note: "answered at 23:10 on a Sunday"').replace('dial: "+3225354542"', 'dial: "+3225354542"\n    verified_note: "no date"'));
+    const f = data(undefined, (d) =>
+      d
+        .replace(
+          'dial: "+3242324030"',
+          'dial: "+3242324030"\n    verified: 2026-11-30\n    verified_note: "answered at 23:10 on a Sunday"',
+        )
+        .replace('dial: "+3225354542"', 'dial: "+3225354542"\n    verified_note: "no date"'),
+    );
     const r = loadConfig({ directory: f.directory }, NOW);
     if (!r.ok) throw new Error(r.errors.join('\n'));
     const { services, settings } = r.config;
@@ -199,7 +236,9 @@ describe('verification dates', () => {
     expect(r.warnings.filter((w) => w.includes('services.care-brussels.verified_note'))).toHaveLength(1);
     expect(settings.verifyMaxAgeDays).toBe(365);
     // The loader warns about short numbers it transfers to, not about one it only says.
-    expect(SHIPPED.warnings.filter((w) => /is a short number/.test(w)).map((w) => /services\.([\w-]+)\.dial/.exec(w)![1])).toEqual(['violence-line']);
+    expect(
+      SHIPPED.warnings.filter((w) => /is a short number/.test(w)).map((w) => /services\.([\w-]+)\.dial/.exec(w)![1]),
+    ).toEqual(['violence-line']);
   });
 
   it("gives the server's warning with service ids only, no number", () => {
@@ -220,7 +259,10 @@ describe('short numbers', () => {
     await recordFallback(env);
     const { status, report: r } = await report(env);
     expect(status).toBe(0);
-    expect(r.toCheck.filter((x) => x.kind === 'short-number').map((x) => x.service)).toEqual(['police', 'violence-line']);
+    expect(r.toCheck.filter((x) => x.kind === 'short-number').map((x) => x.service)).toEqual([
+      'police',
+      'violence-line',
+    ]);
     expect(r.toCheck.find((x) => x.service === 'police')!.message).toMatch(/short number 101.*--call police/);
   });
 });
@@ -244,14 +286,24 @@ interface StandIn {
 /** Answers like Twilio's Calls and IncomingPhoneNumbers resources, from `answer`. */
 async function standIn(answer: (r: Received) => { status: number; body: unknown }): Promise<StandIn> {
   const requests: Received[] = [];
-  const read = (req: IncomingMessage) => new Promise<string>((resolve) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve(body));
-  });
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let body = '';
+      req
+        .setEncoding('utf8')
+        .on('data', (d: string) => (body += d))
+        .on('end', () => resolve(body));
+    });
   const server: Server = createServer((req, res) => {
     void read(req).then((body) => {
       const u = new URL(req.url!, 'http://127.0.0.1');
-      const r: Received = { method: req.method!, path: u.pathname, query: u.searchParams, form: new URLSearchParams(body), authorization: req.headers.authorization };
+      const r: Received = {
+        method: req.method!,
+        path: u.pathname,
+        query: u.searchParams,
+        form: new URLSearchParams(body),
+        authorization: req.headers.authorization,
+      };
       requests.push(r);
       const a = answer(r);
       res.writeHead(a.status, { 'content-type': 'application/json' }).end(JSON.stringify(a.body));
@@ -272,9 +324,18 @@ const CALL_SID = 'CA' + '1'.repeat(32);
 function callsResource(statuses: string[], duration = '14') {
   let i = 0;
   return (r: Received) => {
-    const call = (status: string) => ({ sid: CALL_SID, account_sid: ACCOUNT, to: r.form.get('To'), from: r.form.get('From'), status, direction: 'outbound-api', duration: status === 'completed' ? duration : null });
+    const call = (status: string) => ({
+      sid: CALL_SID,
+      account_sid: ACCOUNT,
+      to: r.form.get('To'),
+      from: r.form.get('From'),
+      status,
+      direction: 'outbound-api',
+      duration: status === 'completed' ? duration : null,
+    });
     if (r.method === 'POST' && r.path === CALLS) return { status: 201, body: call(statuses[0]!) };
-    if (r.method === 'GET' && r.path === `/2010-04-01/Accounts/${ACCOUNT}/Calls/${CALL_SID}.json`) return { status: 200, body: call(statuses[Math.min(++i, statuses.length - 1)]!) };
+    if (r.method === 'GET' && r.path === `/2010-04-01/Accounts/${ACCOUNT}/Calls/${CALL_SID}.json`)
+      return { status: 200, body: call(statuses[Math.min(++i, statuses.length - 1)]!) };
     return { status: 404, body: { code: 20404, message: 'not found', status: 404 } };
   };
 }
@@ -308,7 +369,9 @@ describe('npm run preflight -- --call SERVICE', () => {
       const twiml = assertValidTwiml(c.form.get('Twiml')!);
       expect(twiml.children.map((n) => n.name)).toEqual(['Say', 'Say', 'Hangup']);
       expect(languagesSaid(twiml)).toEqual(['fr-BE', 'nl-BE']);
-      expect(all(twiml, 'Say').map((s) => s.attrs.voice)).toEqual(['fr', 'nl'].map((l) => SHIPPED.config.prompts[l]!.voice));
+      expect(all(twiml, 'Say').map((s) => s.attrs.voice)).toEqual(
+        ['fr', 'nl'].map((l) => SHIPPED.config.prompts[l]!.voice),
+      );
       // No caller data and nothing to dial in the message.
       expect(numbersIn(c.form.get('Twiml')!)).toEqual([]);
       expect(api.requests.filter((q) => q.method === 'GET')).toHaveLength(3);
@@ -327,7 +390,12 @@ describe('npm run preflight -- --call SERVICE', () => {
         const r = await run(['--call', 'care-ghent', '--json'], apiEnv(data(undefined), api));
         expect(r.status).toBe(1);
         const json = JSON.parse(r.out) as { ok: boolean; status: string; statuses: string[]; service: string };
-        expect(json).toMatchObject({ ok: false, status: outcome, service: 'care-ghent', statuses: ['queued', 'ringing', outcome] });
+        expect(json).toMatchObject({
+          ok: false,
+          status: outcome,
+          service: 'care-ghent',
+          statuses: ['queued', 'ringing', outcome],
+        });
       } finally {
         await api.close();
       }
@@ -356,7 +424,15 @@ describe('npm run preflight -- --call SERVICE', () => {
   });
 
   it("reports Twilio's refusal (here: a bad token) and exits 1", async () => {
-    const api = await standIn(() => ({ status: 401, body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } }));
+    const api = await standIn(() => ({
+      status: 401,
+      body: {
+        code: 20003,
+        message: 'Authenticate',
+        more_info: 'https://www.twilio.com/docs/errors/20003',
+        status: 401,
+      },
+    }));
     try {
       const r = await run(['--call', 'surya'], apiEnv(data(undefined), api));
       expect(r.status).toBe(1);
@@ -370,7 +446,10 @@ describe('npm run preflight -- --call SERVICE', () => {
     const api = await standIn(callsResource(['queued', 'completed']));
     try {
       const f = data(undefined);
-      const child = spawn(process.execPath, [PREFLIGHT_CLI, '--call', 'surya'], { cwd: ROOT, env: childEnv(apiEnv(f, api) as Record<string, string>) });
+      const child = spawn(process.execPath, [PREFLIGHT_CLI, '--call', 'surya'], {
+        cwd: ROOT,
+        env: childEnv(apiEnv(f, api) as Record<string, string>),
+      });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -397,7 +476,10 @@ describe('npm run preflight -- --twilio', () => {
   });
   const numbers = (list: unknown[]) => (r: Received) =>
     r.method === 'GET' && r.path === `/2010-04-01/Accounts/${ACCOUNT}/IncomingPhoneNumbers.json`
-      ? { status: 200, body: { incoming_phone_numbers: list, next_page_uri: null, page: 0, page_size: 20, uri: r.path } }
+      ? {
+          status: 200,
+          body: { incoming_phone_numbers: list, next_page_uri: null, page: 0, page_size: 20, uri: r.path },
+        }
       : { status: 404, body: { code: 20404, message: 'not found', status: 404 } };
 
   it("looks the helpline's number up and accepts this deployment's voice URL and a TwiML Bin as fallback", async () => {
@@ -417,11 +499,17 @@ describe('npm run preflight -- --twilio', () => {
 
   it('exits 1, saying what to fix, when the URLs point elsewhere or the number is missing', async () => {
     const cases: Array<[unknown[], RegExp]> = [
-      [[number({ voice_url: 'https://old.example.be/voice' })], /NOT voice URL https:\/\/old\.example\.be\/voice: not this deployment; set it to https:\/\/ivr\.example\.be\/voice/],
+      [
+        [number({ voice_url: 'https://old.example.be/voice' })],
+        /NOT voice URL https:\/\/old\.example\.be\/voice: not this deployment; set it to https:\/\/ivr\.example\.be\/voice/,
+      ],
       [[number({ voice_method: 'GET' })], /NOT voice URL .* is requested with GET/],
       [[number({ voice_application_sid: 'AP' + '3'.repeat(32) })], /NOT calls go to the TwiML App AP3+/],
       [[number({ voice_fallback_url: `${BASE}/voice/fallback` })], /NOT fallback URL .* is served by this deployment/],
-      [[number({ voice_fallback_url: 'https://static.example.be/fallback.xml' })], /NOT fallback URL .* is not a TwiML Bin/],
+      [
+        [number({ voice_fallback_url: 'https://static.example.be/fallback.xml' })],
+        /NOT fallback URL .* is not a TwiML Bin/,
+      ],
       [[number({ voice_fallback_url: '' })], /NOT no fallback URL/],
       [[], /NOT the helpline's number \(HOTLINE_NUMBER\) is not a number of this Twilio account/],
     ];

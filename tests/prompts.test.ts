@@ -14,7 +14,9 @@ import { Call, all, makeApp, testConfig, BASE } from './helpers/twilio.js';
 
 type Catalog = { prompts: Record<string, string> };
 const read = (lang: string) => parse(readFileSync(join(DEFAULT_PROMPTS, `${lang}.yaml`), 'utf8')) as Catalog;
-const menus = parse(readFileSync(DEFAULT_MENUS, 'utf8')) as { languages: Record<string, { key: string; voice: string; code: string }> };
+const menus = parse(readFileSync(DEFAULT_MENUS, 'utf8')) as {
+  languages: Record<string, { key: string; voice: string; code: string }>;
+};
 const LANGS = Object.keys(menus.languages);
 
 describe('the built-in catalogs', () => {
@@ -25,7 +27,8 @@ describe('the built-in catalogs', () => {
     const [first, ...others] = LANGS.map((l) => catalogs[l]!);
     for (const [i, c] of others.entries()) {
       expect(Object.keys(c.prompts).sort(), LANGS[i + 1]).toEqual(Object.keys(first!.prompts).sort());
-      for (const key of Object.keys(first!.prompts)) expect(placeholders(c.prompts[key]!), `${LANGS[i + 1]} ${key}`).toEqual(placeholders(first!.prompts[key]!));
+      for (const key of Object.keys(first!.prompts))
+        expect(placeholders(c.prompts[key]!), `${LANGS[i + 1]} ${key}`).toEqual(placeholders(first!.prompts[key]!));
     }
   });
 
@@ -37,13 +40,17 @@ describe('the built-in catalogs', () => {
       en: ['Polly.Amy-Neural', 'en-GB'],
     });
     const config = testConfig();
-    for (const l of LANGS) expect([config.prompts[l]!.voice, config.prompts[l]!.language]).toEqual([menus.languages[l]!.voice, menus.languages[l]!.code]);
+    for (const l of LANGS)
+      expect([config.prompts[l]!.voice, config.prompts[l]!.language]).toEqual([
+        menus.languages[l]!.voice,
+        menus.languages[l]!.code,
+      ]);
   });
 
   it('are written for the ear: no slashes, brackets or abbreviations a voice misreads', () => {
     for (const l of LANGS) {
       for (const [key, text] of Object.entries(catalogs[l]!.prompts)) {
-        expect(text, `${l} ${key}`).not.toMatch(/[/()\[\]]|\b(etc|ex|cf|tel|nr|bv|z\.n|e\.g|i\.e)\.|\d\s?h\b|\d{5,}/i);
+        expect(text, `${l} ${key}`).not.toMatch(/[/()[\]]|\b(etc|ex|cf|tel|nr|bv|z\.n|e\.g|i\.e)\.|\d\s?h\b|\d{5,}/i);
       }
     }
   });
@@ -72,18 +79,28 @@ describe('catalog checks at start-up', () => {
     data.edit('en', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors).toEqual([expect.stringMatching(/en\.yaml: prompts\.goodbye: missing \(it is in fr\.yaml, nl\.yaml\)$/)]);
+    if (!r.ok)
+      expect(r.errors).toEqual([
+        expect.stringMatching(/en\.yaml: prompts\.goodbye: missing \(it is in fr\.yaml, nl\.yaml\)$/),
+      ]);
   });
 
   it('mismatched, unknown and unused placeholders and keys are each reported', () => {
     const data = copyData();
     data.edit('fr', (s) => s.replace('Pour la police, tapez {key}.', 'Pour la police, tapez {touche}.'));
-    for (const lang of LANGS as Array<'fr' | 'nl' | 'en'>) data.edit(lang, (s) => s.replace('  goodbye:', '  stray-key: "x"\n  goodbye:'));
+    for (const lang of LANGS as Array<'fr' | 'nl' | 'en'>)
+      data.edit(lang, (s) => s.replace('  goodbye:', '  stray-key: "x"\n  goodbye:'));
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors).toContainEqual(expect.stringMatching(/prompts\.opt-police: placeholders differ between languages \(fr: \{touche\}; nl: \{key\}; en: \{key\}\)/));
-    expect(r.errors).toContainEqual(expect.stringMatching(/fr\.yaml: prompts\.opt-police: unknown placeholder \{touche\}/));
+    expect(r.errors).toContainEqual(
+      expect.stringMatching(
+        /prompts\.opt-police: placeholders differ between languages \(fr: \{touche\}; nl: \{key\}; en: \{key\}\)/,
+      ),
+    );
+    expect(r.errors).toContainEqual(
+      expect.stringMatching(/fr\.yaml: prompts\.opt-police: unknown placeholder \{touche\}/),
+    );
     expect(r.errors).toContainEqual(expect.stringMatching(/prompts\.stray-key: not used/));
   });
 });
@@ -108,9 +125,18 @@ describe('recorded prompts', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('audio/wav');
     expect(res.headers['cache-control']).toMatch(/max-age/);
-    const again = await app.app.inject({ method: 'GET', url: '/audio/fr/greeting.wav', headers: { 'if-none-match': String(res.headers.etag) } });
+    const again = await app.app.inject({
+      method: 'GET',
+      url: '/audio/fr/greeting.wav',
+      headers: { 'if-none-match': String(res.headers.etag) },
+    });
     expect(again.statusCode).toBe(304);
-    for (const url of ['/audio/fr/goodbye.wav', '/audio/fr/..%2F..%2Fdirectory.yaml', '/audio/xx/greeting.wav', '/audio/en/greeting.wav']) {
+    for (const url of [
+      '/audio/fr/goodbye.wav',
+      '/audio/fr/..%2F..%2Fdirectory.yaml',
+      '/audio/xx/greeting.wav',
+      '/audio/en/greeting.wav',
+    ]) {
       expect((await app.app.inject({ method: 'GET', url })).statusCode).toBe(404);
     }
   });
@@ -123,7 +149,11 @@ describe('recorded prompts', () => {
     const r = loadConfig(data);
     if (!r.ok) throw new Error(r.errors.join('\n'));
     expect(r.config.prompts.en!.audio.size).toBe(0);
-    expect(r.warnings).toContainEqual(expect.stringMatching(/audio\/en\/transfer\.wav: prompt "transfer" has placeholders, so it is always spoken/));
-    expect(r.warnings).toContainEqual(expect.stringMatching(/audio\/en\/welcome\.mp3: no prompt "welcome" in en\.yaml/));
+    expect(r.warnings).toContainEqual(
+      expect.stringMatching(/audio\/en\/transfer\.wav: prompt "transfer" has placeholders, so it is always spoken/),
+    );
+    expect(r.warnings).toContainEqual(
+      expect.stringMatching(/audio\/en\/welcome\.mp3: no prompt "welcome" in en\.yaml/),
+    );
   });
 });

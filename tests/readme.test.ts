@@ -65,7 +65,8 @@ function relativeLinks(markdown: string): string[] {
   const targets: string[] = [];
   for (const line of prose(markdown)) {
     const text = line.replace(/`[^`]*`/g, '');
-    for (const m of text.matchAll(/!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push(m[1]!);
+    for (const m of text.matchAll(/!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+      targets.push(m[1]!);
     const ref = /^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/.exec(text);
     if (ref) targets.push(ref[1]!);
   }
@@ -88,7 +89,7 @@ describe('README', () => {
     expect(readme).toContain('npm test');
   });
 
-  it('stays a newcomer\'s page: at most 200 lines, the rest in docs/', () => {
+  it("stays a newcomer's page: at most 200 lines, the rest in docs/", () => {
     expect(readme.split('\n').length).toBeLessThanOrEqual(200);
   });
 });
@@ -125,7 +126,9 @@ describe('README and docs/', () => {
   });
 
   it('make anchors as GitHub does', () => {
-    expect(slug('Overload: a 503 at once, so Twilio uses the fallback URL')).toBe('overload-a-503-at-once-so-twilio-uses-the-fallback-url');
+    expect(slug('Overload: a 503 at once, so Twilio uses the fallback URL')).toBe(
+      'overload-a-503-at-once-so-twilio-uses-the-fallback-url',
+    );
     expect(slug('`npm run bench:calls`: whole calls under load')).toBe('npm-run-benchcalls-whole-calls-under-load');
     expect(slug('Reload without a restart (SIGHUP)')).toBe('reload-without-a-restart-sighup');
     expect([...anchors('# A\n```\n# not a heading\n```\n## A\n')]).toEqual(['a', 'a-1']);
@@ -135,7 +138,9 @@ describe('README and docs/', () => {
 describe('docs/configuration.md', () => {
   it('lists every service of the directory with the number it dials and its hours', () => {
     const table = section(read('docs/configuration.md'), '## The directory');
-    const rows = table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| service') && !l.startsWith('|---'));
+    const rows = table
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| service') && !l.startsWith('|---'));
     const config = testConfig();
     expect(rows.length).toBe(Object.keys(config.services).length);
     for (const s of Object.values(config.services)) {

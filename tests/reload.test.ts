@@ -20,7 +20,11 @@ const NEW_NUMBER = '+3225550199';
 const renumber = (d: DataCopy) => d.edit('directory', (s) => s.replace(`dial: "${PAG_ASA}"`, `dial: "${NEW_NUMBER}"`));
 /** Two problems in the directory and one in a prompts file. */
 function breakData(d: DataCopy): void {
-  d.edit('directory', (s) => s.replace('dial: "+3232011690"', 'dial: "03 201 16 90"').replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "Mo-Fr 25:00-17:00"'));
+  d.edit('directory', (s) =>
+    s
+      .replace('dial: "+3232011690"', 'dial: "03 201 16 90"')
+      .replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "Mo-Fr 25:00-17:00"'),
+  );
   d.edit('nl', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
 }
 
@@ -39,7 +43,8 @@ describe('reload in the app', () => {
 
     await inFlight.press('1');
     expect(inFlight.dialled).toBe(NEW_NUMBER);
-    for (const l of LANGS) expect((await new Call(t.app).start().then((c) => c.keys(l.key, '2', '1'))).dialled).toBe(NEW_NUMBER);
+    for (const l of LANGS)
+      expect((await new Call(t.app).start().then((c) => c.keys(l.key, '2', '1'))).dialled).toBe(NEW_NUMBER);
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^helpline_config_reloads_total\{result="ok"\} 1$/m);
     await t.app.close();
@@ -53,10 +58,17 @@ describe('reload in the app', () => {
     const r = reloadFromSources(t.app);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors).toContainEqual(expect.stringMatching(/directory\.yaml: services\.payoke\.dial: "03 201 16 90" is not/));
-    expect(r.errors).toContainEqual(expect.stringMatching(/directory\.yaml: services\.violence-line\.hours: .* is not valid opening_hours syntax/));
+    expect(r.errors).toContainEqual(
+      expect.stringMatching(/directory\.yaml: services\.payoke\.dial: "03 201 16 90" is not/),
+    );
+    expect(r.errors).toContainEqual(
+      expect.stringMatching(/directory\.yaml: services\.violence-line\.hours: .* is not valid opening_hours syntax/),
+    );
     expect(r.errors).toContainEqual(expect.stringMatching(/nl\.yaml: prompts\.goodbye: missing/));
-    for (const e of r.errors) expect(t.logs.some((l) => l.includes('"event":"reload-problem"') && l.includes(JSON.stringify(e).slice(1, 40)))).toBe(true);
+    for (const e of r.errors)
+      expect(
+        t.logs.some((l) => l.includes('"event":"reload-problem"') && l.includes(JSON.stringify(e).slice(1, 40))),
+      ).toBe(true);
     expect(t.logs.some((l) => l.includes('"event":"reload-failed"'))).toBe(true);
     expect(t.app.helpline.current).toBe(before);
     const call = await new Call(t.app).start();
@@ -72,12 +84,20 @@ describe('reload in the app', () => {
     const t = await makeApp({ config: testConfig(data) });
     const calls = await Promise.all(LANGS.map(async (l) => (await new Call(t.app).start()).keys(l.key, '3'))); // care centres
     data.edit('menus', (s) =>
-      s.replace('      "3": { menu: care-centres, say: opt-care-centres }\n', '').replace(/\n {2}care-centres:\n(?: {4}.*\n)+/, '\n'),
+      s
+        .replace('      "3": { menu: care-centres, say: opt-care-centres }\n', '')
+        .replace(/\n {2}care-centres:\n(?: {4}.*\n)+/, '\n'),
     );
     // Their prompts go too, in every language (a prompt no menu uses stops the load).
     for (const l of LANGS) {
       const file = join(data.prompts, `${l.id}.yaml`);
-      writeFileSync(file, readFileSync(file, 'utf8').replace(/^ {2}(care-intro|opt-care-centres|opt-care-brussels|opt-care-ghent|opt-care-liege):.*\n/gm, ''));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(
+          /^ {2}(care-intro|opt-care-centres|opt-care-brussels|opt-care-ghent|opt-care-liege):.*\n/gm,
+          '',
+        ),
+      );
     }
     const r = reloadFromSources(t.app);
     expect(r.ok ? [] : r.errors).toEqual([]);
@@ -122,7 +142,10 @@ describe('SIGHUP against the built server', () => {
       const params = callParams({ Digits: '1' });
       const res = await fetch(url + path, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(BASE + path, params) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': sign(BASE + path, params),
+        },
         body: new URLSearchParams(params).toString(),
       });
       return assertValidTwiml(await res.text()).children.find((c) => c.name === 'Dial')?.children[0]?.text;

@@ -16,7 +16,12 @@ async function logsOf(level: string): Promise<Array<Record<string, unknown>>> {
       cb();
     },
   });
-  const app = await buildApp({ config: testConfig(), authToken: TOKEN, publicBaseUrl: BASE, logger: createLogger(level, stream) });
+  const app = await buildApp({
+    config: testConfig(),
+    authToken: TOKEN,
+    publicBaseUrl: BASE,
+    logger: createLogger(level, stream),
+  });
   try {
     const res = await post(app, '/voice/menu?l=fr&m=main&t=0', callParams({ Digits: '2' }));
     expect(res.statusCode).toBe(200);
@@ -33,11 +38,13 @@ describe('request logs', () => {
     expect(messages).not.toContain('incoming request');
     expect(messages).not.toContain('request completed');
     const flow = logs.filter((l) => l.msg === 'flow');
-    expect(flow).toEqual([expect.objectContaining({ event: 'choice', menu: 'main', key: '2', lang: 'fr', callSid: 'CA' + 'a'.repeat(32) })]);
+    expect(flow).toEqual([
+      expect.objectContaining({ event: 'choice', menu: 'main', key: '2', lang: 'fr', callSid: 'CA' + 'a'.repeat(32) }),
+    ]);
     expect(JSON.stringify(logs)).not.toContain(CALLER.slice(1));
   });
 
-  it('at debug: also Fastify\'s request lines, still without the caller\'s number', async () => {
+  it("at debug: also Fastify's request lines, still without the caller's number", async () => {
     const logs = await logsOf('debug');
     const messages = logs.map((l) => l.msg);
     expect(messages).toContain('incoming request');

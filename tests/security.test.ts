@@ -23,7 +23,12 @@ describe('signature', () => {
   it.each(WEBHOOKS)('%s answers 200 when signed, 403 when not', async (url) => {
     const params = callParams({ Digits: '1', DialCallStatus: 'busy' });
     expect((await post(t.app, url, params)).statusCode).toBe(200);
-    const unsigned = await t.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(params).toString() });
+    const unsigned = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(params).toString(),
+    });
     expect(unsigned.statusCode).toBe(403);
     expect((await post(t.app, url, params, { token: 'another-token' })).statusCode).toBe(403);
     expect((await post(t.app, url, params, { signature: 'x'.repeat(28) })).statusCode).toBe(403);
@@ -34,7 +39,9 @@ describe('signature', () => {
     const good = sign(BASE + '/voice/menu?l=fr&m=main&t=0', params);
     expect((await post(t.app, '/voice/menu?l=fr&m=main&t=0', params, { signature: good })).statusCode).toBe(200);
     expect((await post(t.app, '/voice/menu?l=fr&m=centres&t=0', params, { signature: good })).statusCode).toBe(403);
-    expect((await post(t.app, '/voice/menu?l=fr&m=main&t=0', { ...params, Digits: '2' }, { signature: good })).statusCode).toBe(403);
+    expect(
+      (await post(t.app, '/voice/menu?l=fr&m=main&t=0', { ...params, Digits: '2' }, { signature: good })).statusCode,
+    ).toBe(403);
   });
 
   it('accepts parameters Twilio adds without notice', async () => {
@@ -68,14 +75,24 @@ describe('signature', () => {
     expect((await plain.app.inject(proxied)).statusCode).toBe(403);
     await plain.app.close();
     const { buildApp } = await import('../src/app.js');
-    const trusting = await buildApp({ config: (await import('./helpers/twilio.js')).testConfig(), authToken: TOKEN, trustProxy: true, logger: createLogger('silent') });
+    const trusting = await buildApp({
+      config: (await import('./helpers/twilio.js')).testConfig(),
+      authToken: TOKEN,
+      trustProxy: true,
+      logger: createLogger('silent'),
+    });
     expect((await trusting.inject(proxied)).statusCode).toBe(200);
     await trusting.close();
   });
 
   it('with no auth token (development only) the webhooks answer unsigned', async () => {
     const open = await makeApp({ token: null });
-    const res = await open.app.inject({ method: 'POST', url: '/voice', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'CallSid=CA1' });
+    const res = await open.app.inject({
+      method: 'POST',
+      url: '/voice',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'CallSid=CA1',
+    });
     expect(res.statusCode).toBe(200);
     await open.app.close();
   });
@@ -84,8 +101,12 @@ describe('signature', () => {
 describe("the signature's fast path agrees with twilio's validator", () => {
   // Any text a form field can carry, keys that sort differently by case and by code unit.
   const text = fc.string({ unit: 'binary', maxLength: 24 });
-  const paramsArb = fc.dictionary(fc.oneof(text, fc.constantFrom('Digits', 'digits', 'CallSid', 'a', 'B', 'Ä')), text, { maxKeys: 12 });
-  const urlArb = fc.tuple(fc.constantFrom('/voice', '/voice/menu', '/voice/dial'), fc.webQueryParameters()).map(([path, q]) => `${BASE}${path}${q ? '?' + q : ''}`);
+  const paramsArb = fc.dictionary(fc.oneof(text, fc.constantFrom('Digits', 'digits', 'CallSid', 'a', 'B', 'Ä')), text, {
+    maxKeys: 12,
+  });
+  const urlArb = fc
+    .tuple(fc.constantFrom('/voice', '/voice/menu', '/voice/dial'), fc.webQueryParameters())
+    .map(([path, q]) => `${BASE}${path}${q ? '?' + q : ''}`);
   const algorithmArb = fc.constantFrom(webhooks.HMAC_SHA1, webhooks.HMAC_SHA256);
 
   it('accepts exactly what twilio signs, for any parameters and URL, both algorithms', () => {
@@ -106,7 +127,7 @@ describe("the signature's fast path agrees with twilio's validator", () => {
         const cases: Array<[string, string, Record<string, unknown>]> = [
           [webhooks.getExpectedTwilioSignature('another-token', url, params, algorithm), url, params],
           [signature, url + '&x=1', params],
-          [signature, url, { ...params, Digits: (params['Digits'] ?? '') + '1' }],
+          [signature, url, { ...params, Digits: (params.Digits ?? '') + '1' }],
           [other, url, params],
         ];
         for (const [sig, u, p] of cases) {
@@ -140,8 +161,12 @@ describe("the signature's fast path agrees with twilio's validator", () => {
   it('the fast path knows only the two algorithms Twilio signs with', () => {
     const params = callParams();
     const url = BASE + '/voice';
-    expect(signedAsReceived(TOKEN, webhooks.getExpectedTwilioSignature(TOKEN, url, params), url, params, 'hmac_sha1')).toBe(true);
-    expect(signedAsReceived(TOKEN, webhooks.getExpectedTwilioSignature(TOKEN, url, params), url, params, 'HMAC_MD5')).toBe(false);
+    expect(
+      signedAsReceived(TOKEN, webhooks.getExpectedTwilioSignature(TOKEN, url, params), url, params, 'hmac_sha1'),
+    ).toBe(true);
+    expect(
+      signedAsReceived(TOKEN, webhooks.getExpectedTwilioSignature(TOKEN, url, params), url, params, 'HMAC_MD5'),
+    ).toBe(false);
   });
 
   it('accepts an HMAC-SHA256 signature when the settings header names it, and only then', async () => {
@@ -150,7 +175,9 @@ describe("the signature's fast path agrees with twilio's validator", () => {
     const sha256 = webhooks.getExpectedTwilioSignature(TOKEN, BASE + '/voice', params, webhooks.HMAC_SHA256);
     const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sha256 };
     const settings = { 'x-twilio-webhooks-signature-settings': 'key=webhooks_sharedkey_1,algorithm=HMAC_SHA256' };
-    expect((await t.app.inject({ method: 'POST', url: '/voice', headers: { ...headers, ...settings }, payload })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/voice', headers: { ...headers, ...settings }, payload })).statusCode,
+    ).toBe(200);
     expect((await t.app.inject({ method: 'POST', url: '/voice', headers, payload })).statusCode).toBe(403);
   });
 });
@@ -176,18 +203,29 @@ describe('environment', () => {
 describe('privacy in logs', () => {
   const numberForms = (n: string) => {
     const national = '0' + n.slice(3);
-    return [n, n.slice(1), '00' + n.slice(1), national, national.replace(/(\d{4})(\d{2})(\d{2})(\d{2})/, '$1 $2 $3 $4')];
+    return [
+      n,
+      n.slice(1),
+      '00' + n.slice(1),
+      national,
+      national.replace(/(\d{4})(\d{2})(\d{2})(\d{2})/, '$1 $2 $3 $4'),
+    ];
   };
 
   it('a whole call logs the CallSid, language, choices and outcome, and never a phone number', async () => {
     const app = await makeApp();
-    const call = await new Call(app.app, { ForwardedFrom: '+32470999888', CallerName: 'Jane', CalledVia: HOTLINE }).start();
+    const call = await new Call(app.app, {
+      ForwardedFrom: '+32470999888',
+      CallerName: 'Jane',
+      CalledVia: HOTLINE,
+    }).start();
     await call.keys('2', '2', '1');
     await call.outcome('busy');
     await call.press('1');
     await app.app.close();
     const all = app.logs.join('\n');
-    for (const n of [CALLER, HOTLINE, '+32470999888']) for (const form of numberForms(n)) expect(all).not.toContain(form);
+    for (const n of [CALLER, HOTLINE, '+32470999888'])
+      for (const form of numberForms(n)) expect(all).not.toContain(form);
     expect(all).not.toContain('Jane');
     const flow = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'flow');
     expect(flow.every((l) => l.callSid === 'CA' + 'a'.repeat(32))).toBe(true);
@@ -201,15 +239,32 @@ describe('privacy in logs', () => {
     const call = await new Call(app.app).start();
     await call.keys('1', '#');
     await app.app.close();
-    const invalid = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'invalid-key');
+    const invalid = app.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.event === 'invalid-key');
     expect(invalid).toBeDefined();
     expect(invalid).not.toHaveProperty('key');
   });
 
   it('the logger scrubs phone-number fields even when code passes them by mistake', () => {
     const lines: string[] = [];
-    const log = createLogger('info', new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
-    log.info({ From: CALLER, body: { To: HOTLINE, Caller: CALLER, ForwardedFrom: CALLER, StirVerstat: 'x', ContactNumber: CALLER }, nested: [{ Called: HOTLINE }] }, 'oops');
+    const log = createLogger(
+      'info',
+      new Writable({
+        write: (c, _e, cb) => {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    );
+    log.info(
+      {
+        From: CALLER,
+        body: { To: HOTLINE, Caller: CALLER, ForwardedFrom: CALLER, StirVerstat: 'x', ContactNumber: CALLER },
+        nested: [{ Called: HOTLINE }],
+      },
+      'oops',
+    );
     const out = lines.join('');
     expect(out).not.toContain('470123456');
     expect(out).not.toContain('25550100');

@@ -17,7 +17,13 @@ import { SERVER, childEnv, runNode, startServer, type Running } from './helpers/
 
 let server: Running;
 beforeAll(async () => {
-  server = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', HOTLINE_NUMBER: HOTLINE, TZ: 'Pacific/Auckland' });
+  server = await startServer({
+    TWILIO_AUTH_TOKEN: TOKEN,
+    PUBLIC_BASE_URL: BASE,
+    NODE_ENV: 'production',
+    HOTLINE_NUMBER: HOTLINE,
+    TZ: 'Pacific/Auckland',
+  });
 });
 afterAll(async () => {
   server?.child.kill('SIGTERM');
@@ -27,7 +33,10 @@ afterAll(async () => {
 async function signedPost(path: string, params: Record<string, string>) {
   return fetch(`http://127.0.0.1:${server.port}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8', 'x-twilio-signature': sign(BASE + path, params) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+      'x-twilio-signature': sign(BASE + path, params),
+    },
     body: new URLSearchParams(params).toString(),
   });
 }
@@ -48,14 +57,31 @@ describe('the built server', () => {
     const dial = await signedPost('/voice/menu?l=nl&m=centres&t=0', callParams({ Digits: '3' }));
     const root = assertValidTwiml(await dial.text());
     expect(root.children.find((c) => c.name === 'Dial')!.children[0]!.text).toBe('+3242324030');
-    const unsigned = await fetch(`http://127.0.0.1:${server.port}/voice`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallSid=CA1' });
+    const unsigned = await fetch(`http://127.0.0.1:${server.port}/voice`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'CallSid=CA1',
+    });
     expect(unsigned.status).toBe(403);
   });
 
   it('in production, warns once at start about every number nobody has verified, naming the services, not their numbers', async () => {
-    const warnings = server.stdout().split('\n').filter((l) => l.includes('"event":"numbers-unverified"'));
+    const warnings = server
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('"event":"numbers-unverified"'));
     expect(warnings).toHaveLength(1);
-    for (const id of ['police', 'pag-asa', 'payoke', 'surya', 'violence-line', 'care-brussels', 'care-ghent', 'care-liege']) expect(warnings[0]).toContain(id);
+    for (const id of [
+      'police',
+      'pag-asa',
+      'payoke',
+      'surya',
+      'violence-line',
+      'care-brussels',
+      'care-ghent',
+      'care-liege',
+    ])
+      expect(warnings[0]).toContain(id);
     expect(warnings[0]).not.toMatch(/\+32|\d{3} \d{2}/);
   });
 
@@ -65,7 +91,12 @@ describe('the built server', () => {
   });
 
   it('in production with METRICS_TOKEN, /metrics answers only with the token', async () => {
-    const s = await startServer({ TWILIO_AUTH_TOKEN: TOKEN, NODE_ENV: 'production', HOTLINE_NUMBER: HOTLINE, METRICS_TOKEN: 'm-token' });
+    const s = await startServer({
+      TWILIO_AUTH_TOKEN: TOKEN,
+      NODE_ENV: 'production',
+      HOTLINE_NUMBER: HOTLINE,
+      METRICS_TOKEN: 'm-token',
+    });
     const url = `http://127.0.0.1:${s.port}/metrics`;
     expect((await fetch(url)).status).toBe(401);
     const ok = await fetch(url, { headers: { authorization: 'Bearer m-token' } });
@@ -79,13 +110,20 @@ describe('the built server', () => {
     // What makes the start fast (scripts/bundle.mjs): nothing is read from node_modules.
     const dir = mkdtempSync(join(tmpdir(), 'helpline-bundle-'));
     try {
-      for (const f of ['package.json', 'config', 'prompts', 'dist/server.mjs']) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
-      const s = await startServer({ NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, HOTLINE_NUMBER: HOTLINE }, join(dir, 'dist', 'server.mjs'));
+      for (const f of ['package.json', 'config', 'prompts', 'dist/server.mjs'])
+        cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+      const s = await startServer(
+        { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PUBLIC_BASE_URL: BASE, HOTLINE_NUMBER: HOTLINE },
+        join(dir, 'dist', 'server.mjs'),
+      );
       const params = callParams({ Digits: '3' });
       const path = '/voice/menu?l=fr&m=centres&t=0';
       const res = await fetch(`http://127.0.0.1:${s.port}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(BASE + path, params) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': sign(BASE + path, params),
+        },
         body: new URLSearchParams(params).toString(),
       });
       const root = assertValidTwiml(await res.text());
@@ -98,8 +136,10 @@ describe('the built server', () => {
     }
   });
 
-  it('the bundle holds the server, never a terminal tool (which would run at the server\'s start)', () => {
-    const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'server.mjs.meta.json'), 'utf8')) as { inputs: Record<string, unknown> };
+  it("the bundle holds the server, never a terminal tool (which would run at the server's start)", () => {
+    const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'server.mjs.meta.json'), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
     const inputs = Object.keys(meta.inputs);
     expect(inputs).toContain('dist/src/server.js');
     expect(inputs.filter((f) => f.startsWith('dist/src/cli/'))).toEqual([]);
@@ -118,11 +158,14 @@ describe('start-up checks', () => {
     expect(r.stderr).toMatch(/TWILIO_AUTH_TOKEN/);
   });
 
-  it('refuses to run in production without the helpline\'s own number, so no transfer shows the caller\'s', async () => {
+  it("refuses to run in production without the helpline's own number, so no transfer shows the caller's", async () => {
     const r = runNode(SERVER, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, PORT: '0', HOST: '127.0.0.1' });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/HOTLINE_NUMBER/);
-    expect(runNode(SERVER, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, HOTLINE_NUMBER: '02 555 01 00', PORT: '0' }).stderr).toMatch(/HOTLINE_NUMBER: .* is not an E\.164 number/);
+    expect(
+      runNode(SERVER, { NODE_ENV: 'production', TWILIO_AUTH_TOKEN: TOKEN, HOTLINE_NUMBER: '02 555 01 00', PORT: '0' })
+        .stderr,
+    ).toMatch(/HOTLINE_NUMBER: .* is not an E\.164 number/);
   });
 
   it('starts without a token outside production, with a loud warning', async () => {
@@ -132,11 +175,15 @@ describe('start-up checks', () => {
     expect(await s.exited).toBe(0);
   });
 
-  it('reads opening hours in Brussels time whatever the machine\'s time zone', () => {
+  it("reads opening hours in Brussels time whatever the machine's time zone", () => {
     for (const tz of ['UTC', 'Pacific/Auckland', 'America/New_York']) {
       const out = execFileSync(
         process.execPath,
-        ['--input-type=module', '-e', "const { Hours } = await import('./dist/src/hours.js'); const h = new Hours('Mo-Fr 09:00-17:00', 'be'); console.log(h.isOpen(new Date('2026-03-30T07:30:00Z')), h.isOpen(new Date('2026-03-30T06:30:00Z')))"],
+        [
+          '--input-type=module',
+          '-e',
+          "const { Hours } = await import('./dist/src/hours.js'); const h = new Hours('Mo-Fr 09:00-17:00', 'be'); console.log(h.isOpen(new Date('2026-03-30T07:30:00Z')), h.isOpen(new Date('2026-03-30T06:30:00Z')))",
+        ],
         { cwd: ROOT, env: { PATH: process.env.PATH, TZ: tz }, encoding: 'utf8' },
       );
       expect(out.trim(), tz).toBe('true false');
@@ -151,9 +198,11 @@ describe('the bundle stays small in memory (scripts/bundle.mjs)', () => {
     expect(text.match(/[^\x00-\xff]/g) ?? []).toEqual([]);
     // opening_hours comes from its CommonJS build, which V8 compiles on its own when required.
     const meta = JSON.parse(readFileSync(`${SERVER}.meta.json`, 'utf8')) as { inputs: Record<string, unknown> };
-    expect(Object.keys(meta.inputs).filter((f) => f.includes('/opening_hours/')).map((f) => f.slice(f.lastIndexOf('/opening_hours/')))).toEqual([
-      '/opening_hours/build/opening_hours.js',
-    ]);
+    expect(
+      Object.keys(meta.inputs)
+        .filter((f) => f.includes('/opening_hours/'))
+        .map((f) => f.slice(f.lastIndexOf('/opening_hours/'))),
+    ).toEqual(['/opening_hours/build/opening_hours.js']);
   });
 
   it('opening_hours made Latin-1 reads hours exactly as the package does, wide characters included', async () => {
@@ -162,13 +211,26 @@ describe('the bundle stays small in memory (scripts/bundle.mjs)', () => {
     try {
       // Bundled as scripts/bundle.mjs does (minified whitespace and syntax), then rewritten.
       const out = join(dir, 'oh.cjs');
-      await build({ entryPoints: [require.resolve('opening_hours')], outfile: out, bundle: true, platform: 'node', format: 'cjs', minifyWhitespace: true, minifySyntax: true, logLevel: 'silent' });
+      await build({
+        entryPoints: [require.resolve('opening_hours')],
+        outfile: out,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        minifyWhitespace: true,
+        minifySyntax: true,
+        logLevel: 'silent',
+      });
       const original = readFileSync(out, 'utf8');
       const { text, left } = asciiSource(original);
       expect(original).toMatch(/[^\x00-\xff]/); // something to rewrite: String.raw templates and regular expressions
       expect(left).toEqual([]);
       writeFileSync(out, text);
-      type OH = new (value: string, nominatim: object, options: object) => { prettifyValue(): string; getWarnings(): string[]; getState(d: Date): boolean };
+      type OH = new (
+        value: string,
+        nominatim: object,
+        options: object,
+      ) => { prettifyValue(): string; getWarnings(): string[]; getState(d: Date): boolean };
       const Rewritten = require(out) as OH;
       const Package = require('opening_hours') as OH;
       const values = [
@@ -186,8 +248,16 @@ describe('the bundle stays small in memory (scripts/bundle.mjs)', () => {
       ];
       const read = (Class: OH, value: string) => {
         try {
-          const oh = new Class(value, { address: { country_code: 'be' } }, { mode: 0, warnings_severity: 7, locale: 'en' });
-          return { value: oh.prettifyValue(), warnings: oh.getWarnings(), monday11: oh.getState(new Date('2026-11-30T11:00:00')) };
+          const oh = new Class(
+            value,
+            { address: { country_code: 'be' } },
+            { mode: 0, warnings_severity: 7, locale: 'en' },
+          );
+          return {
+            value: oh.prettifyValue(),
+            warnings: oh.getWarnings(),
+            monday11: oh.getState(new Date('2026-11-30T11:00:00')),
+          };
         } catch (e) {
           return { error: String(e) };
         }
@@ -206,10 +276,29 @@ describe('npm start builds only what is out of date (scripts/ensure-built.mjs)',
     try {
       const at = (path: string, seconds: number) => utimesSync(join(dir, path), seconds, seconds);
       for (const d of ['src/config', 'routes', 'dist', 'node_modules']) mkdirSync(join(dir, d), { recursive: true });
-      for (const f of ['src/server.ts', 'src/config/load.ts', 'routes/voice.ts', 'tsconfig.json', 'package.json', 'node_modules/.package-lock.json']) writeFileSync(join(dir, f), '');
+      for (const f of [
+        'src/server.ts',
+        'src/config/load.ts',
+        'routes/voice.ts',
+        'tsconfig.json',
+        'package.json',
+        'node_modules/.package-lock.json',
+      ])
+        writeFileSync(join(dir, f), '');
       expect(staleness(dir)).toBe('dist/server.mjs does not exist yet');
       writeFileSync(join(dir, 'dist/server.mjs'), '');
-      for (const f of ['src/server.ts', 'src/config/load.ts', 'src/config', 'src', 'routes/voice.ts', 'routes', 'tsconfig.json', 'package.json', 'node_modules/.package-lock.json']) at(f, 1_000);
+      for (const f of [
+        'src/server.ts',
+        'src/config/load.ts',
+        'src/config',
+        'src',
+        'routes/voice.ts',
+        'routes',
+        'tsconfig.json',
+        'package.json',
+        'node_modules/.package-lock.json',
+      ])
+        at(f, 1_000);
       at('dist/server.mjs', 2_000);
       expect(staleness(dir)).toBeUndefined();
       at('src/config/load.ts', 3_000);
@@ -227,7 +316,12 @@ describe('npm start builds only what is out of date (scripts/ensure-built.mjs)',
 
   it('npm start starts the bundle built by the suite without building it again', async () => {
     expect(staleness()).toBeUndefined(); // tests/global-setup.ts built it
-    const child = spawn('npm', ['start'], { cwd: ROOT, env: childEnv({ HOST: '127.0.0.1', PORT: '0' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('npm', ['start'], {
+      cwd: ROOT,
+      env: childEnv({ HOST: '127.0.0.1', PORT: '0' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));

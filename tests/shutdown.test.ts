@@ -23,7 +23,10 @@ interface Answer {
 }
 
 /** What became of one request: an HTTP answer, or a refusal at the connection level. */
-type Outcome = { kind: 'answered'; answer: Answer; webhook: Webhook } | { kind: 'refused'; code: string } | { kind: 'reset'; code: string };
+type Outcome =
+  | { kind: 'answered'; answer: Answer; webhook: Webhook }
+  | { kind: 'refused'; code: string }
+  | { kind: 'reset'; code: string };
 
 /** Three webhooks whose answers do not depend on the time of day, each recognisable by the
  * action of its <Gather>: the request's answer, not another's. */
@@ -78,11 +81,23 @@ function readAnswer(socket: Socket, webhook: Webhook): Promise<Outcome> {
       const headers = buf.subarray(0, end).toString('latin1');
       const length = Number(/content-length:\s*(\d+)/i.exec(headers)?.[1] ?? 'NaN');
       if (buf.length < end + 4 + length) return;
-      done({ kind: 'answered', webhook, answer: { status: Number(headers.split(' ')[1]), headers, body: buf.subarray(end + 4, end + 4 + length).toString('utf8') } });
+      done({
+        kind: 'answered',
+        webhook,
+        answer: {
+          status: Number(headers.split(' ')[1]),
+          headers,
+          body: buf.subarray(end + 4, end + 4 + length).toString('utf8'),
+        },
+      });
     };
     const onEnd = (e?: NodeJS.ErrnoException | boolean) => {
       const code = typeof e === 'object' ? (e.code ?? e.message) : 'EOF';
-      done(buf.length === 0 ? { kind: 'reset', code } : new Error(`connection ended (${code}) in the middle of an answer: ${buf.toString('latin1').slice(0, 200)}`));
+      done(
+        buf.length === 0
+          ? { kind: 'reset', code }
+          : new Error(`connection ended (${code}) in the middle of an answer: ${buf.toString('latin1').slice(0, 200)}`),
+      );
     };
     socket.on('data', onData).on('error', onEnd).on('close', onEnd).on('end', onEnd);
   });
@@ -105,7 +120,8 @@ async function oneShot(port: number, i: number): Promise<Outcome> {
   return exchange(socket, i);
 }
 
-const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+const closed = (socket: Socket) =>
+  new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 
 /** An answer as Twilio needs it: 200, XML, valid TwiML, the action of this webhook's <Gather>. */
 function expectNormalAnswer(outcome: Outcome): Answer {
@@ -183,7 +199,8 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s with webhooks in flight', (sig
       expect(server.child.exitCode).toBeNull(); // still there: its webhooks are in flight
 
       for (const h of held) h.socket.write(h.rest);
-      for (const outcome of await Promise.all(held.map((h) => h.answer))) expect(closes(expectNormalAnswer(outcome))).toBe(true);
+      for (const outcome of await Promise.all(held.map((h) => h.answer)))
+        expect(closes(expectNormalAnswer(outcome))).toBe(true);
       // Connection: close, so the server closes each connection after its answer.
       await Promise.all(held.map((h) => closed(h.socket)));
 
@@ -218,7 +235,8 @@ describe('SIGTERM in the middle of a burst of webhooks', () => {
       for (let i = 0; i < KEPT; i++) kept.push((await open(server.port)).socket!);
       // Answered before the signal: keep-alive. (The server has accepted the fresh connections
       // by now: it accepts in order, and it answered on connections opened after them.)
-      for (const outcome of await Promise.all(kept.map((s) => exchange(s, n++)))) expect(closes(expectNormalAnswer(outcome))).toBe(false);
+      for (const outcome of await Promise.all(kept.map((s) => exchange(s, n++))))
+        expect(closes(expectNormalAnswer(outcome))).toBe(false);
 
       const started = (server.stdout().match(/"msg":"incoming request"/g) ?? []).length;
       const burst: Array<Promise<Outcome>> = [];
@@ -242,14 +260,17 @@ describe('SIGTERM in the middle of a burst of webhooks', () => {
       const outcomes = await Promise.all(burst);
       const answered = outcomes.filter((o) => o.kind === 'answered');
       for (const outcome of answered) expectNormalAnswer(outcome);
-      for (const o of outcomes) if (o.kind !== 'answered') expect(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EOF']).toContain(o.code);
+      for (const o of outcomes)
+        if (o.kind !== 'answered') expect(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EOF']).toContain(o.code);
       expect(answered.length).toBeGreaterThanOrEqual(1);
 
       expect(await server.exited).toBe(0);
       expect(performance.now() - signalled).toBeLessThan(SHUTDOWN_GRACE_MS);
       expectCleanLogs(server, 'SIGTERM');
       const kinds = outcomes.map((o) => (o.kind === 'answered' ? `200${closes(o.answer) ? ' close' : ''}` : o.code));
-      console.log(`burst of ${BURST}: ${[...new Set(kinds)].map((k) => `${k} ${kinds.filter((x) => x === k).length}`).join(', ')}`);
+      console.log(
+        `burst of ${BURST}: ${[...new Set(kinds)].map((k) => `${k} ${kinds.filter((x) => x === k).length}`).join(', ')}`,
+      );
     } finally {
       server.child.kill('SIGKILL');
     }

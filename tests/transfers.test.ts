@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyData } from './helpers/fixtures.js';
 import { CALLBACK, OFFER_KEYS, POLICE, SERVICES, dialOf, safetyNet } from './helpers/expected.js';
-import { BASE, Call, all, assertValidTwiml, callParams, makeApp, post, testConfig, type TestApp } from './helpers/twilio.js';
+import {
+  BASE,
+  Call,
+  all,
+  assertValidTwiml,
+  callParams,
+  makeApp,
+  post,
+  testConfig,
+  type TestApp,
+} from './helpers/twilio.js';
 
 const MONDAY_MORNING = '2026-11-30T10:00:00+01:00';
 const SATURDAY = '2026-11-28T11:00:00+01:00';
@@ -22,7 +32,10 @@ beforeAll(async () => {
 afterAll(() => t.app.close());
 
 const says = (c: Call) => all(c.twiml, 'Say');
-const said = (c: Call) => says(c).map((s) => s.text).join(' ');
+const said = (c: Call) =>
+  says(c)
+    .map((s) => s.text)
+    .join(' ');
 const action = (c: Call) => c.gather!.attrs.action!.slice(BASE.length);
 const prompt = (lang: string, key: string) => config.prompts[lang]!.prompts[key]!;
 const name = (lang: string, id: string) => config.services[id]!.name[lang]!;
@@ -34,14 +47,17 @@ async function to(langKey: string, id: string, app = t.app): Promise<Call> {
 describe.each(LANGS)('in $code', (lang) => {
   const net = safetyNet(lang.id);
 
-  it.each(['completed', 'answered'] as const)('%s: the after-call menu, whose back key leads to the main menu', async (status) => {
-    const call = await to(lang.key, 'pag-asa');
-    await call.outcome(status);
-    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=end&t=0`);
-    expect(new Set(call.languages)).toEqual(new Set([lang.code]));
-    await call.press(config.flow.keys.back);
-    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
-  });
+  it.each(['completed', 'answered'] as const)(
+    '%s: the after-call menu, whose back key leads to the main menu',
+    async (status) => {
+      const call = await to(lang.key, 'pag-asa');
+      await call.outcome(status);
+      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=end&t=0`);
+      expect(new Set(call.languages)).toEqual(new Set([lang.code]));
+      await call.press(config.flow.keys.back);
+      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
+    },
+  );
 
   it('after a call: * says it again, 9 is the language choice; wrong keys and silence count, then the call ends kindly', async () => {
     const call = await (await to(lang.key, 'pag-asa')).outcome('completed');
@@ -72,24 +88,31 @@ describe.each(LANGS)('in $code', (lang) => {
     await silent.silence();
     expect(silent.dial).toBeUndefined();
     expect(silent.hungUp).toBe(true);
-    expect(says(silent).map((s) => s.text).join(' ')).toMatch(/112/);
+    expect(
+      says(silent)
+        .map((s) => s.text)
+        .join(' '),
+    ).toMatch(/112/);
   });
 
-  it.each(['busy', 'no-answer', 'failed', 'canceled'] as const)('%s: the caller hears so and is offered the services open now, on their main-menu keys', async (status) => {
-    const call = await to(lang.key, 'pag-asa');
-    await call.outcome(status);
-    expect(new Set(call.languages)).toEqual(new Set([lang.code]));
-    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=pag-asa&o=pag-asa`);
-    const offers = said(call).slice(said(call).indexOf(prompt(lang.id, 'alternatives-intro')));
-    expect(offers.length).toBeLessThan(said(call).length); // the offers follow what happened
-    expect(offers).not.toContain(name(lang.id, 'pag-asa'));
-    await call.press('2'); // no offer's key
-    expect(call.dial).toBeUndefined();
-    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=pag-asa&o=pag-asa`);
-    await call.press(OFFER_KEYS.centres);
-    expect(call.dialled).toBe(dialOf(net[0]!)); // the next centre, 24/7 confirmed first
-    expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${net[0]}&f=pag-asa`);
-  });
+  it.each(['busy', 'no-answer', 'failed', 'canceled'] as const)(
+    '%s: the caller hears so and is offered the services open now, on their main-menu keys',
+    async (status) => {
+      const call = await to(lang.key, 'pag-asa');
+      await call.outcome(status);
+      expect(new Set(call.languages)).toEqual(new Set([lang.code]));
+      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=pag-asa&o=pag-asa`);
+      const offers = said(call).slice(said(call).indexOf(prompt(lang.id, 'alternatives-intro')));
+      expect(offers.length).toBeLessThan(said(call).length); // the offers follow what happened
+      expect(offers).not.toContain(name(lang.id, 'pag-asa'));
+      await call.press('2'); // no offer's key
+      expect(call.dial).toBeUndefined();
+      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=pag-asa&o=pag-asa`);
+      await call.press(OFFER_KEYS.centres);
+      expect(call.dialled).toBe(dialOf(net[0]!)); // the next centre, 24/7 confirmed first
+      expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${net[0]}&f=pag-asa`);
+    },
+  );
 
   it('busy, no-answer and failed are told apart', async () => {
     const texts = new Set<string>();
@@ -163,7 +186,9 @@ describe.each(LANGS)('the safety net, in $code', (lang) => {
     const failed: string[] = [];
     for (const id of net) {
       expect(call.dialled).toBe(dialOf(id));
-      expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${id}${failed.length ? `&f=${failed.join('.')}` : ''}&n=1`);
+      expect(call.dial!.attrs.action).toBe(
+        `${BASE}/voice/dial?l=${lang.id}&s=${id}${failed.length ? `&f=${failed.join('.')}` : ''}&n=1`,
+      );
       await call.outcome('busy');
       failed.push(id);
     }
@@ -194,7 +219,13 @@ describe('dial results Twilio never sends', () => {
   it.each([[{}], [{ DialCallStatus: '' }], [{ DialCallStatus: 'weird' }], [{ DialCallStatus: 'completed' }]])(
     'an unknown service or status still gets valid TwiML with a way on: %j',
     async (extra) => {
-      for (const url of ['/voice/dial', '/voice/dial?l=xx&s=nope', '/voice/dial?l=nl&s=__proto__', '/voice/dial?s=surya', '/voice/dial?l=en&s=surya&f=nope.__proto__&n=1']) {
+      for (const url of [
+        '/voice/dial',
+        '/voice/dial?l=xx&s=nope',
+        '/voice/dial?l=nl&s=__proto__',
+        '/voice/dial?s=surya',
+        '/voice/dial?l=en&s=surya&f=nope.__proto__&n=1',
+      ]) {
         const res = await post(t.app, url, callParams(extra));
         expect(res.statusCode).toBe(200);
         const root = assertValidTwiml(res.body);
@@ -227,7 +258,9 @@ describe('caller ID', () => {
     '%s: an operator who sets a police SIP URI gets a transfer, as <Sip>, with the caller told their number is shown',
     async (_, lang) => {
       const data = copyData();
-      data.edit('directory', (s) => s.replace('dial: "101"', 'dial: "sip:police@carrier.example.be"').replace('connect: say', 'connect: transfer'));
+      data.edit('directory', (s) =>
+        s.replace('dial: "101"', 'dial: "sip:police@carrier.example.be"').replace('connect: say', 'connect: transfer'),
+      );
       const app = await makeApp({ config: testConfig(data) });
       try {
         const call = await (await new Call(app.app).start()).keys(lang.key, ...POLICE.keys);
@@ -254,7 +287,12 @@ describe('when nothing else is open', () => {
   it('everything but Sürya closed: its failure leaves only the police number, then a kind ending', async () => {
     const data = copyData();
     // Everything but Sürya closed for good (the police's number is said, so it stays offered).
-    data.edit('directory', (s) => s.replace(/hours: "24\/7"/g, 'hours: "off"').replace(/(surya:[\s\S]*?)hours: "off"/, '$1hours: "24/7"').replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "off"'));
+    data.edit('directory', (s) =>
+      s
+        .replace(/hours: "24\/7"/g, 'hours: "off"')
+        .replace(/(surya:[\s\S]*?)hours: "off"/, '$1hours: "24/7"')
+        .replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "off"'),
+    );
     const app = await makeApp({ config: testConfig(data) });
     try {
       for (const lang of LANGS) {
@@ -297,7 +335,10 @@ describe('when nothing else is open', () => {
     data.edit('directory', (s) =>
       s
         .replace(/hours: "24\/7"/g, 'hours: "off"')
-        .replace(/(surya:[\s\S]*?)hours: "off"/, '$1hours: "24/7"\n    closures:\n      - { from: "2026-11-30", to: "2026-11-30" }'),
+        .replace(
+          /(surya:[\s\S]*?)hours: "off"/,
+          '$1hours: "24/7"\n    closures:\n      - { from: "2026-11-30", to: "2026-11-30" }',
+        ),
     );
     const app = await makeApp({ config: testConfig(data), at: MONDAY_MORNING });
     try {

@@ -40,7 +40,14 @@ function everyStep(): Step[] {
           for (const failed of FAILED) {
             for (const focus of menu === ALTERNATIVES_MENU ? FOCUS : [undefined]) {
               for (const key of keys) {
-                steps.push(engine.input({ state: { lang, menu, tries, failed, focus }, digits: key, silent: key === undefined, now }).step);
+                steps.push(
+                  engine.input({
+                    state: { lang, menu, tries, failed, focus },
+                    digits: key,
+                    silent: key === undefined,
+                    now,
+                  }).step,
+                );
               }
             }
           }
@@ -76,14 +83,28 @@ describe('the rendered-TwiML cache', () => {
     // safety net's transfers, the kind ending.
     const kinds = new Set<string>();
     for (const step of steps) {
-      if (step.kind === 'gather' && step.state.menu === ALTERNATIVES_MENU && step.state.failed.length > 0 && step.state.focus) kinds.add('offers with failed and focus');
+      if (
+        step.kind === 'gather' &&
+        step.state.menu === ALTERNATIVES_MENU &&
+        step.state.failed.length > 0 &&
+        step.state.focus
+      )
+        kinds.add('offers with failed and focus');
       if (step.kind === 'gather' && step.state.menu === AFTER_CALL_MENU) kinds.add('after a call');
-      if (step.kind === 'dial' && step.state.failed.length > 0) kinds.add(step.state.net ? 'safety net after a failure' : 'chosen after a failure');
+      if (step.kind === 'dial' && step.state.failed.length > 0)
+        kinds.add(step.state.net ? 'safety net after a failure' : 'chosen after a failure');
       if (step.kind === 'hangup') kinds.add('ending');
     }
-    expect([...kinds].sort()).toEqual(['after a call', 'chosen after a failure', 'ending', 'offers with failed and focus', 'safety net after a failure']);
+    expect([...kinds].sort()).toEqual([
+      'after a call',
+      'chosen after a failure',
+      'ending',
+      'offers with failed and focus',
+      'safety net after a failure',
+    ]);
     // The Step's whole content (a service by its id), independent of the cache's own key.
-    const content = (step: Step) => JSON.stringify(step, (k, v: unknown) => (k === 'service' ? (v as { id: string }).id : v));
+    const content = (step: Step) =>
+      JSON.stringify(step, (k, v: unknown) => (k === 'service' ? (v as { id: string }).id : v));
     const contents = steps.map(content);
     for (const ctx of contexts) {
       const fresh = new Map<string, string>();
@@ -94,7 +115,10 @@ describe('the rendered-TwiML cache', () => {
         const c = contents[i]!;
         // A renderer that has never seen the step renders it from scratch.
         let expected = fresh.get(c);
-        if (expected === undefined) fresh.set(c, (expected = new TwimlRenderer(config).render(step, ctx)));
+        if (expected === undefined) {
+          expected = new TwimlRenderer(config).render(step, ctx);
+          fresh.set(c, expected);
+        }
         if (cached.render(step, ctx) !== expected) wrong.push(`text of ${c}`);
         // The bytes the webhooks send are that text in UTF-8.
         if (!cached.renderBytes(step, ctx).equals(Buffer.from(expected, 'utf8'))) wrong.push(`bytes of ${c}`);
@@ -131,7 +155,8 @@ describe('the rendered-TwiML cache', () => {
     const submenuXml = r.render(submenu, contexts[0]!);
     const afterFailureXml = r.render(afterFailure, contexts[0]!);
     expect(afterFailureXml).not.toBe(submenuXml);
-    const actions = (xml: string) => [...xml.matchAll(/(?:action="|<Redirect[^>]*>)([^"<]*)/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')));
+    const actions = (xml: string) =>
+      [...xml.matchAll(/(?:action="|<Redirect[^>]*>)([^"<]*)/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')));
     expect(actions(afterFailureXml).map((u) => u.searchParams.get('f'))).toEqual(['surya', 'surya']);
     expect(actions(submenuXml).map((u) => u.searchParams.get('f'))).toEqual([null, null]);
     expect(afterFailureXml.replace(/&amp;f=surya/g, '')).toBe(submenuXml);
@@ -148,7 +173,11 @@ describe('the rendered-TwiML cache', () => {
   });
 
   it('tells apart steps that differ only in the caller ID of a transfer', () => {
-    const step = engine.input({ state: { lang: 'fr', menu: 'centres', tries: 0, failed: [] }, digits: '1', now: new Date(INSTANTS[1]!) }).step;
+    const step = engine.input({
+      state: { lang: 'fr', menu: 'centres', tries: 0, failed: [] },
+      digits: '1',
+      now: new Date(INSTANTS[1]!),
+    }).step;
     expect(step.kind).toBe('dial');
     const r = new TwimlRenderer({ ...config, settings: { ...config.settings, hotlineNumber: undefined } });
     const a = r.render(step, { baseUrl: BASE, to: '+3225550100' });
@@ -167,7 +196,10 @@ describe('the rendered-TwiML cache', () => {
   it('belongs to one config: a renderer for another config answers with that config', () => {
     // Another config: the same, but the English greeting says something else.
     const en = config.prompts.en!;
-    const other = { ...config, prompts: { ...config.prompts, en: { ...en, prompts: { ...en.prompts, greeting: 'Welcome, version two.' } } } };
+    const other = {
+      ...config,
+      prompts: { ...config.prompts, en: { ...en, prompts: { ...en.prompts, greeting: 'Welcome, version two.' } } },
+    };
     const ctx = { baseUrl: BASE };
     const step = engine.start().step;
     expect(new TwimlRenderer(config).render(step, ctx)).toContain(en.prompts.greeting!);
@@ -185,7 +217,9 @@ describe('answers that depend on the time, through the app', () => {
   afterAll(() => t.app.close());
 
   const fr = config.prompts.fr!.prompts;
-  const VIOLENCE_KEY = config.flow.menus.main!.options.find((o) => o.action.type === 'transfer' && o.action.service === 'violence-line')!.key;
+  const VIOLENCE_KEY = config.flow.menus.main!.options.find(
+    (o) => o.action.type === 'transfer' && o.action.service === 'violence-line',
+  )!.key;
   const heard = (c: Call) => c.gather!.children.map((n) => n.text).join(' ');
   const reopens = (day: string) => fill(fr.reopens!, { day, time: fill(fr['time-hour']!, { hour: '9' }) });
 
@@ -194,7 +228,12 @@ describe('answers that depend on the time, through the app', () => {
     const early = await new Call(t.app).start();
     await early.keys('1', VIOLENCE_KEY); // French, 1712
     expect(early.dial).toBeUndefined();
-    expect(Object.fromEntries(new URL(early.gather!.attrs.action!).searchParams)).toEqual({ l: 'fr', m: 'alt', t: '0', o: 'violence-line' });
+    expect(Object.fromEntries(new URL(early.gather!.attrs.action!).searchParams)).toEqual({
+      l: 'fr',
+      m: 'alt',
+      t: '0',
+      o: 'violence-line',
+    });
     expect(heard(early)).toContain(reopens(fr.today!));
     const closedXml = early.xml;
 
@@ -228,7 +267,13 @@ describe('answers that depend on the time, through the app', () => {
       const call = await new Call(t.app).start();
       await call.keys('1', '2', '3');
       await call.outcome('busy');
-      expect(Object.fromEntries(new URL(call.gather!.attrs.action!).searchParams)).toEqual({ l: 'fr', m: 'alt', t: '0', f: 'surya', o: 'surya' });
+      expect(Object.fromEntries(new URL(call.gather!.attrs.action!).searchParams)).toEqual({
+        l: 'fr',
+        m: 'alt',
+        t: '0',
+        f: 'surya',
+        o: 'surya',
+      });
       const offered = heard(call).includes(name);
       await call.press(VIOLENCE_KEY);
       return { offered, dialled: call.dialled };

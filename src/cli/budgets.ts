@@ -25,7 +25,6 @@ export function speakingSeconds(words: number): number {
   return (words * 60) / WORDS_PER_MINUTE;
 }
 
-
 function seconds(config: Config, say: readonly Speech[]): number {
   return speakingSeconds(say.reduce((n, s) => n + countWords(spoken(config, s)), 0));
 }
@@ -85,7 +84,9 @@ export function walkSilent(config: Config, engine: Engine, at: Date): Walk {
 export function emergencySeconds(config: Config, engine: Engine): number {
   const first = engine.start().step.say[0];
   if (!first) return Number.POSITIVE_INFINITY;
-  const words = spoken(config, first).split(/\s+/).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  const words = spoken(config, first)
+    .split(/\s+/)
+    .filter((t) => /[\p{L}\p{N}]/u.test(t));
   let last = -1;
   words.forEach((w, i) => {
     if (/\d/.test(w)) last = i;
@@ -117,16 +118,33 @@ export function keyPaths(config: Config): Array<{ keys: string[]; target: { serv
 /** The figures of one language at `at` (an instant the line's services are open as usual). */
 export function budgets(config: Config, lang: Lang, at: Date): Figure[] {
   const engine = new Engine(config);
-  const figure = (f: Omit<Figure, 'over' | 'limit' | 'lang'>): Figure => ({ ...f, lang, limit: LIMITS[f.budget], over: f.seconds > LIMITS[f.budget] });
-  const out: Figure[] = [figure({ budget: 'emergency', what: 'the emergency numbers', keys: [], seconds: emergencySeconds(config, engine) })];
+  const figure = (f: Omit<Figure, 'over' | 'limit' | 'lang'>): Figure => ({
+    ...f,
+    lang,
+    limit: LIMITS[f.budget],
+    over: f.seconds > LIMITS[f.budget],
+  });
+  const out: Figure[] = [
+    figure({ budget: 'emergency', what: 'the emergency numbers', keys: [], seconds: emergencySeconds(config, engine) }),
+  ];
   const paths = keyPaths(config);
   const speakNow = paths.find((p) => p.keys.length === 1 && 'group' in p.target);
   const rung = (last: Step) => (last.kind === 'dial' ? last.service.id : undefined);
   if (speakNow) {
     const w = walkKeys(config, engine, lang, speakNow.keys, at);
-    out.push(figure({ budget: 'speakNow', what: 'speak to someone now', keys: speakNow.keys, seconds: rung(w.last) ? w.seconds : Infinity, rings: rung(w.last) }));
+    out.push(
+      figure({
+        budget: 'speakNow',
+        what: 'speak to someone now',
+        keys: speakNow.keys,
+        seconds: rung(w.last) ? w.seconds : Infinity,
+        rings: rung(w.last),
+      }),
+    );
   } else {
-    out.push(figure({ budget: 'speakNow', what: 'speak to someone now (no such option)', keys: [], seconds: Infinity }));
+    out.push(
+      figure({ budget: 'speakNow', what: 'speak to someone now (no such option)', keys: [], seconds: Infinity }),
+    );
   }
   for (const service of Object.values(config.services)) {
     let best: Walk & { keys: string[] } = { seconds: Infinity, before: 0, last: { kind: 'hangup', say: [] }, keys: [] };
@@ -136,11 +154,21 @@ export function budgets(config: Config, lang: Lang, at: Date): Figure[] {
       const until = reached(config, w, service);
       if (until < best.seconds) best = { ...w, seconds: until, keys: p.keys };
     }
-    out.push(figure({ budget: 'service', what: service.id, keys: best.keys, seconds: best.seconds, rings: rung(best.last) }));
+    out.push(
+      figure({ budget: 'service', what: service.id, keys: best.keys, seconds: best.seconds, rings: rung(best.last) }),
+    );
   }
   const silent = walkSilent(config, engine, at);
   const allDay = silent.last.kind === 'dial' && silent.last.service.hours.weeklyAlwaysOpen(at);
-  out.push(figure({ budget: 'silent', what: 'a caller who presses nothing', keys: [], seconds: allDay ? silent.seconds : Infinity, rings: rung(silent.last) }));
+  out.push(
+    figure({
+      budget: 'silent',
+      what: 'a caller who presses nothing',
+      keys: [],
+      seconds: allDay ? silent.seconds : Infinity,
+      rings: rung(silent.last),
+    }),
+  );
   return out;
 }
 

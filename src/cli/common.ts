@@ -31,7 +31,10 @@ export function envPaths(env: NodeJS.ProcessEnv = process.env): ConfigPaths {
 export function loadLineConfig(paths: ConfigPaths = envPaths()): Config {
   const r = loadConfig(paths);
   if (!r.ok) {
-    throw new UsageError(`the helpline's data has ${r.errors.length} problem(s):\n${r.errors.map((e) => `  - ${e}`).join('\n')}`, 1);
+    throw new UsageError(
+      `the helpline's data has ${r.errors.length} problem(s):\n${r.errors.map((e) => `  - ${e}`).join('\n')}`,
+      1,
+    );
   }
   return r.config;
 }
@@ -78,7 +81,11 @@ export function runMain(main: () => Promise<number>): void {
 
 /** The command's options (node:util parseArgs, strict, no positionals); a mistake is a
  * UsageError with the usage text. */
-export function parseOptions<const O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
+export function parseOptions<const O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  usage: string,
+) {
   try {
     return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
   } catch (err) {

@@ -25,7 +25,10 @@ export interface FallbackRecord {
   prompts: string;
 }
 
-export type RecordState = { status: 'missing' } | { status: 'unreadable'; reason: string } | { status: 'ok'; record: FallbackRecord };
+export type RecordState =
+  | { status: 'missing' }
+  | { status: 'unreadable'; reason: string }
+  | { status: 'ok'; record: FallbackRecord };
 
 export function fallbackRecordPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.FALLBACK_RECORD?.trim() || DEFAULT_FALLBACK_RECORD;
@@ -57,7 +60,8 @@ export function readFallbackRecord(path: string): RecordState {
   }
   try {
     const r = JSON.parse(text) as Partial<FallbackRecord>;
-    if (typeof r.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.sha256) || typeof r.printedAt !== 'string') throw new Error('fields');
+    if (typeof r.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.sha256) || typeof r.printedAt !== 'string')
+      throw new Error('fields');
     return { status: 'ok', record: r as FallbackRecord };
   } catch {
     return { status: 'unreadable', reason: 'not a record written by npm run fallback' };

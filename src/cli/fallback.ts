@@ -22,16 +22,22 @@ export interface FallbackIO {
 }
 
 /** `npm run fallback`; resolves with the exit status. */
-export async function fallbackCli(io: FallbackIO, env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): Promise<number> {
+export async function fallbackCli(
+  io: FallbackIO,
+  env: NodeJS.ProcessEnv = process.env,
+  now: Date = new Date(),
+): Promise<number> {
   const loaded = loadConfig(envPaths(env));
   if (!loaded.ok) {
-    io.err(`Cannot write the fallback document: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    io.err(
+      `Cannot write the fallback document: the helpline's data has ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`,
+    );
     return 1;
   }
   const { config } = loaded;
   if (!config.settings.hotlineNumber) {
     io.err(
-      'Note: HOTLINE_NUMBER (or settings.hotline_number in the directory) is not set, so the fallback transfer shows the caller\'s own number to the 24/7 service. Set it to the helpline\'s number (E.164) and print this again to keep callers private.\n',
+      "Note: HOTLINE_NUMBER (or settings.hotline_number in the directory) is not set, so the fallback transfer shows the caller's own number to the 24/7 service. Set it to the helpline's number (E.164) and print this again to keep callers private.\n",
     );
   }
   const doc = fallbackTwiml(config);
@@ -42,7 +48,9 @@ export async function fallbackCli(io: FallbackIO, env: NodeJS.ProcessEnv = proce
     io.err(`Recorded for npm run preflight in ${displayPath(path)}.\n`);
   } catch (err) {
     // The document is printed all the same; only preflight's check is lost.
-    io.err(`Note: could not record the printout in ${displayPath(path)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): npm run preflight will say the fallback document was not printed. Set FALLBACK_RECORD to a writable file.\n`);
+    io.err(
+      `Note: could not record the printout in ${displayPath(path)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): npm run preflight will say the fallback document was not printed. Set FALLBACK_RECORD to a writable file.\n`,
+    );
   }
   return 0;
 }

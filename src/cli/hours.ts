@@ -11,7 +11,19 @@ import { ALTERNATIVES_MENU, Engine } from '../engine.js';
 import { Hours } from '../hours.js';
 import { isMain, loadLineConfig, runMain, UsageError, parseOptions } from './common.js';
 import { servicePaths, spoken, walk } from './menu-paths.js';
-import { addDays, dateOf, formatDay, formatDuration, formatOffset, formatWallClock, isoBrussels, parseWallClock, startOfDay, TIME_ZONE, wallClockOf } from './time.js';
+import {
+  addDays,
+  dateOf,
+  formatDay,
+  formatDuration,
+  formatOffset,
+  formatWallClock,
+  isoBrussels,
+  parseWallClock,
+  startOfDay,
+  TIME_ZONE,
+  wallClockOf,
+} from './time.js';
 
 export interface Holiday {
   date: string;
@@ -101,7 +113,13 @@ function holidaysIn(config: Config, from: string, days: number): Holiday[] {
   for (let i = 0; i < days; i++) {
     const date = addDays(from, i);
     const noon = parseWallClock(`${date}T12:00`).at;
-    if (probe.isOpen(noon)) out.push({ date, start: startOfDay(date), end: startOfDay(addDays(date, 1)), name: probe.comment(noon) ?? 'public holiday' });
+    if (probe.isOpen(noon))
+      out.push({
+        date,
+        start: startOfDay(date),
+        end: startOfDay(addDays(date, 1)),
+        name: probe.comment(noon) ?? 'public holiday',
+      });
   }
   return out;
 }
@@ -119,7 +137,13 @@ function timeChangesIn(from: string, days: number): TimeChange[] {
       if (wallClockOf(new Date(mid)).offset === fromOffset) lo = mid;
       else hi = mid;
     }
-    out.push({ at: new Date(hi), before: hhmm(hi + fromOffset * 60_000), after: hhmm(hi + toOffset * 60_000), fromOffset, toOffset });
+    out.push({
+      at: new Date(hi),
+      before: hhmm(hi + fromOffset * 60_000),
+      after: hhmm(hi + toOffset * 60_000),
+      fromOffset,
+      toOffset,
+    });
   }
   return out;
 }
@@ -127,12 +151,16 @@ function timeChangesIn(from: string, days: number): TimeChange[] {
 /** The audit itself, as data. */
 export function auditHours(opts: AuditOptions): Audit {
   const { config } = opts;
-  if (!Number.isInteger(opts.days) || opts.days < 1 || opts.days > 366) throw new UsageError(`--days: ${opts.days} is not a number of days from 1 to 366`);
+  if (!Number.isInteger(opts.days) || opts.days < 1 || opts.days > 366)
+    throw new UsageError(`--days: ${opts.days} is not a number of days from 1 to 366`);
   const from = startOfDay(opts.from);
   const to = startOfDay(addDays(opts.from, opts.days));
   const ids = opts.services ?? Object.keys(config.services);
   for (const id of ids) {
-    if (!config.services[id]) throw new UsageError(`--service: no service "${id}" in the directory (it has: ${Object.keys(config.services).join(', ')})`);
+    if (!config.services[id])
+      throw new UsageError(
+        `--service: no service "${id}" in the directory (it has: ${Object.keys(config.services).join(', ')})`,
+      );
   }
   const holidays = holidaysIn(config, opts.from, opts.days);
   const paths = servicePaths(config);
@@ -140,12 +168,18 @@ export function auditHours(opts: AuditOptions): Audit {
 
   // Every instant some service opens or closes: the offer of the services open can change there.
   const open = new Map(Object.values(config.services).map((s) => [s.id, s.hours.intervals(from, to)]));
-  const changes = [...new Set([...open.values()].flatMap((list) => list.flatMap((i) => [i.from.getTime(), i.to.getTime()])))].sort((a, b) => a - b);
+  const changes = [
+    ...new Set([...open.values()].flatMap((list) => list.flatMap((i) => [i.from.getTime(), i.to.getTime()]))),
+  ].sort((a, b) => a - b);
 
   /** The service an offer's key stands for, named `name` in `lang` (a group's key: one of its services). */
   function offered(lang: Lang, key: string, name: string | undefined): string {
     const target = config.flow.offers.find((o) => o.key === key)?.target;
-    const ids = !target ? [] : target.type === 'service' ? [target.service] : (config.flow.groups[target.group]?.byLang[lang] ?? config.flow.groups[target.group]?.order ?? []);
+    const ids = !target
+      ? []
+      : target.type === 'service'
+        ? [target.service]
+        : (config.flow.groups[target.group]?.byLang[lang] ?? config.flow.groups[target.group]?.order ?? []);
     return ids.find((id) => config.services[id]?.name[lang] === name) ?? name ?? '?';
   }
 
@@ -153,13 +187,24 @@ export function auditHours(opts: AuditOptions): Audit {
   function offerAt(id: string, keys: string[], at: Date): OfferIn[] {
     return config.languages.map((lang) => {
       const step = walk(config, engine, lang, keys, at).at(-1)!.step;
-      if (step.kind === 'dial') throw new Error(`the line puts a caller through to ${step.service.id} at ${isoBrussels(at)}, when ${id}'s hours say it is closed`);
+      if (step.kind === 'dial')
+        throw new Error(
+          `the line puts a caller through to ${step.service.id} at ${isoBrussels(at)}, when ${id}'s hours say it is closed`,
+        );
       // Closed, why (closed-after-hours, ..., or a reason- prompt), when it reopens; at the end, the number to call back.
       const notice = step.say.filter((s) => s.key === 'none-open' || /^(closed|reason-|reopens|callback)/.test(s.key));
-      const services = step.kind === 'gather' && step.state.menu === ALTERNATIVES_MENU
-        ? step.say.filter((s) => s.key === 'opt-service').map((s) => ({ key: s.vars?.key ?? '?', service: offered(lang, s.vars?.key ?? '?', s.vars?.name) }))
-        : [];
-      return { lang, language: config.prompts[lang]!.language, services, said: notice.map((s) => spoken(config, s)).join(' ') };
+      const services =
+        step.kind === 'gather' && step.state.menu === ALTERNATIVES_MENU
+          ? step.say
+              .filter((s) => s.key === 'opt-service')
+              .map((s) => ({ key: s.vars?.key ?? '?', service: offered(lang, s.vars?.key ?? '?', s.vars?.name) }))
+          : [];
+      return {
+        lang,
+        language: config.prompts[lang]!.language,
+        services,
+        said: notice.map((s) => spoken(config, s)).join(' '),
+      };
     });
   }
 
@@ -183,9 +228,17 @@ export function auditHours(opts: AuditOptions): Audit {
     if (cursor < to) spans.push({ open: false, from: cursor, to });
 
     const periods = spans.map((span): Period => {
-      const period: Period = { ...span, holidays: holidays.filter((h) => h.start < span.to && h.end > span.from), offers: [] };
+      const period: Period = {
+        ...span,
+        holidays: holidays.filter((h) => h.start < span.to && h.end > span.from),
+        offers: [],
+      };
       if (span.open || !keys) return period;
-      const cuts = [span.from.getTime(), ...changes.filter((c) => c > span.from.getTime() && c < span.to.getTime()), span.to.getTime()];
+      const cuts = [
+        span.from.getTime(),
+        ...changes.filter((c) => c > span.from.getTime() && c < span.to.getTime()),
+        span.to.getTime(),
+      ];
       for (let i = 0; i + 1 < cuts.length; i++) {
         const at = new Date(cuts[i]!);
         const langs = offerAt(id, keys, at);
@@ -196,10 +249,26 @@ export function auditHours(opts: AuditOptions): Audit {
       }
       return period;
     });
-    return { id, names: service.name, dial: service.dial, connect: service.connect, hours: service.hours.expression, keys, periods };
+    return {
+      id,
+      names: service.name,
+      dial: service.dial,
+      connect: service.connect,
+      hours: service.hours.expression,
+      keys,
+      periods,
+    };
   });
 
-  return { from, to, days: opts.days, timeZone: TIME_ZONE, holidays, timeChanges: timeChangesIn(opts.from, opts.days), services };
+  return {
+    from,
+    to,
+    days: opts.days,
+    timeZone: TIME_ZONE,
+    holidays,
+    timeChanges: timeChangesIn(opts.from, opts.days),
+    services,
+  };
 }
 
 // --- output -----------------------------------------------------------------------------
@@ -209,28 +278,46 @@ const holidayText = (h: Holiday) => `${formatDay(h.start)} ${h.name}`;
 /** The audit as lines a person reads; each line starts with what it is (HOURS, HOLIDAY, SERVICE, OPEN, CLOSED, OFFER, SAID). */
 export function formatAudit(a: Audit): string[] {
   const out: string[] = [];
-  out.push(`HOURS ${formatWallClock(a.from)} → ${formatWallClock(a.to)} ${a.timeZone} (${a.days} day${a.days === 1 ? '' : 's'})`);
+  out.push(
+    `HOURS ${formatWallClock(a.from)} → ${formatWallClock(a.to)} ${a.timeZone} (${a.days} day${a.days === 1 ? '' : 's'})`,
+  );
   for (const h of a.holidays) out.push(`HOLIDAY ${holidayText(h)}`);
   for (const c of a.timeChanges) {
-    out.push(`TIMECHANGE ${formatDay(c.at)} ${c.before} → ${c.after} (UTC${formatOffset(c.fromOffset)} → UTC${formatOffset(c.toOffset)}, ${c.toOffset > c.fromOffset ? 'summer time starts' : 'summer time ends'})`);
+    out.push(
+      `TIMECHANGE ${formatDay(c.at)} ${c.before} → ${c.after} (UTC${formatOffset(c.fromOffset)} → UTC${formatOffset(c.toOffset)}, ${c.toOffset > c.fromOffset ? 'summer time starts' : 'summer time ends'})`,
+    );
   }
   for (const s of a.services) {
     out.push('');
     const names = [...new Set(Object.values(s.names))].join(' / ');
-    out.push(`SERVICE ${s.id} · ${names} · ${s.connect === 'say' ? 'says the number' : 'dials'} ${s.dial} · hours "${s.hours}" · ${s.keys ? `keys ${s.keys.join(' ')} after the language choice` : 'no menu option transfers to it'}`);
+    out.push(
+      `SERVICE ${s.id} · ${names} · ${s.connect === 'say' ? 'says the number' : 'dials'} ${s.dial} · hours "${s.hours}" · ${s.keys ? `keys ${s.keys.join(' ')} after the language choice` : 'no menu option transfers to it'}`,
+    );
     for (const p of s.periods) {
-      const whole = p.from.getTime() === a.from.getTime() && p.to.getTime() === a.to.getTime() ? ' · the whole span' : '';
-      const hol = p.holidays.length ? ` · ${p.open ? 'open on' : 'includes'} ${p.holidays.map(holidayText).join(', ')}` : '';
-      out.push(`  ${p.open ? 'OPEN  ' : 'CLOSED'} ${formatWallClock(p.from)} → ${formatWallClock(p.to)} (${formatDuration(p.to.getTime() - p.from.getTime())})${whole}${hol}`);
+      const whole =
+        p.from.getTime() === a.from.getTime() && p.to.getTime() === a.to.getTime() ? ' · the whole span' : '';
+      const hol = p.holidays.length
+        ? ` · ${p.open ? 'open on' : 'includes'} ${p.holidays.map(holidayText).join(', ')}`
+        : '';
+      out.push(
+        `  ${p.open ? 'OPEN  ' : 'CLOSED'} ${formatWallClock(p.from)} → ${formatWallClock(p.to)} (${formatDuration(p.to.getTime() - p.from.getTime())})${whole}${hol}`,
+      );
       for (const o of p.offers) {
         const when = p.offers.length > 1 ? `from ${formatWallClock(o.from)}: ` : '';
-        const what = (l: OfferIn) => (l.services.length ? l.services.map((x) => `${x.key} ${x.service}`).join(', ') : 'nothing open: the emergency numbers, a number to call back, and the call ends');
+        const what = (l: OfferIn) =>
+          l.services.length
+            ? l.services.map((x) => `${x.key} ${x.service}`).join(', ')
+            : 'nothing open: the emergency numbers, a number to call back, and the call ends';
         // One OFFER line when every language is offered the same; else one per language.
-        const each = new Set(o.langs.map(what)).size === 1 ? [{ tag: '', text: what(o.langs[0]!) }] : o.langs.map((l) => ({ tag: `[${l.language}] `, text: what(l) }));
+        const each =
+          new Set(o.langs.map(what)).size === 1
+            ? [{ tag: '', text: what(o.langs[0]!) }]
+            : o.langs.map((l) => ({ tag: `[${l.language}] `, text: what(l) }));
         for (const e of each) out.push(`    OFFER ${when}${e.tag}${e.text}`);
         for (const l of o.langs) out.push(`    SAID [${l.language}] ${l.said}`);
       }
-      if (!p.open && !s.keys) out.push('    (callers reach it only as an alternative, which is offered only while it is open)');
+      if (!p.open && !s.keys)
+        out.push('    (callers reach it only as an alternative, which is offered only while it is open)');
     }
   }
   return out;
@@ -238,10 +325,12 @@ export function formatAudit(a: Audit): string[] {
 
 /** The audit as JSON: instants as ISO 8601 with their Brussels offset. */
 export function auditToJson(a: Audit): unknown {
-  return JSON.parse(JSON.stringify(a, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? isoBrussels(raw) : value;
-  }));
+  return JSON.parse(
+    JSON.stringify(a, function (this: Record<string, unknown>, key: string, value: unknown) {
+      const raw = this[key];
+      return raw instanceof Date ? isoBrussels(raw) : value;
+    }),
+  );
 }
 
 export const USAGE = `Usage: npm run hours -- [--from 2026-12-21] [--days 14] [--service ID]... [--json]
@@ -261,13 +350,17 @@ export interface HoursIO {
 
 /** `npm run hours`; resolves with the exit status. */
 export async function hoursCli(argv: string[], io: HoursIO, now: Date = new Date()): Promise<number> {
-  const values = parseOptions(argv, {
-        from: { type: 'string' },
-        days: { type: 'string', default: '14' },
-        service: { type: 'string', multiple: true },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      }, USAGE);
+  const values = parseOptions(
+    argv,
+    {
+      from: { type: 'string' },
+      days: { type: 'string', default: '14' },
+      service: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    USAGE,
+  );
   if (values.help) {
     io.out(USAGE);
     return 0;
@@ -286,5 +379,10 @@ export async function hoursCli(argv: string[], io: HoursIO, now: Date = new Date
 }
 
 if (isMain(import.meta.url)) {
-  runMain(() => hoursCli(process.argv.slice(2), { out: (line) => process.stdout.write(`${line}\n`), err: (t) => process.stderr.write(t) }));
+  runMain(() =>
+    hoursCli(process.argv.slice(2), {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (t) => process.stderr.write(t),
+    }),
+  );
 }

@@ -6,7 +6,16 @@
  */
 import type { Config, Lang, Target } from '../config/types.js';
 import { fill } from '../placeholders.js';
-import { budgets, countWords, keyPaths, LIMITS, promptWords, speakingSeconds, WORDS_PER_MINUTE, type Figure } from './budgets.js';
+import {
+  budgets,
+  countWords,
+  keyPaths,
+  LIMITS,
+  promptWords,
+  speakingSeconds,
+  WORDS_PER_MINUTE,
+  type Figure,
+} from './budgets.js';
 import { displayPath } from './common.js';
 import { formatWallClock, parseWallClock } from './time.js';
 
@@ -37,7 +46,10 @@ function placeholderWords(config: Config, lang: Lang): Record<string, number> {
   const name = Math.max(1, ...Object.values(config.services).map((s) => countWords(s.name[lang] ?? s.id)));
   const day = Math.max(1, w('today'), w('tomorrow'), ...[0, 1, 2, 3, 4, 5, 6].map((d) => w(`day-${d}`)));
   const time = Math.max(1, w('time-hour', { hour: '12' }), w('time-hour-minute', { hour: '12', minute: '30' }));
-  const number = Math.max(1, ...Object.values(config.services).map((s) => Math.ceil(s.dial.replace(/\D/g, '').length / 2)));
+  const number = Math.max(
+    1,
+    ...Object.values(config.services).map((s) => Math.ceil(s.dial.replace(/\D/g, '').length / 2)),
+  );
   return { key, repeat: key, back: key, language: key, name, day, time, number, hour: 1, minute: 1 };
 }
 
@@ -45,7 +57,9 @@ function diagram(config: Config): string[] {
   const { flow } = config;
   const lines = ['```mermaid', 'flowchart TD'];
   const langs = flow.languages.map((l) => `${l.key} ${l.id}`).join(' · ');
-  lines.push(`  call(["A call comes in: the emergency numbers in ${flow.greeting.join(', ')}"]) --> lang{"Language choice: ${label(langs)}"}`);
+  lines.push(
+    `  call(["A call comes in: the emergency numbers in ${flow.greeting.join(', ')}"]) --> lang{"Language choice: ${label(langs)}"}`,
+  );
   lines.push(`  lang --> ${nodeId('menu', 'main')}`);
   lines.push(`  lang -.->|"silence twice"| safety`);
   for (const menu of Object.values(flow.menus)) {
@@ -53,13 +67,22 @@ function diagram(config: Config): string[] {
     lines.push(`  ${me}["${label(menu.id === 'main' ? 'main menu' : `menu ${menu.id}`)}"]`);
     for (const o of menu.options) {
       const a = o.action;
-      const to = a.type === 'menu' ? nodeId('menu', a.menu) : a.type === 'transfer' ? nodeId('svc', a.service) : a.type === 'first_open' ? nodeId('group', a.group) : me;
+      const to =
+        a.type === 'menu'
+          ? nodeId('menu', a.menu)
+          : a.type === 'transfer'
+            ? nodeId('svc', a.service)
+            : a.type === 'first_open'
+              ? nodeId('group', a.group)
+              : me;
       lines.push(`  ${me} -->|"${label(o.key)}${a.type === 'repeat' ? ' again' : ''}"| ${to}`);
     }
   }
   for (const g of Object.values(flow.groups)) {
     const byLang = Object.entries(g.byLang).map(([l, ids]) => `${l}: ${ids.join(', ')}`);
-    lines.push(`  ${nodeId('group', g.id)}{{"${label([`first open of ${g.order.join(', ')}`, ...byLang].join(' · '))}"}}`);
+    lines.push(
+      `  ${nodeId('group', g.id)}{{"${label([`first open of ${g.order.join(', ')}`, ...byLang].join(' · '))}"}}`,
+    );
     for (const id of g.order) lines.push(`  ${nodeId('group', g.id)} --> ${nodeId('svc', id)}`);
   }
   for (const s of Object.values(config.services)) {
@@ -92,7 +115,9 @@ function budgetSection(config: Config, figures: Figure[]): string[] {
     for (const f of figures.filter((x) => x.lang === lang)) {
       const keys = f.keys.length ? f.keys.map((k) => `\`${k}\``).join(' · ') : '';
       const said = Number.isFinite(f.seconds) && config.services[f.what]?.connect === 'say' ? 'number said' : '';
-      out.push(`| ${cell(f.what)} | ${keys} | ${f.rings ?? said} | ${secs(f.seconds)} | ${f.limit} s | ${f.over ? '**over**' : 'ok'} |`);
+      out.push(
+        `| ${cell(f.what)} | ${keys} | ${f.rings ?? said} | ${secs(f.seconds)} | ${f.limit} s | ${f.over ? '**over**' : 'ok'} |`,
+      );
     }
     out.push('');
   }
@@ -111,7 +136,8 @@ function flags(config: Config): string[] {
   // (which reaches it only while those before it are closed or failed).
   const paths = keyPaths(config);
   const shortest = new Map<string, string[]>();
-  for (const p of paths) if ('service' in p.target && !shortest.has(p.target.service)) shortest.set(p.target.service, p.keys);
+  for (const p of paths)
+    if ('service' in p.target && !shortest.has(p.target.service)) shortest.set(p.target.service, p.keys);
   for (const p of paths) {
     const members = 'group' in p.target ? (config.flow.groups[p.target.group]?.order ?? []) : [];
     for (const id of members) if (!shortest.has(id)) shortest.set(id, p.keys);
@@ -131,18 +157,28 @@ function flags(config: Config): string[] {
 function promptTables(config: Config): string[] {
   const out = ['## Prompts', ''];
   out.push(
-    "Each placeholder is counted at its longest value in that language (`{name}`: the longest service name; `{key}`: the longest word for a key; " +
+    'Each placeholder is counted at its longest value in that language (`{name}`: the longest service name; `{key}`: the longest word for a key; ' +
       `\`{day}\`, \`{time}\`: the longest day and time). Seconds at ${WORDS_PER_MINUTE} words a minute; prompts over ${LONG_PROMPT_SECONDS} seconds are flagged.`,
     '',
   );
   for (const lang of config.languages) {
     const catalog = config.prompts[lang]!;
     const longest = placeholderWords(config, lang);
-    out.push(`### ${lang} (\`${catalog.language}\`, \`${catalog.voice}\`)`, '', '| prompt | words | seconds | flag | text |', '|---|---:|---:|---|---|');
+    out.push(
+      `### ${lang} (\`${catalog.language}\`, \`${catalog.voice}\`)`,
+      '',
+      '| prompt | words | seconds | flag | text |',
+      '|---|---:|---:|---|---|',
+    );
     for (const [key, text] of Object.entries(catalog.prompts)) {
       const words = promptWords(text, longest);
       const s = speakingSeconds(words);
-      const flag = [s > LONG_PROMPT_SECONDS ? `over ${LONG_PROMPT_SECONDS} s` : '', catalog.audio.has(key) ? 'recorded' : ''].filter(Boolean).join('; ');
+      const flag = [
+        s > LONG_PROMPT_SECONDS ? `over ${LONG_PROMPT_SECONDS} s` : '',
+        catalog.audio.has(key) ? 'recorded' : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
       out.push(`| \`${key}\` | ${words} | ${s.toFixed(1)} | ${flag} | ${cell(text)} |`);
     }
     out.push('');

@@ -24,7 +24,15 @@ export interface MapIO {
 
 /** `npm run map`; resolves with the exit status. */
 export async function mapCli(argv: string[], io: MapIO): Promise<number> {
-  const values = parseOptions(argv, { check: { type: 'boolean', default: false }, out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } }, USAGE);
+  const values = parseOptions(
+    argv,
+    {
+      check: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    USAGE,
+  );
   if (values.help) {
     io.out(`${USAGE}\n`);
     return 0;
@@ -35,7 +43,10 @@ export async function mapCli(argv: string[], io: MapIO): Promise<number> {
   const target = values.out ?? DOC_PATH;
   if (values.check) {
     const over = figures.filter((f) => f.over);
-    for (const f of over) io.err(`${f.lang}: ${f.what}: ${Number.isFinite(f.seconds) ? `${f.seconds.toFixed(1)} s` : 'never'}, over the budget of ${f.limit} s\n`);
+    for (const f of over)
+      io.err(
+        `${f.lang}: ${f.what}: ${Number.isFinite(f.seconds) ? `${f.seconds.toFixed(1)} s` : 'never'}, over the budget of ${f.limit} s\n`,
+      );
     const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
     if (current !== doc) io.err(`${displayPath(target)} is out of date: run npm run map\n`);
     else io.err(`${displayPath(target)} is up to date\n`);
@@ -52,5 +63,7 @@ export async function mapCli(argv: string[], io: MapIO): Promise<number> {
 }
 
 if (isMain(import.meta.url)) {
-  runMain(() => mapCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }));
+  runMain(() =>
+    mapCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }),
+  );
 }

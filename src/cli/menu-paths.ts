@@ -4,7 +4,7 @@
  * own engine at a chosen instant, so both report what the line itself would say.
  */
 import type { Config, Lang } from '../config/types.js';
-import { Engine, LANGUAGE_MENU, type Result, type Speech } from '../engine.js';
+import { type Engine, LANGUAGE_MENU, type Result, type Speech } from '../engine.js';
 import { fill } from '../placeholders.js';
 
 export interface MenuPath {
@@ -47,7 +47,11 @@ export function languageKey(config: Config, lang: Lang): string {
  * [greeting, main menu, ...one per key]. */
 export function walk(config: Config, engine: Engine, lang: Lang, keys: string[], at: Date): Result[] {
   const results: Result[] = [engine.start()];
-  let r = engine.input({ state: { menu: LANGUAGE_MENU, tries: 0, failed: [] }, digits: languageKey(config, lang), now: at });
+  let r = engine.input({
+    state: { menu: LANGUAGE_MENU, tries: 0, failed: [] },
+    digits: languageKey(config, lang),
+    now: at,
+  });
   results.push(r);
   for (const key of keys) {
     if (r.step.kind !== 'gather') throw new Error(`the call ended before key ${key} (${r.step.kind})`);

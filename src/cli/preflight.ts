@@ -14,7 +14,14 @@ import { brusselsDate, unverifiedServices } from '../verification.js';
 import { displayPath, envPaths, isMain, parseOptions, runMain, UsageError } from './common.js';
 import { documentDigest, fallbackRecordPath, readFallbackRecord, type RecordState } from './fallback-record.js';
 
-export type FindingKind = 'never-verified' | 'verification-too-old' | 'env-missing' | 'env-invalid' | 'fallback-not-printed' | 'fallback-outdated' | 'short-number';
+export type FindingKind =
+  | 'never-verified'
+  | 'verification-too-old'
+  | 'env-missing'
+  | 'env-invalid'
+  | 'fallback-not-printed'
+  | 'fallback-outdated'
+  | 'short-number';
 
 export interface Finding {
   kind: FindingKind;
@@ -49,10 +56,21 @@ export function preflight({ config, env, now, record }: PreflightInput): Report 
   for (const u of unverifiedServices(config, now)) {
     const s = config.services[u.id]!;
     // A number the line only says (connect: say, e.g. 101) is confirmed, not test-called.
-    const what = s.connect === 'say' ? `confirm the number callers are told (${s.dial}) and the hours` : `test-call ${s.dial} (npm run preflight -- --call ${s.id}) and confirm the hours with the service`;
-    const hours = u.secondaryHours ? ' Its hours come from public pages (hours_source: secondary): confirm them too.' : '';
+    const what =
+      s.connect === 'say'
+        ? `confirm the number callers are told (${s.dial}) and the hours`
+        : `test-call ${s.dial} (npm run preflight -- --call ${s.id}) and confirm the hours with the service`;
+    const hours = u.secondaryHours
+      ? ' Its hours come from public pages (hours_source: secondary): confirm them too.'
+      : '';
     if (u.state.status === 'never') {
-      add({ kind: 'never-verified', blocking: true, service: s.id, check: s.check, message: `never verified: ${what}, then record verified: "YYYY-MM-DD" in the directory.${hours}` });
+      add({
+        kind: 'never-verified',
+        blocking: true,
+        service: s.id,
+        check: s.check,
+        message: `never verified: ${what}, then record verified: "YYYY-MM-DD" in the directory.${hours}`,
+      });
     } else {
       add({
         kind: 'verification-too-old',
@@ -77,27 +95,42 @@ export function preflight({ config, env, now, record }: PreflightInput): Report 
 
   const e = readEnv(env);
   if (!e.authToken) {
-    add({ kind: 'env-missing', blocking: true, message: 'TWILIO_AUTH_TOKEN is not set: in production the line refuses to start without it (it checks every webhook\'s Twilio signature).' });
+    add({
+      kind: 'env-missing',
+      blocking: true,
+      message:
+        "TWILIO_AUTH_TOKEN is not set: in production the line refuses to start without it (it checks every webhook's Twilio signature).",
+    });
   }
   if (!e.publicBaseUrl) {
     add({
       kind: 'env-missing',
       blocking: !e.trustProxy,
       message: e.trustProxy
-        ? 'PUBLIC_BASE_URL is not set (TRUST_PROXY is on, so signatures are checked against the forwarded URL): set it so --twilio can check the number\'s voice URL.'
+        ? "PUBLIC_BASE_URL is not set (TRUST_PROXY is on, so signatures are checked against the forwarded URL): set it so --twilio can check the number's voice URL."
         : 'PUBLIC_BASE_URL is not set: signatures are checked against the URL this process sees, and behind a TLS proxy every webhook gets 403. Set it to the URL Twilio calls, without /voice.',
     });
   }
   if (!config.settings.hotlineNumber) {
-    add({ kind: 'env-missing', blocking: true, message: 'HOTLINE_NUMBER is not set (nor settings.hotline_number in the directory): in production the line refuses to start, and transfers would show callers\' own numbers.' });
+    add({
+      kind: 'env-missing',
+      blocking: true,
+      message:
+        "HOTLINE_NUMBER is not set (nor settings.hotline_number in the directory): in production the line refuses to start, and transfers would show callers' own numbers.",
+    });
   }
   // The environment's other mistakes, as the server would report them (a missing token is above).
-  for (const err of e.errors.filter((m) => !m.startsWith('TWILIO_AUTH_TOKEN'))) add({ kind: 'env-invalid', blocking: true, message: err });
+  for (const err of e.errors.filter((m) => !m.startsWith('TWILIO_AUTH_TOKEN')))
+    add({ kind: 'env-invalid', blocking: true, message: err });
 
   const where = displayPath(fallbackRecordPath(env));
   if (record.status !== 'ok') {
     const why = record.status === 'unreadable' ? ` (${where}: ${record.reason})` : ` (no record in ${where})`;
-    add({ kind: 'fallback-not-printed', blocking: true, message: `the fallback document was never printed for this data${why}: run npm run fallback and paste it into the TwiML Bin of the number's fallback URL.` });
+    add({
+      kind: 'fallback-not-printed',
+      blocking: true,
+      message: `the fallback document was never printed for this data${why}: run npm run fallback and paste it into the TwiML Bin of the number's fallback URL.`,
+    });
   } else if (record.record.sha256 !== documentDigest(fallbackTwiml(config))) {
     add({
       kind: 'fallback-outdated',
@@ -107,7 +140,12 @@ export function preflight({ config, env, now, record }: PreflightInput): Report 
   }
 
   const blocking = findings.filter((f) => f.blocking);
-  return { ready: blocking.length === 0, date: brusselsDate(now), blocking, toCheck: findings.filter((f) => !f.blocking) };
+  return {
+    ready: blocking.length === 0,
+    date: brusselsDate(now),
+    blocking,
+    toCheck: findings.filter((f) => !f.blocking),
+  };
 }
 
 function findingLine(f: Finding): string {
@@ -117,7 +155,10 @@ function findingLine(f: Finding): string {
 
 export function formatReport(r: Report, config: Config): string {
   const src = config.sources;
-  const out = [`Preflight on ${r.date} (Belgian date), data: ${displayPath(src.directory)}, ${displayPath(src.menus)}, ${displayPath(src.prompts)}`, ''];
+  const out = [
+    `Preflight on ${r.date} (Belgian date), data: ${displayPath(src.directory)}, ${displayPath(src.menus)}, ${displayPath(src.prompts)}`,
+    '',
+  ];
   out.push(`Blocking (${r.blocking.length}):`, ...(r.blocking.length ? r.blocking.map(findingLine) : ['  none']), '');
   out.push(`To check (${r.toCheck.length}):`, ...(r.toCheck.length ? r.toCheck.map(findingLine) : ['  none']), '');
   out.push(
@@ -158,24 +199,45 @@ export interface PreflightDeps {
 
 function loadFor(env: NodeJS.ProcessEnv, now: Date): Config {
   const r = loadConfig(envPaths(env), now);
-  if (!r.ok) throw new UsageError(`the helpline's data has ${r.errors.length} problem(s):\n${r.errors.map((e) => `  - ${e}`).join('\n')}`);
+  if (!r.ok)
+    throw new UsageError(
+      `the helpline's data has ${r.errors.length} problem(s):\n${r.errors.map((e) => `  - ${e}`).join('\n')}`,
+    );
   return r.config;
 }
 
 /** `npm run preflight`; resolves with the exit status. */
 export async function preflightCli(argv: string[], io: PreflightIO, deps: PreflightDeps = {}): Promise<number> {
-  const values = parseOptions(argv, { json: { type: 'boolean', default: false }, call: { type: 'string' }, twilio: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } }, USAGE);
+  const values = parseOptions(
+    argv,
+    {
+      json: { type: 'boolean', default: false },
+      call: { type: 'string' },
+      twilio: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    USAGE,
+  );
   if (values.help) {
     io.out(`${USAGE}\n`);
     return 0;
   }
-  if (values.call !== undefined && values.twilio) throw new UsageError(`--call and --twilio are two separate checks: run them one at a time\n\n${USAGE}`);
+  if (values.call !== undefined && values.twilio)
+    throw new UsageError(`--call and --twilio are two separate checks: run them one at a time\n\n${USAGE}`);
   const env = deps.env ?? process.env;
   const now = deps.now ?? new Date();
   const config = loadFor(env, now);
   if (values.call !== undefined || values.twilio) {
     const { runTwilioCheck } = await import('./preflight-twilio.js');
-    return runTwilioCheck({ config, env, now, io, json: values.json, call: values.call, sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))) });
+    return runTwilioCheck({
+      config,
+      env,
+      now,
+      io,
+      json: values.json,
+      call: values.call,
+      sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    });
   }
   const report = preflight({ config, env, now, record: readFallbackRecord(fallbackRecordPath(env)) });
   io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, config));
@@ -183,5 +245,7 @@ export async function preflightCli(argv: string[], io: PreflightIO, deps: Prefli
 }
 
 if (isMain(import.meta.url)) {
-  runMain(() => preflightCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }));
+  runMain(() =>
+    preflightCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }),
+  );
 }

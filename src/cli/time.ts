@@ -107,18 +107,31 @@ export function parseWallClock(text: string): ParsedTime {
   }
   const m = WALL.exec(s);
   if (!m) throw new Error(`"${text}" is not a Brussels date and time such as 2026-12-25T10:00`);
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(
+    Number,
+  ) as [number, number, number, number, number, number];
   const probe = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) throw new Error(`"${text}": no such date`);
+  if (month < 1 || month > 12 || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day)
+    throw new Error(`"${text}": no such date`);
   if (hour > 23 || minute > 59 || second > 59) throw new Error(`"${text}": no such time of day`);
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   // The offsets in force around that day (a day before and after cover any change).
-  const offsets = new Set([wallClockOf(new Date(asUtc - 86_400_000)).offset, wallClockOf(new Date(asUtc + 86_400_000)).offset]);
+  const offsets = new Set([
+    wallClockOf(new Date(asUtc - 86_400_000)).offset,
+    wallClockOf(new Date(asUtc + 86_400_000)).offset,
+  ]);
   const candidates = [...offsets]
     .map((o) => new Date(asUtc - o * 60_000))
     .filter((d) => {
       const w = wallClockOf(d);
-      return w.year === year && w.month === month && w.day === day && w.hour === hour && w.minute === minute && w.second === second;
+      return (
+        w.year === year &&
+        w.month === month &&
+        w.day === day &&
+        w.hour === hour &&
+        w.minute === minute &&
+        w.second === second
+      );
     })
     .sort((a, b) => a.getTime() - b.getTime());
   const first = candidates[0];

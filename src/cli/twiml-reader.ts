@@ -15,7 +15,26 @@ export interface TwimlNode {
 export class TwimlError extends Error {}
 
 /** Every verb of Twilio's voice TwiML, so a valid verb this caller cannot play is named as such. */
-const TWILIO_VERBS = new Set(['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Redirect', 'Hangup', 'Reject', 'Record', 'Enqueue', 'Leave', 'Connect', 'Pay', 'Refer', 'Start', 'Stop', 'Sms', 'Echo']);
+const TWILIO_VERBS = new Set([
+  'Say',
+  'Play',
+  'Pause',
+  'Gather',
+  'Dial',
+  'Redirect',
+  'Hangup',
+  'Reject',
+  'Record',
+  'Enqueue',
+  'Leave',
+  'Connect',
+  'Pay',
+  'Refer',
+  'Start',
+  'Stop',
+  'Sms',
+  'Echo',
+]);
 /** The verbs the terminal caller plays. */
 export const PLAYED_VERBS = new Set(['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Redirect', 'Hangup', 'Reject']);
 const GATHER_CHILDREN = new Set(['Say', 'Play', 'Pause']);
@@ -54,30 +73,42 @@ function toNode(o: Ordered): TwimlNode | undefined {
 
 /** Parses and checks a TwiML document; throws a TwimlError saying what Twilio would refuse. */
 export function readTwiml(xml: string): TwimlNode {
-  if (Buffer.byteLength(xml) > MAX_TWIML_BYTES) throw new TwimlError(`the answer is ${Buffer.byteLength(xml)} bytes; Twilio refuses TwiML over 64 kB`);
-  if (!/^(<\?xml|<Response[\s>/])/.test(xml)) throw new TwimlError(`the answer does not start with <?xml or <Response>: ${JSON.stringify(xml.slice(0, 60))}`);
+  if (Buffer.byteLength(xml) > MAX_TWIML_BYTES)
+    throw new TwimlError(`the answer is ${Buffer.byteLength(xml)} bytes; Twilio refuses TwiML over 64 kB`);
+  if (!/^(<\?xml|<Response[\s>/])/.test(xml))
+    throw new TwimlError(`the answer does not start with <?xml or <Response>: ${JSON.stringify(xml.slice(0, 60))}`);
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new TwimlError(`not well-formed XML (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`);
+  if (valid !== true)
+    throw new TwimlError(`not well-formed XML (line ${valid.err.line}, column ${valid.err.col}): ${valid.err.msg}`);
   const roots = (parser.parse(xml) as Ordered[]).map(toNode).filter((n): n is TwimlNode => n !== undefined);
   if (roots.length !== 1 || roots[0]!.name !== 'Response') {
-    throw new TwimlError(`TwiML needs exactly one <Response> root, found ${roots.map((r) => `<${r.name}>`).join(', ') || 'none'}`);
+    throw new TwimlError(
+      `TwiML needs exactly one <Response> root, found ${roots.map((r) => `<${r.name}>`).join(', ') || 'none'}`,
+    );
   }
   const root = roots[0]!;
   for (const verb of root.children) {
     if (!TWILIO_VERBS.has(verb.name)) throw new TwimlError(`<${verb.name}> is not a TwiML verb (Twilio error 12200)`);
-    if (!PLAYED_VERBS.has(verb.name)) throw new TwimlError(`<${verb.name}> is a TwiML verb the terminal caller does not play`);
+    if (!PLAYED_VERBS.has(verb.name))
+      throw new TwimlError(`<${verb.name}> is a TwiML verb the terminal caller does not play`);
     if (verb.name === 'Gather') {
       for (const c of verb.children) {
-        if (!GATHER_CHILDREN.has(c.name)) throw new TwimlError(`<${c.name}> cannot be inside <Gather> (only <Say>, <Play>, <Pause>)`);
+        if (!GATHER_CHILDREN.has(c.name))
+          throw new TwimlError(`<${c.name}> cannot be inside <Gather> (only <Say>, <Play>, <Pause>)`);
         if (c.name === 'Say' && !c.text) throw new TwimlError('<Say> is empty');
       }
     }
     if (verb.name === 'Dial') {
-      for (const c of verb.children) if (!DIAL_NOUNS.has(c.name)) throw new TwimlError(`<${c.name}> cannot be inside <Dial>`);
+      for (const c of verb.children)
+        if (!DIAL_NOUNS.has(c.name)) throw new TwimlError(`<${c.name}> cannot be inside <Dial>`);
       if (verb.children.length === 0 && !verb.text) throw new TwimlError('<Dial> has no destination');
     }
     if (verb.name === 'Say' && !verb.text) throw new TwimlError('<Say> is empty');
-    if ((verb.name === 'Redirect' || verb.name === 'Play') && !verb.text && !(verb.name === 'Play' && verb.attrs.digits)) {
+    if (
+      (verb.name === 'Redirect' || verb.name === 'Play') &&
+      !verb.text &&
+      !(verb.name === 'Play' && verb.attrs.digits)
+    ) {
       throw new TwimlError(`<${verb.name}> has no URL`);
     }
   }

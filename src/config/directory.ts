@@ -98,7 +98,8 @@ function readService(ctx: Context, id: string, s: ServiceData): Service | undefi
 /** A real date, not in the future; null when it is wrong (reported). */
 function readVerified({ now, problems }: Context, at: string, s: ServiceData): Service['verified'] | null {
   if (s.verified === undefined) {
-    if (s.verified_note !== undefined) problems.warnings.push(`${at}.verified_note: a note without a date: set verified: "YYYY-MM-DD" too`);
+    if (s.verified_note !== undefined)
+      problems.warnings.push(`${at}.verified_note: a note without a date: set verified: "YYYY-MM-DD" too`);
     return undefined;
   }
   const problem = verifiedDateProblem(s.verified, now);
@@ -109,12 +110,21 @@ function readVerified({ now, problems }: Context, at: string, s: ServiceData): S
   return s.verified_note === undefined ? { date: s.verified } : { date: s.verified, note: s.verified_note };
 }
 
-function checkDial({ problems }: Context, at: string, dial: string, connect: ServiceData['connect']): DialKind | undefined {
+function checkDial(
+  { problems }: Context,
+  at: string,
+  dial: string,
+  connect: ServiceData['connect'],
+): DialKind | undefined {
   const kind = dialKind(dial);
   if (!kind) {
-    problems.errors.push(`${at}.dial: "${dial}" is not an E.164 number (+32...), a short number (e.g. 1712) or a SIP URI (sip:user@host)`);
+    problems.errors.push(
+      `${at}.dial: "${dial}" is not an E.164 number (+32...), a short number (e.g. 1712) or a SIP URI (sip:user@host)`,
+    );
   } else if (kind === 'short' && connect === 'transfer') {
-    problems.warnings.push(`${at}.dial: ${dial} is a short number: Twilio may not reach it; test-call it or set a number or SIP URI your carrier reaches`);
+    problems.warnings.push(
+      `${at}.dial: ${dial} is a short number: Twilio may not reach it; test-call it or set a number or SIP URI your carrier reaches`,
+    );
   }
   return kind;
 }
@@ -125,7 +135,8 @@ function checkNames({ languages, languagesKnown, problems }: Context, at: string
     if (!name[lang]) problems.errors.push(`${at}.name.${lang}: missing (the line speaks ${languages.join(', ')})`);
   }
   for (const lang of languagesKnown ? Object.keys(name) : []) {
-    if (!languages.includes(lang)) problems.errors.push(`${at}.name.${lang}: "${lang}" is not a language of the language menu`);
+    if (!languages.includes(lang))
+      problems.errors.push(`${at}.name.${lang}: "${lang}" is not a language of the language menu`);
   }
 }
 
@@ -137,10 +148,14 @@ function readHours(ctx: Context, at: string, s: ServiceData, overrides: Override
     hours = parseHours(ctx, s.hours, overrides);
     for (const w of hours.warnings()) problems.warnings.push(`${at}.hours: ${w}`);
     if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
-      problems.warnings.push(`${at}.hours: "${s.hours}" is never open from now on: callers who choose it hear that it is closed until further notice and are offered the services open now`);
+      problems.warnings.push(
+        `${at}.hours: "${s.hours}" is never open from now on: callers who choose it hear that it is closed until further notice and are offered the services open now`,
+      );
     }
   } catch (err) {
-    problems.errors.push(`${at}.hours: "${s.hours}" is not valid opening_hours syntax: ${String(err).replace(/\s+/g, ' ').trim()}`);
+    problems.errors.push(
+      `${at}.hours: "${s.hours}" is not valid opening_hours syntax: ${String(err).replace(/\s+/g, ' ').trim()}`,
+    );
   }
   return hours;
 }
@@ -162,7 +177,10 @@ function parseHours(ctx: Context, rules: string, overrides: Override[] | undefin
 function collectReasons({ reasons, problems }: Context, at: string, s: ServiceData): void {
   for (const comment of hoursComments(s.hours)) {
     if (comment.startsWith(REASON_PREFIX)) reasons.push({ key: comment, vars: REASON_VARS, place: `${at}.hours` });
-    else problems.warnings.push(`${at}.hours: the comment "${comment}" is not a reason prompt key (reason-...): callers are not told it`);
+    else
+      problems.warnings.push(
+        `${at}.hours: the comment "${comment}" is not a reason prompt key (reason-...): callers are not told it`,
+      );
   }
   s.closures.forEach((c, i) => {
     if (c.reason) reasons.push({ key: c.reason, vars: REASON_VARS, place: `${at}.closures[${i}].reason` });
@@ -191,7 +209,8 @@ function readOverrides({ now, problems }: Context, at: string, s: ServiceData): 
         ok = false;
         return;
       }
-      if (override.to <= now) problems.warnings.push(`${place}: ended on ${item.to}: it no longer changes anything and can be removed`);
+      if (override.to <= now)
+        problems.warnings.push(`${place}: ended on ${item.to}: it no longer changes anything and can be removed`);
       out.push({ ...override, open, reason: item.reason, place });
     });
   };
@@ -221,7 +240,9 @@ function noOverlaps(at: string, out: Array<Override & { place: string }>, proble
   let latest = out[0];
   for (const cur of out.slice(1)) {
     if (latest && cur.from < latest.to) {
-      problems.errors.push(`${cur.place}: overlaps ${latest.place.slice(at.length + 1)}: a time can be in one closure or opening only`);
+      problems.errors.push(
+        `${cur.place}: overlaps ${latest.place.slice(at.length + 1)}: a time can be in one closure or opening only`,
+      );
       ok = false;
     }
     if (!latest || cur.to > latest.to) latest = cur;

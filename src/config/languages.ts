@@ -16,7 +16,21 @@ const POLLY: Record<string, string[]> = {
   'nl-BE': ['Lisa'],
   'nl-NL': ['Laura', 'Lotte', 'Ruben'],
   'en-GB': ['Amy', 'Brian', 'Emma', 'Arthur'],
-  'en-US': ['Joanna', 'Matthew', 'Ivy', 'Kendra', 'Kimberly', 'Salli', 'Joey', 'Justin', 'Kevin', 'Ruth', 'Stephen', 'Danielle', 'Gregory'],
+  'en-US': [
+    'Joanna',
+    'Matthew',
+    'Ivy',
+    'Kendra',
+    'Kimberly',
+    'Salli',
+    'Joey',
+    'Justin',
+    'Kevin',
+    'Ruth',
+    'Stephen',
+    'Danielle',
+    'Gregory',
+  ],
   'en-IE': ['Niamh'],
   'en-IN': ['Aditi', 'Raveena', 'Kajal'],
   'en-AU': ['Nicole', 'Russell', 'Olivia'],
@@ -43,30 +57,43 @@ export function voiceLanguage(voice: string): string | undefined {
 }
 
 /** The languages in order, checked; problems noted with the file and place. */
-export function readLanguages(data: MenusData, file: string, reserved: Map<string, string>, problems: Problems): LanguageEntry[] {
+export function readLanguages(
+  data: MenusData,
+  file: string,
+  reserved: Map<string, string>,
+  problems: Problems,
+): LanguageEntry[] {
   const entries = Object.entries(data.languages).map(([id, l]) => ({ id, key: l.key, voice: l.voice, code: l.code }));
   const byKey = new Map<string, Lang>();
   for (const l of entries) {
     const at = `${file}: languages.${l.id}`;
     if (!KEY.test(l.key)) problems.errors.push(`${at}.key: a key is one of 0-9, * or #`);
-    else if (reserved.has(l.key)) problems.errors.push(`${at}.key: key ${l.key} is reserved for ${reserved.get(l.key)} in every menu`);
-    else if (byKey.has(l.key)) problems.errors.push(`${at}.key: key ${l.key} is already the key of ${byKey.get(l.key)}`);
+    else if (reserved.has(l.key))
+      problems.errors.push(`${at}.key: key ${l.key} is reserved for ${reserved.get(l.key)} in every menu`);
+    else if (byKey.has(l.key))
+      problems.errors.push(`${at}.key: key ${l.key} is already the key of ${byKey.get(l.key)}`);
     byKey.set(l.key, l.id);
     const speaks = voiceLanguage(l.voice);
     if (speaks === undefined) {
       problems.warnings.push(`${at}.voice: "${l.voice}" is not a voice the line knows; check that it speaks ${l.code}`);
     } else if (speaks !== l.code) {
-      problems.errors.push(`${at}.voice: ${l.voice} speaks ${speaks}, not ${l.code} (code): choose a ${l.code} voice or correct the code`);
+      problems.errors.push(
+        `${at}.voice: ${l.voice} speaks ${speaks}, not ${l.code} (code): choose a ${l.code} voice or correct the code`,
+      );
     }
   }
   const ids = entries.map((l) => l.id);
   if (ids.length === 0) problems.errors.push(`${file}: languages: needs at least one language`);
   data.greeting.forEach((id, i) => {
-    if (!ids.includes(id)) problems.errors.push(`${file}: greeting[${i}]: "${id}" is not one of the languages (${ids.join(', ')})`);
+    if (!ids.includes(id))
+      problems.errors.push(`${file}: greeting[${i}]: "${id}" is not one of the languages (${ids.join(', ')})`);
   });
-  if (new Set(data.greeting).size !== data.greeting.length) problems.errors.push(`${file}: greeting: a language is named twice`);
+  if (new Set(data.greeting).size !== data.greeting.length)
+    problems.errors.push(`${file}: greeting: a language is named twice`);
   if (!ids.includes(data.default_language)) {
-    problems.errors.push(`${file}: default_language: "${data.default_language}" is not one of the languages (${ids.join(', ')})`);
+    problems.errors.push(
+      `${file}: default_language: "${data.default_language}" is not one of the languages (${ids.join(', ')})`,
+    );
   }
   return entries;
 }

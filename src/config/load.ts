@@ -52,7 +52,16 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
   if (!menus || !languagesKnown) return failed();
 
   const serviceIds = new Set(Object.keys(dir.services));
-  const menusInput = { data: menus, file: sources.menus, directoryFile: sources.directory, languages, serviceIds, services: directory.services, now, problems };
+  const menusInput = {
+    data: menus,
+    file: sources.menus,
+    directoryFile: sources.directory,
+    languages,
+    serviceIds,
+    services: directory.services,
+    now,
+    problems,
+  };
   const callFlow = checkMenus(menusInput, entries);
   checkPrompts(prompts, [...callFlow.promptUses, ...directory.promptUses, ...systemPromptUses()], problems.errors);
   if (problems.errors.length > 0) return failed();

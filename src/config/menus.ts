@@ -8,7 +8,18 @@ import { readLanguages } from './languages.js';
 import { MENU_VARS, OPTION_VARS, type PromptUse } from './prompts.js';
 import type { Problems } from './read.js';
 import type { MenusData, OptionData } from './schema.js';
-import { RESERVED_MENU_IDS, type Action, type Flow, type Lang, type LanguageEntry, type Menu, type MenuOption, type Service, type ServiceGroup, type Target } from './types.js';
+import {
+  RESERVED_MENU_IDS,
+  type Action,
+  type Flow,
+  type Lang,
+  type LanguageEntry,
+  type Menu,
+  type MenuOption,
+  type Service,
+  type ServiceGroup,
+  type Target,
+} from './types.js';
 
 export interface MenusInput {
   data: MenusData;
@@ -44,13 +55,21 @@ export function menuLanguages(data: MenusData, file: string, problems: Problems)
 }
 
 export function checkMenus(input: MenusInput, languages: LanguageEntry[]): MenusResult {
-  const ctx: Context = { ...input, reserved: reservedKeys(input), menuIds: new Set(Object.keys(input.data.menus)), groups: {}, promptUses: [] };
+  const ctx: Context = {
+    ...input,
+    reserved: reservedKeys(input),
+    menuIds: new Set(Object.keys(input.data.menus)),
+    groups: {},
+    promptUses: [],
+  };
   const m = input.data;
   ctx.groups = readGroups(ctx);
   const safetyNet = m.safety_net.map((id, i) => target(ctx, id, `safety_net[${i}]`));
   checkSafetyNet(ctx, safetyNet);
   const offers = readOffers(ctx);
-  m.callback.forEach((id, i) => needService(ctx, id, `callback[${i}]`));
+  m.callback.forEach((id, i) => {
+    needService(ctx, id, `callback[${i}]`);
+  });
   const menus = readMenus(ctx);
   checkOfferKeys(ctx, menus, offers);
   checkReachability(menus, input.file, input.problems.warnings);
@@ -76,7 +95,10 @@ function keyName(k: string): string {
 }
 
 function needService({ serviceIds, file, problems }: Context, id: string, place: string): void {
-  if (!serviceIds.has(id)) problems.errors.push(`${file}: ${place}: unknown service "${id}" (the directory has: ${[...serviceIds].join(', ')})`);
+  if (!serviceIds.has(id))
+    problems.errors.push(
+      `${file}: ${place}: unknown service "${id}" (the directory has: ${[...serviceIds].join(', ')})`,
+    );
 }
 
 function reservedKeys({ data, file, problems }: Pick<MenusInput, 'data' | 'file' | 'problems'>): Map<string, string> {
@@ -93,13 +115,24 @@ function readGroups(ctx: Context): Record<string, ServiceGroup> {
   const { data, file, languages, problems } = ctx;
   const groups: Record<string, ServiceGroup> = {};
   for (const [id, g] of Object.entries(data.groups)) {
-    if (ctx.serviceIds.has(id)) problems.errors.push(`${file}: groups.${id}: "${id}" is also a service of the directory; name the group otherwise`);
+    if (ctx.serviceIds.has(id))
+      problems.errors.push(
+        `${file}: groups.${id}: "${id}" is also a service of the directory; name the group otherwise`,
+      );
     const byLang: Record<Lang, string[]> = {};
     for (const [name, ids] of Object.entries(g)) {
-      ids.forEach((s, i) => needService(ctx, s, `groups.${id}.${name}[${i}]`));
+      ids.forEach((s, i) => {
+        needService(ctx, s, `groups.${id}.${name}[${i}]`);
+      });
       if (name === 'order') continue;
-      if (!languages.includes(name)) problems.errors.push(`${file}: groups.${id}.${name}: "${name}" is not one of the languages (${languages.join(', ')}) nor "order"`);
-      else if ([...ids].sort().join() !== [...g.order!].sort().join()) problems.errors.push(`${file}: groups.${id}.${name}: name the same services as groups.${id}.order, in another order`);
+      if (!languages.includes(name))
+        problems.errors.push(
+          `${file}: groups.${id}.${name}: "${name}" is not one of the languages (${languages.join(', ')}) nor "order"`,
+        );
+      else if ([...ids].sort().join() !== [...g.order!].sort().join())
+        problems.errors.push(
+          `${file}: groups.${id}.${name}: name the same services as groups.${id}.order, in another order`,
+        );
       byLang[name] = ids;
     }
     groups[id] = { id, order: g.order!, byLang };
@@ -122,13 +155,19 @@ function members(ctx: Context, t: Target): string[] {
 function checkSafetyNet(ctx: Context, net: Target[]): void {
   const { file, services, now, problems } = ctx;
   const ids = [...new Set(net.flatMap((t) => members(ctx, t)))];
-  const transfers = ids.map((id) => services[id]).filter((s): s is Service => s !== undefined && s.connect === 'transfer');
+  const transfers = ids
+    .map((id) => services[id])
+    .filter((s): s is Service => s !== undefined && s.connect === 'transfer');
   if (ids.every((id) => ctx.serviceIds.has(id)) && !transfers.some((s) => s.hours.weeklyAlwaysOpen(now))) {
-    problems.errors.push(`${file}: safety_net: needs at least one service open 24/7 (hours "24/7"), so a caller in trouble always reaches someone`);
+    problems.errors.push(
+      `${file}: safety_net: needs at least one service open 24/7 (hours "24/7"), so a caller in trouble always reaches someone`,
+    );
   }
   for (const s of transfers) {
     if (s.hours.overrides.some((o) => !o.open && o.to > now)) {
-      problems.warnings.push(`${ctx.directoryFile}: services.${s.id}.closures: ${s.id} is in the safety net (${file}); while it is closed, the safety net skips it`);
+      problems.warnings.push(
+        `${ctx.directoryFile}: services.${s.id}.closures: ${s.id} is in the safety net (${file}); while it is closed, the safety net skips it`,
+      );
     }
   }
 }
@@ -137,7 +176,8 @@ function readOffers(ctx: Context): Flow['offers'] {
   const { data, file, reserved, problems } = ctx;
   return Object.entries(data.offers).map(([key, id]) => {
     if (!KEY.test(key)) problems.errors.push(`${file}: offers.${keyName(key)}: a key is one of 0-9, * or #`);
-    else if (reserved.has(key)) problems.errors.push(`${file}: offers.${keyName(key)}: key ${key} is reserved for ${reserved.get(key)}`);
+    else if (reserved.has(key))
+      problems.errors.push(`${file}: offers.${keyName(key)}: key ${key} is reserved for ${reserved.get(key)}`);
     return { key, target: target(ctx, id, `offers.${keyName(key)}`) };
   });
 }
@@ -151,13 +191,16 @@ function checkOfferKeys(ctx: Context, menus: Record<string, Menu>, offers: Flow[
     const leads = leadsTo(menus, o.action);
     const same = offer !== undefined && [...members(ctx, offer.target)].sort().join() === [...leads].sort().join();
     if (offer && !same) {
-      ctx.problems.errors.push(`${ctx.file}: offers.${keyName(o.key)}: key ${o.key} leads to ${members(ctx, offer.target).join(', ')} here but to ${leads.join(', ') || 'no service'} in the main menu: a key must keep its meaning`);
+      ctx.problems.errors.push(
+        `${ctx.file}: offers.${keyName(o.key)}: key ${o.key} leads to ${members(ctx, offer.target).join(', ')} here but to ${leads.join(', ') || 'no service'} in the main menu: a key must keep its meaning`,
+      );
     }
   }
   function leadsTo(all: Record<string, Menu>, a: Action): string[] {
     if (a.type === 'transfer') return [a.service];
     if (a.type === 'first_open') return ctx.groups[a.group]?.order ?? [];
-    if (a.type === 'menu') return (all[a.menu]?.options ?? []).flatMap((x) => (x.action.type === 'transfer' ? [x.action.service] : []));
+    if (a.type === 'menu')
+      return (all[a.menu]?.options ?? []).flatMap((x) => (x.action.type === 'transfer' ? [x.action.service] : []));
     return [];
   }
 }
@@ -165,14 +208,19 @@ function checkOfferKeys(ctx: Context, menus: Record<string, Menu>, offers: Flow[
 function readMenus(ctx: Context): Record<string, Menu> {
   const { data, file, menuIds, problems } = ctx;
   for (const id of RESERVED_MENU_IDS) {
-    if (menuIds.has(id)) problems.errors.push(`${file}: menus.${id}: "${id}" is a name the line uses itself; choose another`);
+    if (menuIds.has(id))
+      problems.errors.push(`${file}: menus.${id}: "${id}" is a name the line uses itself; choose another`);
   }
   if (!menuIds.has('main')) problems.errors.push(`${file}: menus: needs a menu called "main"`);
   const menus: Record<string, Menu> = {};
   for (const [id, menu] of Object.entries(data.menus)) {
     const place = `menus.${id}`;
-    menu.say.forEach((key, i) => ctx.promptUses.push({ key, vars: MENU_VARS, place: `${file}: ${place}.say[${i}]` }));
-    menu.footer.forEach((key, i) => ctx.promptUses.push({ key, vars: MENU_VARS, place: `${file}: ${place}.footer[${i}]` }));
+    menu.say.forEach((key, i) => {
+      ctx.promptUses.push({ key, vars: MENU_VARS, place: `${file}: ${place}.say[${i}]` });
+    });
+    menu.footer.forEach((key, i) => {
+      ctx.promptUses.push({ key, vars: MENU_VARS, place: `${file}: ${place}.footer[${i}]` });
+    });
     const options = Object.entries(menu.options).map(([key, o]) => readOption(ctx, place, key, o));
     menus[id] = { id, say: menu.say, footer: menu.footer, options };
   }
@@ -183,7 +231,8 @@ function readOption(ctx: Context, menu: string, key: string, o: OptionData): Men
   const { file, reserved, menuIds, problems } = ctx;
   const at = `${menu}.options.${keyName(key)}`;
   if (!KEY.test(key)) problems.errors.push(`${file}: ${at}: a key is one of 0-9, * or #`);
-  else if (reserved.has(key)) problems.errors.push(`${file}: ${at}: key ${key} is reserved for ${reserved.get(key)} in every menu`);
+  else if (reserved.has(key))
+    problems.errors.push(`${file}: ${at}: key ${key} is reserved for ${reserved.get(key)} in every menu`);
   let action: Action;
   if (o.menu !== undefined) {
     if (!menuIds.has(o.menu)) problems.errors.push(`${file}: ${at}.menu: unknown menu "${o.menu}"`);
@@ -192,7 +241,10 @@ function readOption(ctx: Context, menu: string, key: string, o: OptionData): Men
     needService(ctx, o.transfer, `${at}.transfer`);
     action = { type: 'transfer', service: o.transfer };
   } else if (o.first_open !== undefined) {
-    if (!Object.hasOwn(ctx.groups, o.first_open)) problems.errors.push(`${file}: ${at}.first_open: unknown group "${o.first_open}" (groups: ${Object.keys(ctx.groups).join(', ')})`);
+    if (!Object.hasOwn(ctx.groups, o.first_open))
+      problems.errors.push(
+        `${file}: ${at}.first_open: unknown group "${o.first_open}" (groups: ${Object.keys(ctx.groups).join(', ')})`,
+      );
     action = { type: 'first_open', group: o.first_open };
   } else {
     action = { type: 'repeat' };

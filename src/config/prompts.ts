@@ -88,7 +88,14 @@ export function readPrompts(dir: string, languages: LanguageEntry[], problems: P
       continue;
     }
     const data = parseData(promptFileSchema, readYaml(file, problems.errors), file, problems.errors);
-    if (data) catalogs[lang] = { lang, voice, language: code, prompts: data.prompts, audio: findAudio(dir, lang, data.prompts, problems.warnings) };
+    if (data)
+      catalogs[lang] = {
+        lang,
+        voice,
+        language: code,
+        prompts: data.prompts,
+        audio: findAudio(dir, lang, data.prompts, problems.warnings),
+      };
   }
   return { dir, languages: languages.map((l) => l.id), catalogs };
 }
@@ -106,7 +113,8 @@ export function checkPrompts(set: PromptSet, uses: PromptUse[], errors: string[]
   const used = new Set(uses.map((u) => u.key));
   for (const key of allKeys) {
     // Reasons of temporary closures are kept for the next closure even when none uses them now.
-    if (!used.has(key) && !key.startsWith(REASON_PREFIX)) errors.push(`${set.dir}: prompts.${key}: not used by any menu, service or the line (a typo?)`);
+    if (!used.has(key) && !key.startsWith(REASON_PREFIX))
+      errors.push(`${set.dir}: prompts.${key}: not used by any menu, service or the line (a typo?)`);
   }
 }
 
@@ -117,7 +125,13 @@ function checkLanguagesAgree(set: PromptSet, allKeys: Set<string>, errors: strin
   for (const key of [...allKeys].sort()) {
     const present = set.languages.filter((l) => set.catalogs[l]?.prompts[key] !== undefined);
     for (const l of set.languages) {
-      if (!present.includes(l)) errors.push(`${file(l)}: prompts.${key}: missing (it is in ${present.map(file).map((f) => basename(f)).join(', ')})`);
+      if (!present.includes(l))
+        errors.push(
+          `${file(l)}: prompts.${key}: missing (it is in ${present
+            .map(file)
+            .map((f) => basename(f))
+            .join(', ')})`,
+        );
     }
     const shapes = new Map(present.map((l) => [l, placeholders(set.catalogs[l]!.prompts[key]!).join(',')]));
     if (new Set(shapes.values()).size > 1) {
@@ -139,13 +153,20 @@ function checkUse(set: PromptSet, allKeys: Set<string>, use: PromptUse, errors: 
     const unknown = placeholders(text).filter((p) => !use.vars.includes(p));
     if (unknown.length > 0) {
       const fills = use.vars.length ? use.vars.map((v) => `{${v}}`).join(' ') : 'none';
-      errors.push(`${fileOf(set, l)}: prompts.${use.key}: unknown placeholder ${unknown.map((p) => `{${p}}`).join(' ')} (used by ${use.place}, which fills ${fills})`);
+      errors.push(
+        `${fileOf(set, l)}: prompts.${use.key}: unknown placeholder ${unknown.map((p) => `{${p}}`).join(' ')} (used by ${use.place}, which fills ${fills})`,
+      );
     }
   }
 }
 
 /** Recorded files (prompts/audio/<lang>/<key>.wav or .mp3; a .wav wins) for prompts without placeholders. */
-function findAudio(promptsDir: string, lang: Lang, prompts: Record<string, string>, warnings: string[]): Map<string, string> {
+function findAudio(
+  promptsDir: string,
+  lang: Lang,
+  prompts: Record<string, string>,
+  warnings: string[],
+): Map<string, string> {
   const audio = new Map<string, string>();
   const dir = join(promptsDir, 'audio', lang);
   if (!existsSync(dir)) return audio;
@@ -153,8 +174,10 @@ function findAudio(promptsDir: string, lang: Lang, prompts: Record<string, strin
     if (!/\.(wav|mp3)$/.test(f)) continue;
     const key = f.replace(/\.(wav|mp3)$/, '');
     const textOf = prompts[key];
-    if (textOf === undefined) warnings.push(`${join(dir, f)}: no prompt "${key}" in ${lang}.yaml: the file is not used`);
-    else if (placeholders(textOf).length > 0) warnings.push(`${join(dir, f)}: prompt "${key}" has placeholders, so it is always spoken: the file is not used`);
+    if (textOf === undefined)
+      warnings.push(`${join(dir, f)}: no prompt "${key}" in ${lang}.yaml: the file is not used`);
+    else if (placeholders(textOf).length > 0)
+      warnings.push(`${join(dir, f)}: prompt "${key}" has placeholders, so it is always spoken: the file is not used`);
     else if (!audio.has(key) || f.endsWith('.wav')) audio.set(key, join(dir, f));
   }
   return audio;

@@ -27,10 +27,17 @@ export function readYaml(file: string, errors: string[]): unknown {
 }
 
 /** A file's content checked against its schema, or undefined (each problem noted at its path). */
-export function parseData<S extends z.ZodType>(schema: S, raw: unknown, file: string, errors: string[]): z.output<S> | undefined {
+export function parseData<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  file: string,
+  errors: string[],
+): z.output<S> | undefined {
   if (raw === undefined) return undefined;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  errors.push(...parsed.error.issues.map((i) => `${file}: ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`));
+  errors.push(
+    ...parsed.error.issues.map((i) => `${file}: ${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`),
+  );
   return undefined;
 }

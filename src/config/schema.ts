@@ -18,11 +18,16 @@ const ringSeconds = z.number().int().min(5).max(600);
 
 /** "2026-12-24" or "2026-12-24 13:00", Belgian time. */
 const localTime = z
-  .string({ error: 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00" (quoted), in Belgian time' })
+  .string({
+    error: 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00" (quoted), in Belgian time',
+  })
   .regex(LOCAL_TIME, 'a date such as "2026-12-24" or a date and time such as "2026-12-24 13:00", in Belgian time');
 const reasonKey = z
   .string()
-  .regex(/^reason-[a-z0-9-]+$/, 'a prompt key starting with "reason-" (e.g. reason-training), defined in every prompts file');
+  .regex(
+    /^reason-[a-z0-9-]+$/,
+    'a prompt key starting with "reason-" (e.g. reason-training), defined in every prompts file',
+  );
 
 const closureSchema = z.strictObject({ from: localTime, to: localTime, reason: reasonKey.optional() });
 const openingSchema = z.strictObject({ from: localTime, to: localTime });
@@ -66,7 +71,10 @@ export const directorySchema = z.strictObject({
 
 // --- menus.yaml -----------------------------------------------------------------------------
 
-const keySchema = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(KEY, 'a key is one of 0-9, * or #'));
+const keySchema = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(KEY, 'a key is one of 0-9, * or #'));
 
 const optionSchema = z
   .strictObject({
@@ -100,7 +108,10 @@ const menuSchema = z.strictObject({
 });
 
 export const menusSchema = z.strictObject({
-  languages: z.record(z.string().regex(TWO_LETTERS, 'a two-letter language code, the name of its prompts file'), languageSchema),
+  languages: z.record(
+    z.string().regex(TWO_LETTERS, 'a two-letter language code, the name of its prompts file'),
+    languageSchema,
+  ),
   greeting: z.array(z.string()).min(1),
   default_language: z.string(),
   keys: z.strictObject({ repeat: keySchema, back: keySchema, language: keySchema }),

@@ -8,7 +8,7 @@ import type { Config, Lang, Service } from '../config/types.js';
 import { calendarDaysBetween } from '../hours.js';
 import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type Speech, type Step } from './types.js';
 import { Services } from './services.js';
-import { speech, spokenNumber, Words } from './words.js';
+import { speech, spokenNumber, type Words } from './words.js';
 
 interface Context {
   lang: Lang;
@@ -49,8 +49,16 @@ export class Links {
     const state = service.hours.state(now);
     if (!state.open) {
       const closure = state.closure ?? { kind: 'after-hours' as const };
-      const say = [...c.prefix, speech(lang, 'closed', { name }), speech(lang, closure.reason ?? `closed-${closure.kind}`)];
-      say.push(state.nextChange ? this.words.when(lang, now, state.nextChange, { at: 'reopens', day: 'reopens-day' }) : speech(lang, 'closed-until-further-notice'));
+      const say = [
+        ...c.prefix,
+        speech(lang, 'closed', { name }),
+        speech(lang, closure.reason ?? `closed-${closure.kind}`),
+      ];
+      say.push(
+        state.nextChange
+          ? this.words.when(lang, now, state.nextChange, { at: 'reopens', day: 'reopens-day' })
+          : speech(lang, 'closed-until-further-notice'),
+      );
       events.push({ event: 'closed', lang, service: service.id, reason: closure.kind });
       return this.offers({ ...c, prefix: say, events, focus: service.id });
     }
@@ -58,7 +66,12 @@ export class Links {
     if (service.callerId === 'caller') say.push(speech(lang, 'caller-id-notice'));
     // quiet: the caller was just told, in every language, that they are being put through.
     if (!c.quiet) say.push(speech(lang, service.intro ?? 'transfer', { name }));
-    const step: Step = { kind: 'dial', say, service, state: { lang, service: service.id, failed: c.failed, net: c.net ?? false } };
+    const step: Step = {
+      kind: 'dial',
+      say,
+      service,
+      state: { lang, service: service.id, failed: c.failed, net: c.net ?? false },
+    };
     return { step, events: [...events, { event: 'transfer', lang, service: service.id }] };
   }
 
@@ -77,14 +90,21 @@ export class Links {
     const say = [...c.prefix];
     if (c.intro ?? true) say.push(speech(c.lang, 'alternatives-intro'));
     for (const { key, service } of open) {
-      say.push(speech(c.lang, 'opt-service', { name: this.words.name(c.lang, service), key: this.words.keyName(c.lang, key) }));
+      say.push(
+        speech(c.lang, 'opt-service', { name: this.words.name(c.lang, service), key: this.words.keyName(c.lang, key) }),
+      );
     }
     const state = { lang: c.lang, menu: ALTERNATIVES_MENU, tries: c.tries ?? 0, failed: c.failed, focus: c.focus };
     return { step: { kind: 'gather', say, state, timeout: this.flow.gatherTimeout }, events: c.events };
   }
 
   /** Each offer key with the service it stands for now (none: not said). */
-  openOffers(lang: Lang, failed: readonly string[], now: Date, focus?: string): Array<{ key: string; service: Service }> {
+  openOffers(
+    lang: Lang,
+    failed: readonly string[],
+    now: Date,
+    focus?: string,
+  ): Array<{ key: string; service: Service }> {
     const out: Array<{ key: string; service: Service; like: boolean }> = [];
     for (const { key, target } of this.flow.offers) {
       const service = this.services.pick(target, lang, failed, now);
@@ -107,20 +127,32 @@ export class Links {
   /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye. */
   ending(c: Context): Result {
     const { lang } = c;
-    const say = [...c.prefix, speech(lang, 'none-open'), speech(lang, 'emergency'), ...this.callback(lang, c.failed, c.now), speech(lang, 'goodbye')];
+    const say = [
+      ...c.prefix,
+      speech(lang, 'none-open'),
+      speech(lang, 'emergency'),
+      ...this.callback(lang, c.failed, c.now),
+      speech(lang, 'goodbye'),
+    ];
     return { step: { kind: 'hangup', say }, events: [...c.events, { event: 'none-open', lang }] };
   }
 
   /** The end of a call that reached someone: the emergency numbers and goodbye. */
   farewell(lang: Lang, events: FlowEvent[]): Result {
-    return { step: { kind: 'hangup', say: [speech(lang, 'emergency'), speech(lang, 'goodbye')] }, events: [...events, { event: 'goodbye', lang }] };
+    return {
+      step: { kind: 'hangup', say: [speech(lang, 'emergency'), speech(lang, 'goodbye')] },
+      events: [...events, { event: 'goodbye', lang }],
+    };
   }
 
   private callback(lang: Lang, failed: readonly string[], now: Date): Speech[] {
     // The first that did not fail and will answer at some point (open now, or opening again).
     const listed = this.flow.callback.map((id) => this.services.get(id)).filter((s): s is Service => s !== undefined);
     const answers = (s: Service) => s.hours.isOpen(now) || s.hours.state(now).nextChange !== undefined;
-    const service = listed.find((s) => !failed.includes(s.id) && answers(s)) ?? listed.find((s) => !failed.includes(s.id)) ?? listed[0];
+    const service =
+      listed.find((s) => !failed.includes(s.id) && answers(s)) ??
+      listed.find((s) => !failed.includes(s.id)) ??
+      listed[0];
     if (!service) return [];
     const said = speech(lang, 'callback', { name: this.words.name(lang, service), number: spokenNumber(service.dial) });
     const state = service.hours.state(now);
@@ -130,6 +162,9 @@ export class Links {
       return today ? [said, speech(lang, 'callback-until', { time: this.words.time(lang, state.nextChange) })] : [said];
     }
     if (!state.nextChange) return [said];
-    return [said, this.words.when(lang, now, state.nextChange, { at: 'callback-reopens', day: 'callback-reopens-day' })];
+    return [
+      said,
+      this.words.when(lang, now, state.nextChange, { at: 'callback-reopens', day: 'callback-reopens-day' }),
+    ];
   }
 }

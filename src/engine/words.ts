@@ -37,7 +37,10 @@ export class Words {
           ? this.text(lang, 'tomorrow')
           : days < 7
             ? this.text(lang, `day-${next.getDay()}`)
-            : this.text(lang, 'date', { day: String(next.getDate()), month: this.text(lang, `month-${next.getMonth() + 1}`) });
+            : this.text(lang, 'date', {
+                day: String(next.getDate()),
+                month: this.text(lang, `month-${next.getMonth() + 1}`),
+              });
     if (next.getHours() === 0 && next.getMinutes() === 0) return speech(lang, keys.day, { day });
     return speech(lang, keys.at, { day, time: this.time(lang, next) });
   }
@@ -45,7 +48,9 @@ export class Words {
   time(lang: Lang, at: Date): string {
     const hour = String(at.getHours());
     const minute = at.getMinutes();
-    return minute === 0 ? this.text(lang, 'time-hour', { hour }) : this.text(lang, 'time-hour-minute', { hour, minute: String(minute) });
+    return minute === 0
+      ? this.text(lang, 'time-hour', { hour })
+      : this.text(lang, 'time-hour-minute', { hour, minute: String(minute) });
   }
 }
 

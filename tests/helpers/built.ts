@@ -16,13 +16,34 @@ export const HOURS_CLI = join(ROOT, 'dist', 'src', 'cli', 'hours.js');
 /** The environment of a child: this one, without what would change the line's data or port. */
 export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['HELPLINE_CONFIG', 'HELPLINE_MENUS', 'HELPLINE_PROMPTS', 'PORT', 'HOST', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'NODE_ENV', 'LOG_LEVEL', 'TRUST_PROXY']) delete env[k];
+  for (const k of [
+    'HELPLINE_CONFIG',
+    'HELPLINE_MENUS',
+    'HELPLINE_PROMPTS',
+    'PORT',
+    'HOST',
+    'TWILIO_AUTH_TOKEN',
+    'PUBLIC_BASE_URL',
+    'NODE_ENV',
+    'LOG_LEVEL',
+    'TRUST_PROXY',
+  ])
+    delete env[k];
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }
 
-export function runNode(script: string, env: Record<string, string | undefined> = {}, args: string[] = []): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [script, ...args], { cwd: ROOT, env: childEnv(env), encoding: 'utf8', timeout: 60_000 });
+export function runNode(
+  script: string,
+  env: Record<string, string | undefined> = {},
+  args: string[] = [],
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -54,7 +75,9 @@ export async function startServer(env: Record<string, string | undefined> = {}, 
     for (const w of [...waiters]) w();
   });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
   const waitFor = (re: RegExp, count = 1) =>
     new Promise<void>((resolve, reject) => {
       const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');

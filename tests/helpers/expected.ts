@@ -28,7 +28,13 @@ export const POLICE = { id: 'police', keys: ['5'], said: '101' } as const;
 export const SPEAK_NOW = { keys: ['1'], id: 'surya' } as const;
 
 /** Information: its key in the main menu, its five sections, and each section's own keys. */
-export const INFO = { keys: ['6'], sections: ['1', '2', '3', '4', '5'], centreNow: '1', otherTopic: '2', again: '3' } as const;
+export const INFO = {
+  keys: ['6'],
+  sections: ['1', '2', '3', '4', '5'],
+  centreNow: '1',
+  otherTopic: '2',
+  again: '3',
+} as const;
 
 /** The offers after a closed service, a failed transfer or the police's number: each key means
  * what it means in the main menu (1 a specialised centre, 3 a care centre, 4 1712, 5 police). */

@@ -26,7 +26,8 @@ export function copyData(): DataCopy {
   cpSync(DEFAULT_DIRECTORY, directory);
   cpSync(DEFAULT_MENUS, menus);
   cpSync(DEFAULT_PROMPTS, prompts, { recursive: true });
-  const path = (file: DataFile) => (file === 'directory' ? directory : file === 'menus' ? menus : join(prompts, `${file}.yaml`));
+  const path = (file: DataFile) =>
+    file === 'directory' ? directory : file === 'menus' ? menus : join(prompts, `${file}.yaml`);
   return {
     dir,
     directory,

@@ -223,13 +223,18 @@ export function stateQueryArb(config: Config): fc.Arbitrary<Pair[]> {
     Object.entries(r).filter((e): e is Pair => e[1] !== undefined);
   // A failed list with hostile parts: prototype names, unknown ids, empty parts, repeats.
   const forgedList = fc
-    .array(fc.oneof(fc.constantFrom(...services), fc.constantFrom('', '__proto__', 'constructor', 'toString', 'nobody', 'SURYA'), hostile), { minLength: 1, maxLength: 12 })
+    .array(
+      fc.oneof(
+        fc.constantFrom(...services),
+        fc.constantFrom('', '__proto__', 'constructor', 'toString', 'nobody', 'SURYA'),
+        hostile,
+      ),
+      { minLength: 1, maxLength: 12 },
+    )
     .map((parts) => parts.join('.'));
   return fc.oneof(
     valid.map(asPairs),
-    fc
-      .tuple(valid, fc.constantFrom(...QUERY_NAMES), hostile)
-      .map(([r, k, v]) => asPairs({ ...r, [k]: v })),
+    fc.tuple(valid, fc.constantFrom(...QUERY_NAMES), hostile).map(([r, k, v]) => asPairs({ ...r, [k]: v })),
     fc.tuple(valid, forgedList).map(([r, f]) => asPairs({ ...r, [QUERY.failed]: f })),
     fc.tuple(valid, pairsArb(QUERY_NAMES, 4)).map(([r, extra]) => [...asPairs(r), ...extra]),
     pairsArb(QUERY_NAMES, 10),
@@ -287,7 +292,13 @@ export interface Sent {
 }
 
 /** POST a form signed as Twilio signs it (the URL as sent plus the parsed parameters). */
-export async function postSigned(app: FastifyInstance, path: string, query: readonly Pair[], body: readonly Pair[], headers: Record<string, string> = {}): Promise<Sent> {
+export async function postSigned(
+  app: FastifyInstance,
+  path: string,
+  query: readonly Pair[],
+  body: readonly Pair[],
+  headers: Record<string, string> = {},
+): Promise<Sent> {
   const qs = encodePairs(query);
   const url = qs ? `${path}?${qs}` : path;
   const payload = encodePairs(body);
@@ -315,7 +326,12 @@ export function assertNoStackTrace(body: string): void {
 }
 
 function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 export interface Vocabulary {
@@ -379,7 +395,8 @@ function checkUrl(u: string, vocab: Vocabulary): void {
     if (!ok) throw new Error(`unexpected ${k}=${JSON.stringify(v)} in ${u}`);
   }
   if (url.pathname === '/voice/menu' && !seen.has(QUERY.menu)) throw new Error(`no menu in ${u}`);
-  if (url.pathname === '/voice/dial' && !(seen.has(QUERY.service) && seen.has(QUERY.lang))) throw new Error(`no service or language in ${u}`);
+  if (url.pathname === '/voice/dial' && !(seen.has(QUERY.service) && seen.has(QUERY.lang)))
+    throw new Error(`no service or language in ${u}`);
 }
 
 /**
@@ -391,7 +408,8 @@ export function checkAnswer(sent: Sent, vocab: Vocabulary): TwimlNode {
   const { res } = sent;
   assertNoStackTrace(res.body);
   if (res.statusCode !== 200) throw new Error(`${sent.url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-  if (!/^(text|application)\/xml/.test(String(res.headers['content-type']))) throw new Error(`not XML: ${res.headers['content-type']}`);
+  if (!/^(text|application)\/xml/.test(String(res.headers['content-type'])))
+    throw new Error(`not XML: ${res.headers['content-type']}`);
   const root = assertValidTwiml(res.body);
   for (const g of all(root, 'Gather')) checkUrl(g.attrs.action ?? '', vocab);
   for (const r of all(root, 'Redirect')) checkUrl(r.text, vocab);
@@ -403,7 +421,8 @@ export function checkAnswer(sent: Sent, vocab: Vocabulary): TwimlNode {
     if (cid !== undefined && !/^\+[1-9]\d{6,14}$/.test(cid)) throw new Error(`callerId ${cid}`);
   }
   for (const p of all(root, 'Play')) {
-    if (!/^https:\/\/ivr\.example\.be\/audio\/[a-z]{2}\/[a-z0-9-]+\.wav$/.test(p.text)) throw new Error(`plays ${p.text}`);
+    if (!/^https:\/\/ivr\.example\.be\/audio\/[a-z]{2}\/[a-z0-9-]+\.wav$/.test(p.text))
+      throw new Error(`plays ${p.text}`);
   }
   // The call's To is the helpline's own number: it may be the transfer's caller ID.
   const to = sent.pairs.filter(([k]) => k === 'To').map(([, v]) => v);
@@ -412,11 +431,18 @@ export function checkAnswer(sent: Sent, vocab: Vocabulary): TwimlNode {
 }
 
 /** No distinctive input value appears in `text`, raw or XML-escaped or URL-encoded. */
-export function assertNotReflected(text: string, pairs: readonly Pair[], vocab: Vocabulary, where: string, except: readonly string[] = []): void {
+export function assertNotReflected(
+  text: string,
+  pairs: readonly Pair[],
+  vocab: Vocabulary,
+  where: string,
+  except: readonly string[] = [],
+): void {
   for (const [k, v] of pairs) {
     if (!distinctive(v, vocab) || except.includes(v)) continue;
     for (const form of [v, xmlEscape(v), encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]) {
-      if (form.length >= 6 && text.includes(form)) throw new Error(`${where} reflects ${k}=${JSON.stringify(v.slice(0, 80))}`);
+      if (form.length >= 6 && text.includes(form))
+        throw new Error(`${where} reflects ${k}=${JSON.stringify(v.slice(0, 80))}`);
     }
   }
 }
@@ -447,14 +473,27 @@ export const HOLIDAYS: readonly string[] = (() => {
 /** Any minute of a year, and more often the hard ones: nights, weekends, public holidays, and
  * the minutes around a weekday's 09:00 and 17:00 (services open or close during the call). */
 export const instantArb: fc.Arbitrary<Date> = fc.oneof(
-  fc.tuple(fc.integer({ min: 0, max: DAYS - 1 }), fc.integer({ min: 0, max: 24 * 60 - 1 })).map(([d, m]) => onDay(addDays(FIRST_DAY, d), m)),
+  fc
+    .tuple(fc.integer({ min: 0, max: DAYS - 1 }), fc.integer({ min: 0, max: 24 * 60 - 1 }))
+    .map(([d, m]) => onDay(addDays(FIRST_DAY, d), m)),
   // 22:00 to 06:00
-  fc.tuple(fc.integer({ min: 0, max: DAYS - 2 }), fc.integer({ min: 22 * 60, max: 30 * 60 - 1 })).map(([d, m]) => onDay(addDays(FIRST_DAY, d), m)),
+  fc
+    .tuple(fc.integer({ min: 0, max: DAYS - 2 }), fc.integer({ min: 22 * 60, max: 30 * 60 - 1 }))
+    .map(([d, m]) => onDay(addDays(FIRST_DAY, d), m)),
   // Saturday or Sunday (3 January 2026 is a Saturday)
-  fc.tuple(fc.integer({ min: 0, max: 51 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 24 * 60 - 1 })).map(([w, d, m]) => onDay(addDays('2026-01-03', 7 * w + d), m)),
+  fc
+    .tuple(fc.integer({ min: 0, max: 51 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 24 * 60 - 1 }))
+    .map(([w, d, m]) => onDay(addDays('2026-01-03', 7 * w + d), m)),
   fc.tuple(fc.constantFrom(...HOLIDAYS), fc.integer({ min: 0, max: 24 * 60 - 1 })).map(([date, m]) => onDay(date, m)),
   // a few minutes around 09:00 or 17:00 on a weekday (5 January 2026 is a Monday)
-  fc.tuple(fc.integer({ min: 0, max: 51 }), fc.integer({ min: 0, max: 4 }), fc.constantFrom(9 * 60, 17 * 60), fc.integer({ min: -5, max: 5 })).map(([w, d, h, m]) => onDay(addDays('2026-01-05', 7 * w + d), h + m)),
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 51 }),
+      fc.integer({ min: 0, max: 4 }),
+      fc.constantFrom(9 * 60, 17 * 60),
+      fc.integer({ min: -5, max: 5 }),
+    )
+    .map(([w, d, h, m]) => onDay(addDays('2026-01-05', 7 * w + d), h + m)),
 );
 
 /** A caller's number as Twilio sends it (E.164), or one of the test numbers in other formats. */
@@ -469,7 +508,10 @@ export type Move = { option: number } | { key: string } | { silence: true };
 
 const moveArb: fc.Arbitrary<Move> = fc.oneof(
   { weight: 6, arbitrary: fc.nat(99).map((option) => ({ option })) },
-  { weight: 2, arbitrary: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#').map((key) => ({ key })) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#').map((key) => ({ key })),
+  },
   { weight: 2, arbitrary: fc.constant({ silence: true as const }) },
 );
 
@@ -529,7 +571,14 @@ export interface CallTrace {
  * the common keys. */
 function menuKeys(config: Config, menu: string): string[] {
   const { flow } = config;
-  const own = menu === LANGUAGE_MENU ? flow.languages.map((l) => l.key) : menu === ALTERNATIVES_MENU ? flow.offers.map((o) => o.key) : menu === AFTER_CALL_MENU ? [] : (flow.menus[menu]?.options.map((o) => o.key) ?? []);
+  const own =
+    menu === LANGUAGE_MENU
+      ? flow.languages.map((l) => l.key)
+      : menu === ALTERNATIVES_MENU
+        ? flow.offers.map((o) => o.key)
+        : menu === AFTER_CALL_MENU
+          ? []
+          : (flow.menus[menu]?.options.map((o) => o.key) ?? []);
   return [...own, flow.keys.repeat, flow.keys.back, flow.keys.language];
 }
 
@@ -538,7 +587,14 @@ export type Send = (path: string, query: Pair[], body: Pair[]) => Promise<{ xml:
 /** Plays `plan` as Twilio would: the call comes in, then each Gather gets a move (or its
  * Redirect on silence) and each Dial an outcome, the clock moving on between webhooks; until a
  * <Hangup>, a completed transfer, or `maxSteps` webhooks. */
-export async function walkCall(o: { plan: CallPlan; config: Config; send: Send; setNow: (at: Date) => void; body: Pair[]; maxSteps: number }): Promise<CallTrace> {
+export async function walkCall(o: {
+  plan: CallPlan;
+  config: Config;
+  send: Send;
+  setNow: (at: Date) => void;
+  body: Pair[];
+  maxSteps: number;
+}): Promise<CallTrace> {
   const { plan, config, send } = o;
   let now = plan.at.getTime();
   o.setNow(new Date(now));
@@ -546,7 +602,15 @@ export async function walkCall(o: { plan: CallPlan; config: Config; send: Send; 
   const record = async (url: string, extra: Pair[], meta: Pick<Answer, 'pressed' | 'outcome'>) => {
     const u = new URL(url, BASE);
     const { xml, twiml } = await send(u.pathname, [...u.searchParams], [...o.body, ...extra]);
-    answers.push({ url: u.pathname + u.search, xml, twiml, said: all(twiml, 'Say').map((s) => s.text).join(' '), ...meta });
+    answers.push({
+      url: u.pathname + u.search,
+      xml,
+      twiml,
+      said: all(twiml, 'Say')
+        .map((s) => s.text)
+        .join(' '),
+      ...meta,
+    });
     return twiml;
   };
   let twiml = await record('/voice', [], {});
@@ -588,13 +652,19 @@ export async function walkCall(o: { plan: CallPlan; config: Config; send: Send; 
  * every key of the offers: built from the prompts, as the line builds them. */
 export function offerSentences(config: Config, service: string): string[] {
   const s = config.services[service]!;
-  return config.languages.flatMap((lang) => config.flow.offers.map((o) => fill(config.prompts[lang]!.prompts['opt-service'] ?? '', { name: s.name[lang] ?? s.id, key: o.key })));
+  return config.languages.flatMap((lang) =>
+    config.flow.offers.map((o) =>
+      fill(config.prompts[lang]!.prompts['opt-service'] ?? '', { name: s.name[lang] ?? s.id, key: o.key }),
+    ),
+  );
 }
 
 /** The sentences that say a service's number instead of dialling it (connect: say). */
 export function numberSaidSentences(config: Config, service: string): string[] {
   const s = config.services[service]!;
-  return config.languages.map((lang) => fill(config.prompts[lang]!.prompts['police-number'] ?? '', { number: spokenNumber(s.dial) }));
+  return config.languages.map((lang) =>
+    fill(config.prompts[lang]!.prompts['police-number'] ?? '', { number: spokenNumber(s.dial) }),
+  );
 }
 
 /** The service a <Dial> rings, by its number. */
@@ -621,19 +691,29 @@ export function failedAgain(config: Config, trace: CallTrace): string[] {
   const gone = new Set<string>();
   trace.answers.forEach((a, i) => {
     for (const s of Object.values(config.services)) {
-      if (s.connect === 'say' && numberSaidSentences(config, s.id).some((sentence) => a.said.includes(sentence))) gone.add(s.id);
+      if (s.connect === 'say' && numberSaidSentences(config, s.id).some((sentence) => a.said.includes(sentence)))
+        gone.add(s.id);
     }
     // Offers are made in the offers menu only (the main menu names its own options).
     const gather = a.twiml.children.find((c) => c.name === 'Gather');
-    const offers = gather !== undefined && new URL(gather.attrs.action ?? '', BASE).searchParams.get(QUERY.menu) === ALTERNATIVES_MENU;
+    const offers =
+      gather !== undefined &&
+      new URL(gather.attrs.action ?? '', BASE).searchParams.get(QUERY.menu) === ALTERNATIVES_MENU;
     for (const id of offers ? gone : []) {
-      const offered = offerSentences(config, id).find((sentence) => all(gather!, 'Say').some((s) => s.text.includes(sentence)));
-      if (offered) problems.push(`answer ${i} (${a.url}) offers ${id}, which failed or was said earlier in the call: "${offered}"`);
+      const offered = offerSentences(config, id).find((sentence) =>
+        all(gather!, 'Say').some((s) => s.text.includes(sentence)),
+      );
+      if (offered)
+        problems.push(
+          `answer ${i} (${a.url}) offers ${id}, which failed or was said earlier in the call: "${offered}"`,
+        );
     }
     const rung = dialledService(config, a.twiml);
-    if (rung && gone.has(rung) && !chosenByItsKey(config, a, rung)) problems.push(`answer ${i} (${a.url}) rings ${rung} again, which failed earlier in the call`);
+    if (rung && gone.has(rung) && !chosenByItsKey(config, a, rung))
+      problems.push(`answer ${i} (${a.url}) rings ${rung} again, which failed earlier in the call`);
     const next = trace.answers[i + 1];
-    if (rung && next?.outcome !== undefined && next.outcome !== 'completed' && next.outcome !== 'answered') gone.add(rung);
+    if (rung && next?.outcome !== undefined && next.outcome !== 'completed' && next.outcome !== 'answered')
+      gone.add(rung);
   });
   return problems;
 }

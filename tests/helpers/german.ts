@@ -24,7 +24,9 @@ const NAMES: Record<string, string> = {
 export function addGerman(data: DataCopy, opts: { greeting: boolean }): void {
   copyFileSync(fileURLToPath(new URL('../fixtures/de.yaml', import.meta.url)), join(data.prompts, 'de.yaml'));
   const { id, key, voice, code } = GERMAN;
-  data.edit('menus', (t) => t.replace(/(\n  en: \{[^\n]*\}\n)/, `$1  ${id}: { key: "${key}", voice: ${voice}, code: ${code} }\n`));
+  data.edit('menus', (t) =>
+    t.replace(/(\n {2}en: \{[^\n]*\}\n)/, `$1  ${id}: { key: "${key}", voice: ${voice}, code: ${code} }\n`),
+  );
   if (opts.greeting) data.edit('menus', (t) => t.replace(/\ngreeting: \[([^\]]*)\]/, `\ngreeting: [$1, ${id}]`));
   data.edit('directory', (t) =>
     t.replace(/(\n {2}([a-z-]+):\n {4}name: \{[^}]*)\}/g, (_, head: string, service: string) => {

@@ -84,7 +84,22 @@ export interface Names {
   grouping: string[];
 }
 
-const AGGREGATIONS = new Set(['sum', 'avg', 'min', 'max', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'quantile', 'count_values', 'group', 'limitk', 'limit_ratio']);
+const AGGREGATIONS = new Set([
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'count',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'quantile',
+  'count_values',
+  'group',
+  'limitk',
+  'limit_ratio',
+]);
 const GROUPING = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
 const KEYWORDS = new Set(['and', 'or', 'unless', 'offset', 'bool', 'atan2', 'inf', 'nan']);
 
@@ -196,7 +211,8 @@ export function nameProblems(expr: string, known: Exported): string[] {
       continue;
     }
     for (const l of labels) all.add(l);
-    for (const l of s.labels) if (l !== 'job' && l !== 'instance' && !labels.has(l)) problems.push(`${s.name} has no label ${l}`);
+    for (const l of s.labels)
+      if (l !== 'job' && l !== 'instance' && !labels.has(l)) problems.push(`${s.name} has no label ${l}`);
   }
   for (const l of grouping) if (!all.has(l)) problems.push(`no series of the expression has the label ${l}`);
   return problems;

@@ -83,7 +83,12 @@ export function callParams(extra: Record<string, string> = {}): Record<string, s
 }
 
 /** POST a signed form as Twilio does; `url` is a path or an absolute URL under BASE. */
-export async function post(app: FastifyInstance, url: string, params: Record<string, string>, opts: { base?: string; token?: string; signature?: string } = {}) {
+export async function post(
+  app: FastifyInstance,
+  url: string,
+  params: Record<string, string>,
+  opts: { base?: string; token?: string; signature?: string } = {},
+) {
   const base = opts.base ?? BASE;
   const path = url.startsWith(base) ? url.slice(base.length) : url;
   const body = new URLSearchParams(params).toString();
@@ -115,8 +120,15 @@ const GRAMMAR: Record<string, { attrs: string[]; children: string[]; text?: bool
   Say: { attrs: ['voice', 'language', 'loop'], children: [], text: true },
   Play: { attrs: ['loop', 'digits'], children: [], text: true },
   Pause: { attrs: ['length'], children: [] },
-  Gather: { attrs: ['input', 'numDigits', 'timeout', 'finishOnKey', 'action', 'method', 'actionOnEmptyResult', 'language'], children: ['Say', 'Play', 'Pause'] },
-  Dial: { attrs: ['action', 'method', 'timeout', 'callerId', 'ringTone', 'answerOnBridge', 'timeLimit', 'hangupOnStar'], children: ['Number', 'Sip'], text: false },
+  Gather: {
+    attrs: ['input', 'numDigits', 'timeout', 'finishOnKey', 'action', 'method', 'actionOnEmptyResult', 'language'],
+    children: ['Say', 'Play', 'Pause'],
+  },
+  Dial: {
+    attrs: ['action', 'method', 'timeout', 'callerId', 'ringTone', 'answerOnBridge', 'timeLimit', 'hangupOnStar'],
+    children: ['Number', 'Sip'],
+    text: false,
+  },
   Number: { attrs: [], children: [], text: true },
   Sip: { attrs: [], children: [], text: true },
   Redirect: { attrs: ['method'], children: [], text: true },
@@ -129,7 +141,8 @@ export function twimlProblems(node: TwimlNode): string[] {
   const problems: string[] = [];
   const rule = GRAMMAR[node.name];
   if (!rule) return [`unknown element <${node.name}>`];
-  for (const a of Object.keys(node.attrs)) if (!rule.attrs.includes(a)) problems.push(`<${node.name}> has unknown attribute ${a}`);
+  for (const a of Object.keys(node.attrs))
+    if (!rule.attrs.includes(a)) problems.push(`<${node.name}> has unknown attribute ${a}`);
   for (const c of node.children) {
     if (!rule.children.includes(c.name)) problems.push(`<${c.name}> cannot be inside <${node.name}>`);
     problems.push(...twimlProblems(c));
@@ -139,12 +152,21 @@ export function twimlProblems(node: TwimlNode): string[] {
     if (!node.text.trim()) problems.push('<Say> is empty');
     if (/\{[a-z-]*\}/.test(node.text)) problems.push(`<Say> reads a placeholder aloud: ${node.text}`);
   }
-  if (node.name === 'Number' && !/^\+[1-9]\d{6,14}$|^[1-9]\d{2,5}$/.test(node.text)) problems.push(`<Number> ${node.text} is not dialable`);
-  if (node.name === 'Dial' && node.attrs.timeout && !(Number(node.attrs.timeout) >= 5 && Number(node.attrs.timeout) <= 600)) problems.push('<Dial> timeout out of range');
+  if (node.name === 'Number' && !/^\+[1-9]\d{6,14}$|^[1-9]\d{2,5}$/.test(node.text))
+    problems.push(`<Number> ${node.text} is not dialable`);
+  if (
+    node.name === 'Dial' &&
+    node.attrs.timeout &&
+    !(Number(node.attrs.timeout) >= 5 && Number(node.attrs.timeout) <= 600)
+  )
+    problems.push('<Dial> timeout out of range');
   if (node.name === 'Dial' && node.children.length !== 1) problems.push('<Dial> needs exactly one destination');
   if (node.name === 'Response') {
-    const idx = node.children.findIndex((c) => ['Hangup', 'Redirect', 'Reject'].includes(c.name) || (c.name === 'Dial' && c.attrs.action));
-    if (idx >= 0 && idx < node.children.length - 1) problems.push(`<${node.children[idx]!.name}> is followed by unreachable verbs`);
+    const idx = node.children.findIndex(
+      (c) => ['Hangup', 'Redirect', 'Reject'].includes(c.name) || (c.name === 'Dial' && c.attrs.action),
+    );
+    if (idx >= 0 && idx < node.children.length - 1)
+      problems.push(`<${node.children[idx]!.name}> is followed by unreachable verbs`);
   }
   return problems;
 }
@@ -181,14 +203,18 @@ export class Call {
   readonly history: TwimlNode[] = [];
   private readonly params: Record<string, string>;
 
-  constructor(private readonly app: FastifyInstance, extra: Record<string, string> = {}) {
+  constructor(
+    private readonly app: FastifyInstance,
+    extra: Record<string, string> = {},
+  ) {
     this.params = callParams(extra);
   }
 
   private async request(url: string, extra: Record<string, string> = {}): Promise<this> {
     const res = await post(this.app, url, { ...this.params, ...extra });
     if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
-    if (!/^(text|application)\/xml/.test(String(res.headers['content-type']))) throw new Error('not XML: ' + res.headers['content-type']);
+    if (!/^(text|application)\/xml/.test(String(res.headers['content-type'])))
+      throw new Error('not XML: ' + res.headers['content-type']);
     this.xml = res.body;
     this.twiml = assertValidTwiml(res.body);
     this.history.push(this.twiml);
@@ -238,7 +264,8 @@ export class Call {
     if (!g) throw new Error('no <Gather> to be silent in');
     if (g.attrs.actionOnEmptyResult === 'true') return this.request(g.attrs.action ?? '', { Digits: '' });
     const next = this.twiml.children[this.twiml.children.indexOf(g) + 1];
-    if (!next || next.name !== 'Redirect') throw new Error('silence after <Gather> leads nowhere (no <Redirect>):\n' + this.xml);
+    if (next?.name !== 'Redirect')
+      throw new Error('silence after <Gather> leads nowhere (no <Redirect>):\n' + this.xml);
     return this.request(next.text);
   }
 
