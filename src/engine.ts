@@ -6,6 +6,7 @@
  */
 import type { Config, Lang, Menu } from './config/types.js';
 import { Links } from './engine/links.js';
+import { Menus } from './engine/menus.js';
 import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './engine/types.js';
 import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step } from './engine/types.js';
 import { speech, Words } from './engine/words.js';
@@ -42,13 +43,12 @@ interface At {
 export class Engine {
   private readonly words: Words;
   private readonly links: Links;
-  /** Menus as first heard (no prefix, nothing failed): built once and frozen, so the renderer
-   * finds their TwiML by identity (src/twiml.ts). Bounded: languages x menus x tries. */
-  private readonly cache = new Map<string, Step>();
+  private readonly menus: Menus;
 
   constructor(private readonly config: Config) {
     this.words = new Words(config);
     this.links = new Links(config, this.words);
+    this.menus = new Menus(config, this.words);
   }
 
   private get flow() {
@@ -62,7 +62,7 @@ export class Engine {
   /** A call comes in: the emergency numbers in every language of the greeting, then the choice. */
   start(): Result {
     return {
-      step: this.languageMenu({ tries: 0, greeting: true, failed: [], prefix: [] }),
+      step: this.menus.language({ tries: 0, greeting: true, failed: [], prefix: [] }),
       events: [{ event: 'call', menu: LANGUAGE_MENU }],
     };
   }
@@ -80,7 +80,7 @@ export class Engine {
     const menu = own(this.flow.menus, state.menu);
     if (!menu)
       return {
-        step: this.menuStep({ lang, menu: 'main', tries: 0, failed }),
+        step: this.menus.menu({ lang, menu: 'main', tries: 0, failed }),
         events: [{ event: 'back', menu: 'main', lang }],
       };
     return this.menuInput(at, menu);
@@ -117,35 +117,16 @@ export class Engine {
 
   // --- the language choice ---------------------------------------------------------------
 
-  private languageMenu(o: { tries: number; greeting: boolean; failed: readonly string[]; prefix: Speech[] }): Step {
-    const cacheable = o.prefix.length === 0 && o.failed.length === 0;
-    const id = `lang\u0000${o.tries}\u0000${o.greeting}`;
-    const hit = cacheable ? this.cache.get(id) : undefined;
-    if (hit) return hit;
-    const say = [...o.prefix];
-    if (o.greeting) for (const lang of this.flow.greeting) say.push(speech(lang, 'greeting'));
-    for (const { id: lang, key } of this.flow.languages)
-      say.push(speech(lang, 'choose-language', { key: this.words.keyName(lang, key) }));
-    const step: Step = {
-      kind: 'gather',
-      say,
-      state: { menu: LANGUAGE_MENU, tries: o.tries, failed: o.failed },
-      timeout: this.flow.gatherTimeout,
-    };
-    if (cacheable) this.cache.set(id, deepFreeze(step));
-    return step;
-  }
-
   private languageInput({ key, tries, failed, now }: Omit<At, 'lang'>): Result {
     const choice = key === undefined ? undefined : this.flow.languages.find((l) => l.key === key);
     if (choice) {
       const events: FlowEvent[] = [{ event: 'language', menu: LANGUAGE_MENU, key: choice.key, lang: choice.id }];
-      return { step: this.menuStep({ lang: choice.id, menu: 'main', tries: 0, failed }), events };
+      return { step: this.menus.menu({ lang: choice.id, menu: 'main', tries: 0, failed }), events };
     }
     const { repeat, back, language } = this.flow.keys;
     if (key === repeat || key === back || key === language) {
       return {
-        step: this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }),
+        step: this.menus.language({ tries: 0, greeting: false, failed, prefix: [] }),
         events: [{ event: 'repeat', menu: LANGUAGE_MENU }],
       };
     }
@@ -166,56 +147,19 @@ export class Engine {
       });
     }
     const prefix = key === undefined ? [] : this.flow.greeting.map((l) => speech(l, 'invalid-key'));
-    return { step: this.languageMenu({ tries: tries + 1, greeting: false, failed, prefix }), events: [failure] };
+    return { step: this.menus.language({ tries: tries + 1, greeting: false, failed, prefix }), events: [failure] };
   }
 
   // --- the data's menus ------------------------------------------------------------------
 
-  private menuStep(o: {
-    lang: Lang;
-    menu: string;
-    tries: number;
-    failed: readonly string[];
-    prefix?: Speech[];
-    intro?: boolean;
-  }): Step {
-    const menu = own(this.flow.menus, o.menu) ?? this.flow.menus.main!;
-    const prefix = o.prefix ?? [];
-    const intro = o.intro ?? true;
-    const cacheable = prefix.length === 0 && o.failed.length === 0;
-    const id = `${o.lang}\u0000${menu.id}\u0000${o.tries}\u0000${intro}`;
-    const hit = cacheable ? this.cache.get(id) : undefined;
-    if (hit) return hit;
-    const { lang } = o;
-    const keys = this.flow.keys;
-    const vars = {
-      repeat: this.words.keyName(lang, keys.repeat),
-      back: this.words.keyName(lang, keys.back),
-      language: this.words.keyName(lang, keys.language),
-    };
-    const say = [...prefix];
-    if (intro) for (const k of menu.say) say.push(speech(lang, k, vars));
-    for (const opt of menu.options)
-      if (opt.say) say.push(speech(lang, opt.say, { key: this.words.keyName(lang, opt.key) }));
-    if (intro) for (const k of menu.footer) say.push(speech(lang, k, vars));
-    const step: Step = {
-      kind: 'gather',
-      say,
-      state: { lang, menu: menu.id, tries: o.tries, failed: o.failed },
-      timeout: this.flow.gatherTimeout,
-    };
-    if (cacheable) this.cache.set(id, deepFreeze(step));
-    return step;
-  }
-
   private menuInput(at: At, menu: Menu): Result {
     const { lang, key, failed, now } = at;
-    const common = this.commonKey(at, menu.id, (l) => this.menuStep({ lang: l, menu: menu.id, tries: 0, failed }));
+    const common = this.commonKey(at, menu.id, (l) => this.menus.menu({ lang: l, menu: menu.id, tries: 0, failed }));
     if (common) return common;
     const option = key === undefined ? undefined : menu.options.find((o) => o.key === key);
     if (!option)
       return this.failedTry(at, menu.id, (prefix, tries) => ({
-        step: this.menuStep({ lang, menu: menu.id, tries, failed, prefix, intro: false }),
+        step: this.menus.menu({ lang, menu: menu.id, tries, failed, prefix, intro: false }),
         events: [],
       }));
     const events: FlowEvent[] = [{ event: 'choice', menu: menu.id, key: option.key, lang }];
@@ -223,7 +167,10 @@ export class Engine {
     switch (a.type) {
       case 'menu':
       case 'repeat':
-        return { step: this.menuStep({ lang, menu: a.type === 'menu' ? a.menu : menu.id, tries: 0, failed }), events };
+        return {
+          step: this.menus.menu({ lang, menu: a.type === 'menu' ? a.menu : menu.id, tries: 0, failed }),
+          events,
+        };
       case 'transfer': {
         const service = this.links.services.get(a.service);
         if (!service) return this.links.putThrough({ lang, failed, now, prefix: [], events });
@@ -246,13 +193,13 @@ export class Engine {
     if (key === back) {
       const step =
         menuId === 'main'
-          ? this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] })
-          : this.menuStep({ lang, menu: 'main', tries: 0, failed });
+          ? this.menus.language({ tries: 0, greeting: false, failed, prefix: [] })
+          : this.menus.menu({ lang, menu: 'main', tries: 0, failed });
       return { step, events: [{ event: 'back', menu: menuId, lang }] };
     }
     if (key === language) {
       return {
-        step: this.languageMenu({ tries: 0, greeting: false, failed, prefix: [] }),
+        step: this.menus.language({ tries: 0, greeting: false, failed, prefix: [] }),
         events: [{ event: 'switch-language', menu: menuId, lang }],
       };
     }
@@ -321,14 +268,4 @@ export class Engine {
       (events) => this.links.farewell(lang, events),
     );
   }
-}
-
-/** Frozen through: a Step shared between requests cannot be changed by one of them. Services
- * (from the config) are left as they are; they are shared by design. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const [k, v] of Object.entries(value)) if (k !== 'service') deepFreeze(v);
-  }
-  return value;
 }
