@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { runCall, scriptedInput, type CallResult } from '../src/cli/call.js';
 import { UsageError } from '../src/cli/common.js';
-import { auditHours, formatAudit, hoursCli, type Audit, type OfferIn, type Period } from '../src/cli/hours.js';
+import { formatAudit, hoursCli } from '../src/cli/hours.js';
+import { auditHours, type Audit, type OfferIn, type Period } from '../src/cli/hours-audit.js';
 import { wallClockOf } from '../src/cli/time.js';
 import type { Config } from '../src/config/types.js';
 import { spokenNumber } from '../src/engine.js';

@@ -7,7 +7,8 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { auditHours, formatAudit } from '../src/cli/hours.js';
+import { formatAudit } from '../src/cli/hours.js';
+import { auditHours } from '../src/cli/hours-audit.js';
 import { allFigures, renderCallFlowMap } from '../src/cli/map-doc.js';
 import { LIMITS } from '../src/cli/budgets.js';
 import { loadConfig } from '../src/config/load.js';
