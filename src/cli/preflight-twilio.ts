@@ -5,9 +5,9 @@
  */
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import type { Config, Service } from '../config/types.js';
 import { readEnv } from '../env.js';
+import { testCallTwiml } from '../twiml.js';
 import { brusselsDate } from '../verification.js';
 import { UsageError } from './common.js';
 
@@ -63,36 +63,6 @@ export function restClient(env: NodeJS.ProcessEnv): Client {
     throw new UsageError('TWILIO_ACCOUNT_SID: an account SID starts with AC followed by 32 hexadecimal characters');
   const base = apiBase(env.PREFLIGHT_TWILIO_API);
   return twilio(accountSid, authToken, base ? { httpClient: new RebasedRequestClient(base) } : {});
-}
-
-// What the service hears. Not a prompt of the line (callers never hear it), so it lives here.
-const TEST_CALL_TEXT: Record<string, { text: string; language: string; voice: string }> = {
-  fr: {
-    text: "Bonjour. Ceci est un appel de test de la ligne d'aide, pour vérifier que ce numéro est joignable. Aucune action n'est nécessaire. Merci, au revoir.",
-    language: 'fr-BE',
-    voice: 'Polly.Isabelle-Neural',
-  },
-  nl: {
-    text: 'Goedendag. Dit is een testoproep van de hulplijn, om na te gaan of dit nummer bereikbaar is. U hoeft niets te doen. Dank u, tot ziens.',
-    language: 'nl-BE',
-    voice: 'Polly.Lisa-Neural',
-  },
-};
-
-/** The test call's document: in each language the line speaks (its voices), then hang up. */
-export function testCallTwiml(config: Pick<Config, 'languages' | 'prompts'>): string {
-  const r = new VoiceResponse();
-  const langs = config.languages.filter((l) => TEST_CALL_TEXT[l]);
-  for (const lang of langs.length > 0 ? langs : Object.keys(TEST_CALL_TEXT)) {
-    const t = TEST_CALL_TEXT[lang]!;
-    const catalog = config.prompts[lang];
-    r.say(
-      { language: (catalog?.language ?? t.language) as never, voice: (catalog?.voice ?? t.voice) as never },
-      t.text,
-    );
-  }
-  r.hangup();
-  return r.toString();
 }
 
 export const TERMINAL = ['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const;
