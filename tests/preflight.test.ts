@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fallbackCli } from '../src/cli/fallback.js';
-import { isTwimlBin } from '../src/cli/preflight-twilio.js';
+import { isTwimlBin } from '../src/cli/number-check.js';
 import { preflightCli, type Report } from '../src/cli/preflight.js';
 import { loadConfig } from '../src/config/load.js';
 import { ROOT } from '../src/paths.js';
