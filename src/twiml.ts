@@ -34,6 +34,14 @@ export function fallbackTwiml(config: Config): string {
   return new TwimlRenderer(config).safe();
 }
 
+/**
+ * The test call of `npm run preflight -- --call SERVICE`, sent inline to Twilio's REST API:
+ * the test-call prompt in each language of the greeting, then hang up.
+ */
+export function testCallTwiml(config: Config): string {
+  return new TwimlRenderer(config).testCall();
+}
+
 export function audioPath(lang: Lang, key: string): string {
   return `/audio/${encodeURIComponent(lang)}/${encodeURIComponent(key)}.wav`;
 }
@@ -178,6 +186,15 @@ export class TwimlRenderer {
       ctx,
       false,
     );
+    r.hangup();
+    return r.toString();
+  }
+
+  /** Spoken, never <Play>ed: the document goes to Twilio inline, with no server to fetch a recording from. */
+  testCall(): string {
+    const r = new VoiceResponse();
+    const say = this.config.flow.greeting.map((lang): Speech => ({ lang, key: 'test-call' }));
+    this.say(r, say, { baseUrl: '' }, false);
     r.hangup();
     return r.toString();
   }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fallbackCli } from '../src/cli/fallback.js';
-import { isTwimlBin } from '../src/cli/preflight-twilio.js';
+import { isTwimlBin } from '../src/cli/number-check.js';
 import { preflightCli, type Report } from '../src/cli/preflight.js';
 import { loadConfig } from '../src/config/load.js';
 import { ROOT } from '../src/paths.js';
@@ -367,10 +367,15 @@ describe('npm run preflight -- --call SERVICE', () => {
       expect(Number(c.form.get('TimeLimit'))).toBeLessThanOrEqual(60);
       expect(c.form.get('Url')).toBeNull();
       const twiml = assertValidTwiml(c.form.get('Twiml')!);
-      expect(twiml.children.map((n) => n.name)).toEqual(['Say', 'Say', 'Hangup']);
-      expect(languagesSaid(twiml)).toEqual(['fr-BE', 'nl-BE']);
+      // One <Say> per language of the greeting, in its voice, then hang up.
+      const greeting = SHIPPED.config.flow.greeting;
+      expect(twiml.children.map((n) => n.name)).toEqual([...greeting.map(() => 'Say'), 'Hangup']);
+      expect(languagesSaid(twiml)).toEqual(greeting.map((l) => SHIPPED.config.prompts[l]!.language));
       expect(all(twiml, 'Say').map((s) => s.attrs.voice)).toEqual(
-        ['fr', 'nl'].map((l) => SHIPPED.config.prompts[l]!.voice),
+        greeting.map((l) => SHIPPED.config.prompts[l]!.voice),
+      );
+      expect(all(twiml, 'Say').map((s) => s.text)).toEqual(
+        greeting.map((l) => SHIPPED.config.prompts[l]!.prompts['test-call']),
       );
       // No caller data and nothing to dial in the message.
       expect(numbersIn(c.form.get('Twiml')!)).toEqual([]);

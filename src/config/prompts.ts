@@ -55,6 +55,8 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'after-call': ['key'],
   goodbye: [],
   error: [],
+  // Heard by a service, not a caller: the test call of `npm run preflight -- --call SERVICE`.
+  'test-call': [],
 };
 /** Placeholders available to prompts named by the data. */
 export const OPTION_VARS = ['key'];
