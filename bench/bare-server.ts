@@ -23,7 +23,7 @@ const FALLBACK =
   'x'.repeat(600) +
   '</Say><Say voice="Polly.Lisa-Neural" language="nl-BE">' +
   'x'.repeat(600) +
-  '</Say></Gather><Redirect method="POST">https://ivr.example.be/voice/menu?m=lang&amp;t=0&amp;s=1</Redirect></Response>';
+  '</Say></Gather><Redirect method="POST">https://ivr.example.be/voice/menu?m=lang&amp;t=0&amp;q=1</Redirect></Response>';
 
 const twiml = process.env.BARE_TWIML || FALLBACK;
 const token = process.env.BARE_SIGNED;

@@ -163,19 +163,20 @@ function parse(a: Answer, path: string): Doc {
 
 /** Keys a caller means to press after the language choice; then the walk ends the call. */
 const PLANS: ReadonlyArray<readonly string[]> = [
-  ['1'], // police (a short number: the outcome decides)
+  ['1'], // speak to someone now: the first open centre
   ['2', '1'],
   ['2', '2'],
   ['2', '3'],
-  ['3'], // 1712 (closed at night and at weekends: alternatives)
-  ['4', '1', '1', '3'], // information, a section, repeat it, a transfer
-  ['4', '2', '2', '5', '3'],
-  ['4', '3', '*', '3'],
-  ['5', '1'],
-  ['5', '2'],
-  ['5', '3'],
+  ['3', '1'],
+  ['3', '2'],
+  ['3', '3'],
+  ['4'], // 1712 (closed at night and at weekends: the offers)
+  ['5', '1'], // the police's number said, then a centre from the offers
+  ['6', '1', '3', '1'], // information, a section, hear it again, a centre
+  ['6', '2', '2', '5', '1'],
+  ['6', '3', '*', '1'],
   ['7', '2', '1'], // a wrong key first
-  ['9', '2', '2'], // switch language first
+  ['9', '2', '2'], // the language choice again first
   ['8', '8', '8'], // three wrong keys: the safety net
 ];
 const OUTCOMES = ['completed', 'completed', 'completed', 'answered', 'busy', 'no-answer', 'failed', 'canceled'];
@@ -207,7 +208,7 @@ async function call(n: number): Promise<void> {
 
   let doc = await post('/voice');
   if (random() < 0.1) doc = await post(doc.redirect!); // silence once: the greeting again
-  const plan = [pick(['1', '2']), ...pick(PLANS)];
+  const plan = [pick(['1', '2', '3']), ...pick(PLANS)];
   let dialled = 0;
   for (let step = 0; step < MAX_STEPS; step++) {
     if (doc.hangup) {
@@ -228,11 +229,9 @@ async function call(n: number): Promise<void> {
     const action = doc.gather!;
     let key = plan.shift();
     if (key === undefined) {
-      // The plan is done: in the after-call menu any key but 0 says goodbye; in the
-      // alternatives, the first service offered; elsewhere, the first option.
-      if (action.includes('m=end')) key = '5';
-      else if (action.includes('m=alt')) key = action.includes('x=surya') ? '2' : '1';
-      else key = '1';
+      // The plan is done: in the after-call menu wrong keys until goodbye; elsewhere (the
+      // offers included) key 1, a specialised centre, or a wrong key when none is offered.
+      key = action.includes('m=end') ? '5' : '1';
     }
     doc = await post(action, { Digits: key });
   }

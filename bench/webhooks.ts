@@ -86,7 +86,7 @@ const DEFAULT_WEBHOOKS: Webhook[] = [
     name: 'main menu, key 1 (transfer)',
     path: '/voice/menu?l=fr&m=main&t=0',
     extra: { Digits: '1', FinishedOnKey: '' },
-    expect: /<Dial[^>]*action="[^"]*\/voice\/dial\?l=fr&amp;s=police/,
+    expect: /<Dial[^>]*action="[^"]*\/voice\/dial\?l=fr&amp;s=surya/,
     rounds: 3,
     seconds: 3,
   },
