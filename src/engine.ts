@@ -179,7 +179,8 @@ export class Engine {
       case 'first_open': {
         const service = this.links.services.pick({ type: 'group', group: a.group }, lang, failed, now);
         if (service) return this.links.transfer({ lang, failed, now, prefix: [], events, service });
-        return this.links.offers({ lang, failed, now, prefix: [], events });
+        // No such service open now: "someone now" is the next person the line can reach.
+        return this.links.putThrough({ lang, failed, now, prefix: [], events });
       }
     }
   }

@@ -204,7 +204,7 @@ export class TwimlRenderer {
     const services = new Services(this.config);
     const lang = this.config.flow.defaultLanguage;
     const candidates = this.config.flow.safetyNet
-      .flatMap((t) => services.members(t, lang))
+      .flatMap((t) => services.members(t, lang, now))
       .filter((s) => s.connect === 'transfer');
     // Rendered once per configuration: prefer a service with no closure to come, then one
     // whose weekly hours are 24/7 (the loader checks there is one).

@@ -4,7 +4,9 @@
  * end kindly. Driven as Twilio drives the line; assertions on what is dialled, in which
  * language and voice, and where the call goes next.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { copyData } from './helpers/fixtures.js';
 import {
   Call,
   all,
@@ -213,5 +215,60 @@ describe('a long call remembers every failure', () => {
     expect(names.filter((n) => said.includes(n))).toEqual([config.services[left]!.name.en]);
     const rung = assertValidTwiml((await post(t.app, url, callParams({ Digits: '3' }))).body);
     expect(first(rung, 'Number')?.text).toBe(config.services[left]!.dial);
+  });
+});
+
+describe('a caller who does not choose is never told that nobody can be reached while someone can', () => {
+  it('after every safety-net service fails, the line goes on to the open services the offers name (1712)', async () => {
+    const c = await call();
+    await c.keys('2'); // Dutch
+    await c.silence();
+    await c.silence();
+    const dialled: string[] = [];
+    while (c.dial) {
+      dialled.push(c.dialled!);
+      await c.outcome('busy');
+    }
+    expect(dialled).toContain(config.services['violence-line']!.dial); // open on a Wednesday at 10:00
+    expect(new Set(dialled).size).toBe(dialled.length);
+    expect(c.hungUp).toBe(true);
+  });
+
+  it('"speak to someone now" with every centre failed puts the caller through to the next person, not to a menu', async () => {
+    const centres = ['surya', 'pag-asa', 'payoke'].join('.');
+    const res = await post(t.app, `/voice/menu?l=en&m=main&t=0&f=${centres}`, callParams({ Digits: '1' }));
+    const twiml = assertValidTwiml(res.body);
+    expect(CARE).toContain(first(twiml, 'Number')?.text);
+  });
+});
+
+describe('confirmed hours come first, while the confirmation is recent', () => {
+  const at = '2026-12-06T03:00:00+01:00'; // a Sunday night: Payoke's night hours are unconfirmed
+  const withPayoke = (verified: string) => {
+    const data = copyData();
+    data.edit('directory', (s) => s.replace(/( {2}payoke:\n)/, `$1    verified: "${verified}"\n`));
+    return testConfig(data);
+  };
+
+  it.each([
+    ['verified last month: a Dutch caller goes first to Payoke', '2026-11-20', 'payoke'],
+    ['verified five years ago (settings.verify_max_age_days): Sürya first again', '2021-11-20', 'surya'],
+  ])('%s', async (_, verified, expected) => {
+    const app = await makeApp({ at, config: withPayoke(verified) });
+    onTestFinished(() => app.app.close());
+    const c = await new Call(app.app).start();
+    await c.keys('2', '1');
+    expect(c.dialled).toBe(config.services[expected]!.dial);
+  });
+});
+
+describe('the data cannot make the safety net say a number instead of putting through', () => {
+  it('a connect: say service in safety_net stops the start, naming the file and place', () => {
+    const data = copyData();
+    data.edit('menus', (s) => s.replace('safety_net: [centres, care]', 'safety_net: [police, centres, care]'));
+    const r = loadConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.errors).toContainEqual(expect.stringContaining(`${data.menus}: safety_net: police has connect: say`));
   });
 });

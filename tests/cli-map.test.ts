@@ -157,7 +157,7 @@ describe('docs/call-flow.md', () => {
       expect(table.length).toBe(mine.length);
       mine.forEach((f, i) => {
         const cells = table[i]!.split(' | ');
-        expect(cells[0]).toBe(`| ${f.what}`);
+        expect(cells[0]).toBe(`| ${f.note ? `${f.what} (${f.note})` : f.what}`);
         expect(cells[1]).toBe(f.keys.map((k) => `\`${k}\``).join(' · '));
         expect(cells[3]).toBe(`${f.seconds.toFixed(1)} s`);
         expect(cells[4]).toBe(`${f.limit} s`);

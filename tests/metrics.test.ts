@@ -120,8 +120,8 @@ describe('counters after scripted calls', () => {
     expect(value(samples, 'helpline_failed_inputs_total', { menu: 'main', kind: 'timeout' })).toBe(1);
     expect(value(samples, 'helpline_failed_inputs_total', { menu: 'main', kind: 'invalid-key' })).toBe(4);
     expect(value(samples, 'helpline_failed_inputs_total', { menu: 'end', kind: 'invalid-key' })).toBe(1);
-    // b: 2 (silence, then Sürya's no-answer); d: 1; f: 7 (silence, then six failed transfers).
-    expect(value(samples, 'helpline_safety_net_total')).toBe(10);
+    // b: 2 (silence, then Sürya's no-answer); d: 1; f: 8 (silence, then six failed transfers and 1712's).
+    expect(value(samples, 'helpline_safety_net_total')).toBe(11);
     expect(value(samples, 'helpline_none_open_total')).toBe(1);
   });
 

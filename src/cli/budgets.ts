@@ -43,6 +43,8 @@ export interface Figure {
   keys: string[];
   seconds: number;
   limit: number;
+  /** Said beside the figure in the map. */
+  note?: string | undefined;
   /** The service rung, when the walk ends in a transfer. */
   rings?: string | undefined;
   over: boolean;
@@ -81,17 +83,20 @@ export function walkSilent(config: Config, engine: Engine, at: Date): Walk {
 }
 
 /** Seconds until every number in the first thing said has been said. */
-export function emergencySeconds(config: Config, engine: Engine): number {
-  const first = engine.start().step.say[0];
-  if (!first) return Number.POSITIVE_INFINITY;
+export function emergencySeconds(config: Config, engine: Engine, lang?: Lang): number {
+  const say = engine.start().step.say;
+  // The first thing said (the budget), or that language's own greeting (for the record).
+  const i = lang === undefined ? 0 : say.findIndex((s) => s.lang === lang && s.key === 'greeting');
+  const first = say[i];
+  if (i < 0 || !first) return Number.POSITIVE_INFINITY;
   const words = spoken(config, first)
     .split(/\s+/)
     .filter((t) => /[\p{L}\p{N}]/u.test(t));
   let last = -1;
-  words.forEach((w, i) => {
-    if (/\d/.test(w)) last = i;
+  words.forEach((w, j) => {
+    if (/\d/.test(w)) last = j;
   });
-  return last < 0 ? Number.POSITIVE_INFINITY : speakingSeconds(last + 1);
+  return last < 0 ? Number.POSITIVE_INFINITY : seconds(config, say.slice(0, i)) + speakingSeconds(last + 1);
 }
 
 /** Every key path from the main menu to a service, breadth first: the shortest come first. */
@@ -125,7 +130,13 @@ export function budgets(config: Config, lang: Lang, at: Date): Figure[] {
     over: f.seconds > LIMITS[f.budget],
   });
   const out: Figure[] = [
-    figure({ budget: 'emergency', what: 'the emergency numbers', keys: [], seconds: emergencySeconds(config, engine) }),
+    figure({
+      budget: 'emergency',
+      what: 'the emergency numbers',
+      note: `first said; in ${lang}'s own words at ${emergencySeconds(config, engine, lang).toFixed(1)} s`,
+      keys: [],
+      seconds: emergencySeconds(config, engine),
+    }),
   ];
   const paths = keyPaths(config);
   const speakNow = paths.find((p) => p.keys.length === 1 && 'group' in p.target);

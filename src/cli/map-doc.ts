@@ -116,7 +116,7 @@ function budgetSection(config: Config, figures: Figure[]): string[] {
       const keys = f.keys.length ? f.keys.map((k) => `\`${k}\``).join(' · ') : '';
       const said = Number.isFinite(f.seconds) && config.services[f.what]?.connect === 'say' ? 'number said' : '';
       out.push(
-        `| ${cell(f.what)} | ${keys} | ${f.rings ?? said} | ${secs(f.seconds)} | ${f.limit} s | ${f.over ? '**over**' : 'ok'} |`,
+        `| ${cell(f.note ? `${f.what} (${f.note})` : f.what)} | ${keys} | ${f.rings ?? said} | ${secs(f.seconds)} | ${f.limit} s | ${f.over ? '**over**' : 'ok'} |`,
       );
     }
     out.push('');

@@ -155,6 +155,14 @@ function members(ctx: Context, t: Target): string[] {
 function checkSafetyNet(ctx: Context, net: Target[]): void {
   const { file, services, now, problems } = ctx;
   const ids = [...new Set(net.flatMap((t) => members(ctx, t)))];
+  // The safety net puts a caller through: a service whose number is only said cannot be in it.
+  for (const id of ids) {
+    if (services[id]?.connect === 'say') {
+      problems.errors.push(
+        `${file}: safety_net: ${id} has connect: say in the directory (its number is said, not dialled): the safety net puts callers through, so leave it out`,
+      );
+    }
+  }
   const transfers = ids
     .map((id) => services[id])
     .filter((s): s is Service => s !== undefined && s.connect === 'transfer');

@@ -108,7 +108,7 @@ export class Links {
     const out: Array<{ key: string; service: Service; like: boolean }> = [];
     for (const { key, target } of this.flow.offers) {
       const service = this.services.pick(target, lang, failed, now);
-      const like = focus !== undefined && this.services.members(target, lang).some((s) => s.id === focus);
+      const like = focus !== undefined && this.services.members(target, lang, now).some((s) => s.id === focus);
       if (service) out.push({ key, service, like });
     }
     return [...out.filter((o) => o.like), ...out.filter((o) => !o.like)].map(({ key, service }) => ({ key, service }));
@@ -155,6 +155,8 @@ export class Links {
       listed[0];
     if (!service) return [];
     const said = speech(lang, 'callback', { name: this.words.name(lang, service), number: spokenNumber(service.dial) });
+    // It failed in this call: when it answers would sound like a promise just broken.
+    if (failed.includes(service.id)) return [said];
     const state = service.hours.state(now);
     if (state.open && state.nextChange === undefined) return [said, speech(lang, 'callback-always')];
     if (state.open && state.nextChange) {

@@ -1,11 +1,14 @@
 /** Which service the line puts a caller through to: open now, not failed in this call, in the
  * data's order for the caller's language, services with confirmed hours first. */
 import type { Config, Lang, Service, Target } from '../config/types.js';
+import { verificationOf } from '../verification.js';
 import { own } from './types.js';
 
-/** Hours from the source document, or confirmed by a person's test call. */
-export function confirmed(service: Service): boolean {
-  return service.verified !== undefined || service.hoursSource === 'document';
+/** Hours from the source document, or confirmed by a person's test call recently enough
+ * (settings.verify_max_age_days, as npm run preflight counts it). */
+export function confirmed(service: Service, maxAgeDays: number, now: Date): boolean {
+  if (service.hoursSource === 'document') return true;
+  return verificationOf(service, maxAgeDays, now).status === 'current';
 }
 
 export class Services {
@@ -20,30 +23,35 @@ export class Services {
   }
 
   /** A group's services for a language, confirmed ones first (a stable sort keeps the data's order). */
-  order(group: string, lang: Lang): Service[] {
+  order(group: string, lang: Lang, now: Date): Service[] {
     const g = own(this.config.flow.groups, group);
     if (!g) return [];
     const ids = own(g.byLang, lang) ?? g.order;
     const services = ids.map((id) => this.get(id)).filter((s): s is Service => s !== undefined);
-    return services.sort((a, b) => Number(confirmed(b)) - Number(confirmed(a)));
+    const days = this.config.settings.verifyMaxAgeDays;
+    return services.sort((a, b) => Number(confirmed(b, days, now)) - Number(confirmed(a, days, now)));
   }
 
   /** The services a target stands for, in the order they are tried. */
-  members(target: Target, lang: Lang): Service[] {
-    if (target.type === 'group') return this.order(target.group, lang);
+  members(target: Target, lang: Lang, now: Date): Service[] {
+    if (target.type === 'group') return this.order(target.group, lang, now);
     const s = this.get(target.service);
     return s ? [s] : [];
   }
 
   /** The first of a target's services that is open now and has not failed in this call. */
   pick(target: Target, lang: Lang, failed: readonly string[], now: Date): Service | undefined {
-    return this.members(target, lang).find((s) => !failed.includes(s.id) && this.isOpen(s, now));
+    return this.members(target, lang, now).find((s) => !failed.includes(s.id) && this.isOpen(s, now));
   }
 
-  /** The safety net's next service, after those that failed. */
+  /** The safety net's next service to put a caller through to, after those that failed; once
+   * the safety net is used up, any service the offers name that can still take the call, so the
+   * line never ends a call while someone could answer. */
   next(lang: Lang, failed: readonly string[], now: Date): Service | undefined {
-    for (const t of this.config.flow.safetyNet) {
-      const s = this.pick(t, lang, failed, now);
+    for (const t of [...this.config.flow.safetyNet, ...this.config.flow.offers.map((o) => o.target)]) {
+      const s = this.members(t, lang, now).find(
+        (x) => x.connect === 'transfer' && !failed.includes(x.id) && this.isOpen(x, now),
+      );
       if (s) return s;
     }
     return undefined;
