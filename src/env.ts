@@ -1,4 +1,6 @@
 /** The environment the server reads, checked in one place. */
+import { E164 } from './constants.js';
+
 export interface Env {
   ok: boolean;
   errors: string[];
@@ -46,7 +48,7 @@ export function readEnv(e: NodeJS.ProcessEnv): Env {
   const trust = (e.TRUST_PROXY ?? '').toLowerCase();
   const metricsToken = e.METRICS_TOKEN?.trim() || undefined;
   const hotlineNumber = e.HOTLINE_NUMBER?.trim() || undefined;
-  if (hotlineNumber && !/^\+[1-9]\d{6,14}$/.test(hotlineNumber))
+  if (hotlineNumber && !E164.test(hotlineNumber))
     errors.push(`HOTLINE_NUMBER: "${hotlineNumber}" is not an E.164 number such as +3225550100`);
   if (metricsToken && !/^[\x21-\x7e]+$/.test(metricsToken))
     errors.push('METRICS_TOKEN: use printable characters without spaces (e.g. the output of `openssl rand -hex 32`)');

@@ -3,7 +3,7 @@
  * open and closed at chosen instants, in winter and summer time, on public holidays; what a
  * caller hears when it is closed; and the Hours class itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fill } from '../src/placeholders.js';
 import { Hours } from '../src/hours.js';
 import { copyData } from './helpers/fixtures.js';
@@ -186,6 +186,7 @@ describe('when a closed service opens again, as said', () => {
       ),
     );
     const app = await makeApp({ at: '2026-12-21T10:00:00+01:00', config: testConfig(data) });
+    onTestFinished(() => app.app.close());
     for (const l of LANGS) {
       const p = config.prompts[l.id]!.prompts;
       const call = await (await new Call(app.app).start()).keys(l.key, '2', '1');
@@ -196,7 +197,6 @@ describe('when a closed service opens again, as said', () => {
       // Never "at 0 o'clock": the time-of-day prompts are not used at all.
       expect(said(call), l.id).not.toContain(fill(p['time-hour']!, { hour: '0' }));
     }
-    await app.app.close();
   });
 
   it('a service closed for good is "closed until further notice", not "the weekend" or "a holiday"', async () => {
@@ -204,12 +204,12 @@ describe('when a closed service opens again, as said', () => {
     data.edit('directory', (s) => s.replace(/(payoke:[\s\S]*?)hours: "24\/7"/, '$1hours: "off"'));
     for (const at of ['2026-12-26T11:00:00+01:00', '2026-12-25T11:00:00+01:00', '2026-12-22T20:00:00+01:00']) {
       const app = await makeApp({ at, config: testConfig(data) });
+      onTestFinished(() => app.app.close());
       const call = await (await new Call(app.app).start()).keys('1', '2', '2');
       expect(said(call), at).toContain(fr['closed-temporary']);
       expect(said(call), at).toContain(fr['closed-until-further-notice']);
       expect(said(call), at).not.toContain(fr['closed-weekend']);
       expect(said(call), at).not.toContain(fr['closed-holiday']);
-      await app.app.close();
     }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { Hours, parseLocalTime } from '../src/hours.js';
 import { fill } from '../src/placeholders.js';
@@ -171,6 +171,7 @@ describe('callers hear the reason, in their language', () => {
     ['on a public holiday', '2026-07-21T11:00:00+02:00', 'closed-holiday'],
   ])('1712 %s', async (_label, iso, key) => {
     const t = await makeApp({ at: iso });
+    onTestFinished(() => t.app.close());
     for (const l of LANGS) {
       const catalog = prompts(l.id);
       const call = await new Call(t.app).start();
@@ -186,7 +187,6 @@ describe('callers hear the reason, in their language', () => {
       expect(text.indexOf(catalog[key]!), l.id).toBeLessThan(text.indexOf(catalog.reopens!.split('{')[0]!));
       expect(query(call), l.id).toMatchObject({ l: l.id, m: 'alt', o: 'violence-line' });
     }
-    await t.app.close();
   });
 
   it('a closure in the directory closes PAG-ASA with its reason, says when it reopens, and offers the others', async () => {
@@ -199,6 +199,7 @@ describe('callers hear the reason, in their language', () => {
       ),
     );
     const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
+    onTestFinished(() => t.app.close());
     const call = await new Call(t.app).start();
     await call.keys('1', '2', '1');
     expect(call.dial).toBeUndefined();
@@ -222,6 +223,7 @@ describe('callers hear the reason, in their language', () => {
       s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30", to: "2026-12-01" }\n'),
     );
     const t2 = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data2) });
+    onTestFinished(() => t2.app.close());
     for (const l of LANGS.filter((x) => x.id !== 'fr')) {
       const p = prompts(l.id);
       const other = await new Call(t2.app).start();
@@ -234,8 +236,6 @@ describe('callers hear the reason, in their language', () => {
     expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe(
       config.services['pag-asa']!.dial,
     );
-    await t.app.close();
-    await t2.app.close();
   });
 
   it('an opening puts 1712 through on a Saturday', async () => {
@@ -247,10 +247,10 @@ describe('callers hear the reason, in their language', () => {
       ),
     );
     const t = await makeApp({ at: '2026-11-28T11:00:00+01:00', config: testConfig(data) });
+    onTestFinished(() => t.app.close());
     expect((await new Call(t.app).start().then((c) => c.keys('1', VIOLENCE_KEY))).dialled).toBe('1712');
     t.setNow('2026-11-28T14:00:00+01:00');
     expect((await new Call(t.app).start().then((c) => c.keys('1', VIOLENCE_KEY))).dial).toBeUndefined();
-    await t.app.close();
   });
 
   it('the reason in a comment of the hours is said too', async () => {
@@ -262,6 +262,7 @@ describe('callers hear the reason, in their language', () => {
       ),
     );
     const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
+    onTestFinished(() => t.app.close());
     for (const l of LANGS) {
       const p = prompts(l.id);
       const call = await new Call(t.app).start();
@@ -271,7 +272,6 @@ describe('callers hear the reason, in their language', () => {
         fill(p.reopens!, { day: p.tomorrow!, time: fill(p['time-hour']!, { hour: '9' }) }),
       );
     }
-    await t.app.close();
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { reloadFromSources } from '../src/reload.js';
 import { copyData, type DataCopy } from './helpers/fixtures.js';
 import { SPEAK_NOW, dialOf } from './helpers/expected.js';
@@ -32,6 +32,7 @@ describe('reload in the app', () => {
   it('a good file changes behaviour at once, and a call in flight goes on', async () => {
     const data = copyData();
     const t = await makeApp({ config: testConfig(data) });
+    onTestFinished(() => t.app.close());
     const inFlight = await new Call(t.app).start();
     await inFlight.keys('1', '2'); // in the centres menu
     expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe(PAG_ASA);
@@ -47,12 +48,12 @@ describe('reload in the app', () => {
       expect((await new Call(t.app).start().then((c) => c.keys(l.key, '2', '1'))).dialled).toBe(NEW_NUMBER);
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^helpline_config_reloads_total\{result="ok"\} 1$/m);
-    await t.app.close();
   });
 
   it('a broken file keeps the configuration in force and logs every problem with its place', async () => {
     const data = copyData();
     const t = await makeApp({ config: testConfig(data) });
+    onTestFinished(() => t.app.close());
     const before = t.app.helpline.current;
     breakData(data);
     const r = reloadFromSources(t.app);
@@ -76,12 +77,12 @@ describe('reload in the app', () => {
     expect(call.dialled).toBe('+3232011690');
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/^helpline_config_reloads_total\{result="failed"\} 1$/m);
-    await t.app.close();
   });
 
   it('a call in a menu that the new file removes goes on from the main menu, never dropped', async () => {
     const data = copyData();
     const t = await makeApp({ config: testConfig(data) });
+    onTestFinished(() => t.app.close());
     const calls = await Promise.all(LANGS.map(async (l) => (await new Call(t.app).start()).keys(l.key, '3'))); // care centres
     data.edit('menus', (s) =>
       s
@@ -108,18 +109,17 @@ describe('reload in the app', () => {
       await call.keys(...SPEAK_NOW.keys);
       expect(call.dialled).toBe(dialOf(SPEAK_NOW.id));
     }
-    await t.app.close();
   });
 
   it('recorded prompts are read again', async () => {
     const data = copyData();
     const t = await makeApp({ config: testConfig(data) });
+    onTestFinished(() => t.app.close());
     expect((await t.app.inject({ method: 'GET', url: '/audio/nl/goodbye.wav' })).statusCode).toBe(404);
     mkdirSync(join(data.prompts, 'audio', 'nl'), { recursive: true });
     writeFileSync(join(data.prompts, 'audio', 'nl', 'goodbye.wav'), Buffer.from('RIFF....WAVEfmt fake'));
     expect(reloadFromSources(t.app).ok).toBe(true);
     expect((await t.app.inject({ method: 'GET', url: '/audio/nl/goodbye.wav' })).statusCode).toBe(200);
-    await t.app.close();
   });
 });
 
