@@ -55,10 +55,6 @@ export class Engine {
     return this.config.flow;
   }
 
-  isLanguage(lang: string | undefined): lang is Lang {
-    return lang !== undefined && this.config.languages.includes(lang);
-  }
-
   /** A call comes in: the emergency numbers in every language of the greeting, then the choice. */
   start(): Result {
     return {
@@ -67,15 +63,14 @@ export class Engine {
     };
   }
 
+  /** `state` was checked against this config once, by src/call-state.ts: its language, tries,
+   * failed services and focus are known ones; only its menu may be missing. */
   input({ state, digits, silent, now }: Input): Result {
     const key = silent || !digits ? undefined : digits.length === 1 ? digits : '?';
-    const tries = Number.isInteger(state.tries) && state.tries >= 0 && state.tries < 100 ? state.tries : 0;
-    const failed = state.failed.filter((id) => own(this.config.services, id));
-    const lang = this.isLanguage(state.lang) ? state.lang : undefined;
+    const { lang, tries, failed } = state;
     if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput({ key, tries, failed, now });
     const at: At = { lang, key, tries, failed, now };
-    if (state.menu === ALTERNATIVES_MENU)
-      return this.offersInput(at, own(this.config.services, state.focus) ? state.focus : undefined);
+    if (state.menu === ALTERNATIVES_MENU) return this.offersInput(at, state.focus);
     if (state.menu === AFTER_CALL_MENU) return this.afterCallInput(at);
     const menu = own(this.flow.menus, state.menu);
     if (!menu)
@@ -87,7 +82,7 @@ export class Engine {
   }
 
   dialResult({ state, status, now }: DialResult): Result {
-    const lang = this.isLanguage(state.lang) ? state.lang : this.flow.defaultLanguage;
+    const { lang, failed: known } = state;
     const service = own(this.config.services, state.service);
     const outcome = dialOutcome(status);
     const events: FlowEvent[] = [
@@ -99,7 +94,6 @@ export class Engine {
         status: dialStatus(status),
       },
     ];
-    const known = state.failed.filter((id) => own(this.config.services, id));
     if (outcome === 'completed' && service)
       return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [] }), events };
     const failed = service && !known.includes(service.id) ? [...known, service.id] : known;
