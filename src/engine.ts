@@ -6,6 +6,7 @@
  */
 import type { Config, Lang, Menu } from './config/types.js';
 import { Links } from './engine/links.js';
+import { withFailed } from './engine/services.js';
 import { Menus } from './engine/menus.js';
 import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './engine/types.js';
 import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step } from './engine/types.js';
@@ -96,7 +97,7 @@ export class Engine {
     ];
     if (outcome === 'completed' && service)
       return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [] }), events };
-    const failed = service && !known.includes(service.id) ? [...known, service.id] : known;
+    const failed = service ? withFailed(known, service.id) : known;
     const prefix: Speech[] = [];
     if (service)
       prefix.push(

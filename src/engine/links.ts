@@ -7,7 +7,7 @@
 import type { Config, Lang, Service } from '../config/types.js';
 import { calendarDaysBetween } from '../hours.js';
 import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type Speech, type Step } from './types.js';
-import { Services } from './services.js';
+import { Services, withFailed } from './services.js';
 import { speech, spokenNumber, type Words } from './words.js';
 
 interface Context {
@@ -40,7 +40,7 @@ export class Links {
     const events: FlowEvent[] = [...c.events];
     if (service.connect === 'say') {
       events.push({ event: 'number-said', lang, service: service.id });
-      const failed = c.failed.includes(service.id) ? c.failed : [...c.failed, service.id];
+      const failed = withFailed(c.failed, service.id);
       const say = [...c.prefix, speech(lang, 'police-number', { number: spokenNumber(service.dial) })];
       // "Or stay on the line" only while someone can still be reached by staying.
       if (this.services.next(lang, failed, now)) say.push(speech(lang, 'police-stay'));

@@ -11,8 +11,19 @@ export function confirmed(service: Service, maxAgeDays: number, now: Date): bool
   return verificationOf(service, maxAgeDays, now).status === 'current';
 }
 
+/** The failed list with `id` in it, once. */
+export function withFailed(failed: readonly string[], id: string): readonly string[] {
+  return failed.includes(id) ? failed : [...failed, id];
+}
+
 export class Services {
-  constructor(private readonly config: Config) {}
+  /** What a caller who does not choose is put through to, in order: the safety net, then the
+   * offers' targets, so the line never ends a call while someone could answer. */
+  private readonly chain: readonly Target[];
+
+  constructor(private readonly config: Config) {
+    this.chain = [...config.flow.safetyNet, ...config.flow.offers.map((o) => o.target)];
+  }
 
   get(id: string | undefined): Service | undefined {
     return own(this.config.services, id);
@@ -41,17 +52,17 @@ export class Services {
 
   /** The first of a target's services that is open now and has not failed in this call. */
   pick(target: Target, lang: Lang, failed: readonly string[], now: Date): Service | undefined {
-    return this.members(target, lang, now).find((s) => !failed.includes(s.id) && this.isOpen(s, now));
+    return this.members(target, lang, now).find((s) => this.available(s, failed, now));
   }
 
-  /** The safety net's next service to put a caller through to, after those that failed; once
-   * the safety net is used up, any service the offers name that can still take the call, so the
-   * line never ends a call while someone could answer. */
+  private available(service: Service, failed: readonly string[], now: Date): boolean {
+    return !failed.includes(service.id) && this.isOpen(service, now);
+  }
+
+  /** The next service of the chain to put a caller through to, after those that failed. */
   next(lang: Lang, failed: readonly string[], now: Date): Service | undefined {
-    for (const t of [...this.config.flow.safetyNet, ...this.config.flow.offers.map((o) => o.target)]) {
-      const s = this.members(t, lang, now).find(
-        (x) => x.connect === 'transfer' && !failed.includes(x.id) && this.isOpen(x, now),
-      );
+    for (const t of this.chain) {
+      const s = this.members(t, lang, now).find((x) => x.connect === 'transfer' && this.available(x, failed, now));
       if (s) return s;
     }
     return undefined;
