@@ -23,7 +23,7 @@ RUN npm run build
 # The bundle runs on its own (tests/server.test.ts checks it without node_modules); the
 # production dependencies are kept for their licence files and for dist/src (the CLIs).
 FROM ${NODE_IMAGE} AS runtime
-# MALLOC_TRIM_THRESHOLD_ as npm start sets it (src/launch.ts): glibc gives back the memory the
+# MALLOC_TRIM_THRESHOLD_ as npm start sets it (src/http/launch.ts): glibc gives back the memory the
 # start no longer uses.
 ENV NODE_ENV=production \
     TZ=Europe/Brussels \
@@ -50,6 +50,6 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM and SIGHUP itself (no shell in between).
-# The same Node flag as `npm start` (src/launch.ts): a young generation of 4 MB semi-spaces keeps
+# The same Node flag as `npm start` (src/http/launch.ts): a young generation of 4 MB semi-spaces keeps
 # the resident memory under load lower, at no measurable cost in requests/s.
 CMD ["node", "--max-semi-space-size=4", "dist/server.mjs"]

@@ -9,7 +9,7 @@
  *   BARE_SIGNED  an auth token: then this is the "floor" server instead, bare Fastify plus the
  *                two things every webhook of the line must pay for whatever else it does: a
  *                pino logger (at warn, like the bench's line) and the line's own check of
- *                Twilio's signature (src/signature.ts, against BARE_PUBLIC_BASE_URL). It shows
+ *                Twilio's signature (src/http/signature.ts, against BARE_PUBLIC_BASE_URL). It shows
  *                how close to bare Fastify a line that checks signatures can get. (Loading
  *                signature.ts also loads the line's TwiML module and what it imports: the
  *                floor's start time and memory are not the floor's cost, and are not reported.)
@@ -19,11 +19,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
 const FALLBACK =
   '<?xml version="1.0" encoding="UTF-8"?><Response><Gather input="dtmf" numDigits="1" timeout="6" finishOnKey="" ' +
-  'action="https://ivr.example.be/voice/menu?m=lang&amp;t=0" method="POST"><Say voice="Polly.Isabelle-Neural" language="fr-BE">' +
+  'action="https://ivr.example.be/voice/menu?menu=lang&amp;t=0" method="POST"><Say voice="Polly.Isabelle-Neural" language="fr-BE">' +
   'x'.repeat(600) +
   '</Say><Say voice="Polly.Lisa-Neural" language="nl-BE">' +
   'x'.repeat(600) +
-  '</Say></Gather><Redirect method="POST">https://ivr.example.be/voice/menu?m=lang&amp;t=0&amp;q=1</Redirect></Response>';
+  '</Say></Gather><Redirect method="POST">https://ivr.example.be/voice/menu?menu=lang&amp;t=0&amp;q=1</Redirect></Response>';
 
 const twiml = process.env.BARE_TWIML || FALLBACK;
 const token = process.env.BARE_SIGNED;
@@ -31,7 +31,7 @@ const token = process.env.BARE_SIGNED;
 // The floor's extra modules are imported only for the floor: the bare server's start time and
 // memory are those of Fastify and formbody alone.
 const floor = token
-  ? { pino: (await import('pino')).default, signatureCheck: (await import('../src/signature.js')).signatureCheck }
+  ? { pino: (await import('pino')).default, signatureCheck: (await import('../src/http/signature.js')).signatureCheck }
   : undefined;
 const app: FastifyInstance = floor
   ? Fastify({ loggerInstance: floor.pino({ level: 'warn' }) as FastifyBaseLogger })

@@ -231,7 +231,7 @@ async function call(n: number): Promise<void> {
     if (key === undefined) {
       // The plan is done: in the after-call menu wrong keys until goodbye; elsewhere (the
       // offers included) key 1, a specialised centre, or a wrong key when none is offered.
-      key = action.includes('m=end') ? '5' : '1';
+      key = action.includes('menu=end') ? '5' : '1';
     }
     doc = await post(action, { Digits: key });
   }

@@ -5,12 +5,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
-import { LINE_PROCESS_ENV } from '../src/launch.js';
+import { LINE_PROCESS_ENV } from '../src/http/launch.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const LINE_ENTRY = `${ROOT}dist/server.mjs`;
-/** Node's flags for the line, as `npm start` and the Dockerfile pass them (src/launch.ts). */
-export { LINE_NODE_FLAGS } from '../src/launch.js';
+/** Node's flags for the line, as `npm start` and the Dockerfile pass them (src/http/launch.ts). */
+export { LINE_NODE_FLAGS } from '../src/http/launch.js';
 export const BARE_ENTRY = `${ROOT}dist-bench/bench/bare-server.js`;
 export const HOST = '127.0.0.1';
 /** The public base the line believes Twilio calls; only a string here, never contacted. */
@@ -18,7 +18,7 @@ export const BASE = 'https://ivr.example.be';
 export const TOKEN = 'bench-auth-token-0123456789abcdef';
 export const HOTLINE = '+3225550100';
 
-/** The line's environment in the benches: as `npm start` sets it (src/launch.ts), production,
+/** The line's environment in the benches: as `npm start` sets it (src/http/launch.ts), production,
  * signatures checked (LOG_LEVEL: each bench's). */
 export const LINE_ENV: Record<string, string> = {
   ...LINE_PROCESS_ENV,

@@ -2,7 +2,7 @@
  * `npm run bench`: the line's webhooks against bare Fastify, side by side, on this machine.
  *
  * `npm run bench` builds the line if it is out of date, compiles this file, then runs it. It starts:
- *   - the line as the Dockerfile runs it (the bundle, with src/launch.ts's Node flags and
+ *   - the line as the Dockerfile runs it (the bundle, with src/http/launch.ts's Node flags and
  *     environment), with NODE_ENV=production, TWILIO_AUTH_TOKEN set (signature checks on),
  *     PUBLIC_BASE_URL set to the base the bench signs against, LOG_LEVEL=warn;
  *   - bench/bare-server.ts: Fastify + @fastify/formbody answering one constant TwiML string
@@ -76,7 +76,7 @@ const DEFAULT_WEBHOOKS: Webhook[] = [
   },
   {
     name: 'main menu, key 2 (submenu)',
-    path: '/voice/menu?l=fr&m=main&t=0',
+    path: '/voice/menu?lang=fr&menu=main&tries=0',
     extra: { Digits: '2', FinishedOnKey: '' },
     expect: /<Gather[^>]*m=centres/,
     rounds: 3,
@@ -84,15 +84,15 @@ const DEFAULT_WEBHOOKS: Webhook[] = [
   },
   {
     name: 'main menu, key 1 (transfer)',
-    path: '/voice/menu?l=fr&m=main&t=0',
+    path: '/voice/menu?lang=fr&menu=main&tries=0',
     extra: { Digits: '1', FinishedOnKey: '' },
-    expect: /<Dial[^>]*action="[^"]*\/voice\/dial\?l=fr&amp;s=surya/,
+    expect: /<Dial[^>]*action="[^"]*\/voice\/dial\?lang=fr&amp;s=surya/,
     rounds: 3,
     seconds: 3,
   },
   {
     name: 'dial result, busy',
-    path: '/voice/dial?l=fr&s=surya',
+    path: '/voice/dial?lang=fr&service=surya',
     extra: { DialCallStatus: 'busy', DialCallSid: 'CA' + 'b'.repeat(32), DialCallDuration: '0', DialBridged: 'false' },
     expect: /<Gather[^>]*m=alt/,
     rounds: 3,

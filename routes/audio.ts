@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Helpline } from '../src/runtime.js';
+import type { Helpline } from '../src/http/runtime.js';
 
 export interface AudioRoutesOptions {
   helpline: Helpline;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { bearerMatches, type Metrics } from '../src/metrics.js';
+import { bearerMatches, type Metrics } from '../src/http/metrics.js';
 
 export interface MetricsRoutesOptions {
   metrics: Metrics;

@@ -7,17 +7,17 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call-state.js';
-import type { Result } from '../src/engine.js';
-import type { OverloadGate } from '../src/overload.js';
-import type { Helpline, Runtime } from '../src/runtime.js';
-import { signatureCheck } from '../src/signature.js';
+import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call/call-state.js';
+import type { Result } from '../src/engine/index.js';
+import type { OverloadGate } from '../src/http/overload.js';
+import type { Helpline, Runtime } from '../src/http/runtime.js';
+import { signatureCheck } from '../src/http/signature.js';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 
 export interface VoiceRoutesOptions {
   helpline: Helpline;
-  /** Overload protection (src/overload.ts): applied first, before the signature is checked. */
+  /** Overload protection (src/http/overload.ts): applied first, before the signature is checked. */
   gate: OverloadGate;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Bundles the server entry (dist/src/server.js, compiled by tsc) and everything it imports into
+ * Bundles the server entry (dist/src/http/server.js, compiled by tsc) and everything it imports into
  * one file, dist/server.mjs: the file `npm start` and the container run.
  *
  * Why: unbundled, the line reads and compiles some 630 files at start (zod, yaml, ajv, twilio's
@@ -43,7 +43,7 @@ const openingHoursAsCommonJs = {
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['dist/src/server.js'],
+  entryPoints: ['dist/src/http/server.js'],
   outfile: 'dist/server.mjs',
   bundle: true,
   platform: 'node',

@@ -38,8 +38,8 @@ describe('the language choice', () => {
       finishOnKey: '',
       timeout: String(config.flow.gatherTimeout),
     });
-    expect(action(c)).toBe('/voice/menu?m=lang&t=0');
-    expect(c.twiml.children[1]!.text).toBe(`${BASE}/voice/menu?m=lang&t=0&q=1`);
+    expect(action(c)).toBe('/voice/menu?menu=lang&tries=0');
+    expect(c.twiml.children[1]!.text).toBe(`${BASE}/voice/menu?menu=lang&tries=0&silent=1`);
     expect(voices(c)).toEqual([...GREETING, ...LANGS].map((l) => [l.code, l.voice]));
     // The emergency numbers come first, before any choice.
     expect(says(c)[0]!.text).toMatch(/112/);
@@ -49,35 +49,35 @@ describe('the language choice', () => {
   it.each(LANGS.map((l) => [l.id, l] as const))('%s: its key opens its main menu', async (_, l) => {
     const c = await call();
     await c.press(l.key);
-    expect(action(c)).toBe(`/voice/menu?l=${l.id}&m=main&t=0`);
+    expect(action(c)).toBe(`/voice/menu?lang=${l.id}&menu=main&tries=0`);
   });
 
   it('silence once: the choice again without the greeting; twice: put through in the default language, no hang-up', async () => {
     const c = await call();
     await c.silence();
-    expect(action(c)).toBe('/voice/menu?m=lang&t=1');
+    expect(action(c)).toBe('/voice/menu?menu=lang&tries=1');
     expect(voices(c)).toEqual(LANGS.map((l) => [l.code, l.voice]));
     expect(says(c).some((s) => /112/.test(s.text))).toBe(false);
     await c.silence();
     expect(c.dialled).toBe(dialOf(safetyNet(DEFAULT)[0]!));
-    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${DEFAULT}&s=${safetyNet(DEFAULT)[0]}&n=1`);
+    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?lang=${DEFAULT}&service=${safetyNet(DEFAULT)[0]}&net=1`);
     expect(c.hungUp).toBe(false);
   });
 
   it('a wrong key is said in every greeting language, then the choice; the third puts the caller through', async () => {
     const c = await call();
     await c.press('7');
-    expect(action(c)).toBe('/voice/menu?m=lang&t=1');
+    expect(action(c)).toBe('/voice/menu?menu=lang&tries=1');
     expect(voices(c)).toEqual([...GREETING, ...LANGS].map((l) => [l.code, l.voice]));
     expect(says(c).some((s) => /112/.test(s.text))).toBe(false); // not the greeting again
     GREETING.forEach((l, i) => {
       expect(says(c)[i]!.text).toBe(prompt(l.id, 'invalid-key'));
     });
     await c.press('#');
-    expect(action(c)).toBe('/voice/menu?m=lang&t=2');
+    expect(action(c)).toBe('/voice/menu?menu=lang&tries=2');
     await c.press('8');
     expect(c.dialled).toBe(dialOf(safetyNet(DEFAULT)[0]!));
-    expect(c.dial!.attrs.action).toMatch(/&n=1$/);
+    expect(c.dial!.attrs.action).toMatch(/&net=1$/);
     // Told in every greeting language that they are being put through, and nothing else.
     GREETING.forEach((l, i) => {
       expect(says(c)[i]!.text).toBe(prompt(l.id, 'putting-through'));
@@ -91,7 +91,7 @@ describe('the language choice', () => {
       const c = await call();
       await c.press('7');
       await c.press(key);
-      expect(action(c)).toBe('/voice/menu?m=lang&t=0');
+      expect(action(c)).toBe('/voice/menu?menu=lang&tries=0');
       expect(voices(c)).toEqual(LANGS.map((l) => [l.code, l.voice]));
     },
   );
@@ -104,7 +104,7 @@ describe.each(LANGS)('in $code', (lang) => {
   it('the main menu is said only in the chosen language, in its voice, and its URLs carry the language', async () => {
     const c = await start();
     expect(new Set(voices(c).map(String))).toEqual(new Set([String([lang.code, lang.voice])]));
-    expect(c.twiml.children[1]!.text).toBe(`${BASE}/voice/menu?l=${lang.id}&m=main&t=0&q=1`);
+    expect(c.twiml.children[1]!.text).toBe(`${BASE}/voice/menu?lang=${lang.id}&menu=main&tries=0&silent=1`);
     expect(c.xml).not.toMatch(/record/i);
   });
 
@@ -112,7 +112,7 @@ describe.each(LANGS)('in $code', (lang) => {
     const c = await start();
     await c.keys(...keys);
     expect(c.dialled).toBe(dial);
-    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${id}`);
+    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?lang=${lang.id}&service=${id}`);
     expect(c.dial!.attrs.ringTone).toBe('be');
     expect(Number(c.dial!.attrs.timeout)).toBeGreaterThanOrEqual(5);
     // Every service of the menus shows the helpline's number, never the caller's.
@@ -128,10 +128,10 @@ describe.each(LANGS)('in $code', (lang) => {
     expect(c.hungUp).toBe(false);
     expect(says(c)[0]!.text).toContain(POLICE.said);
     expect(new Set(c.languages)).toEqual(new Set([lang.code]));
-    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=police&o=police`);
+    expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=0&failed=police&focus=police`);
     await c.press(OFFER_KEYS.police);
     expect(c.dial).toBeUndefined();
-    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=police&o=police`);
+    expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=1&failed=police&focus=police`);
     expect(
       says(c)
         .map((s) => s.text)
@@ -143,33 +143,33 @@ describe.each(LANGS)('in $code', (lang) => {
     const c = await start();
     await c.press('3'); // care centres
     const submenu = c.xml;
-    expect(action(c)).toMatch(new RegExp(`^/voice/menu\\?l=${lang.id}&m=care-centres&t=0$`));
+    expect(action(c)).toMatch(new RegExp(`^/voice/menu\\?lang=${lang.id}&menu=care-centres&tries=0$`));
     await c.press(config.flow.keys.repeat);
     expect(c.xml).toBe(submenu);
     await c.press(config.flow.keys.back);
-    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
+    expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=main&tries=0`);
     await c.press(config.flow.keys.back);
-    expect(action(c)).toBe('/voice/menu?m=lang&t=0');
+    expect(action(c)).toBe('/voice/menu?menu=lang&tries=0');
     await c.press(other.key);
-    expect(action(c)).toBe(`/voice/menu?l=${other.id}&m=main&t=0`);
+    expect(action(c)).toBe(`/voice/menu?lang=${other.id}&menu=main&tries=0`);
     await c.keys('2', config.flow.keys.language); // from the centres menu
-    expect(action(c)).toBe('/voice/menu?m=lang&t=0');
+    expect(action(c)).toBe('/voice/menu?menu=lang&tries=0');
     await c.press(lang.key);
-    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
+    expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=main&tries=0`);
     expect(voices(c).every(([code, voice]) => code === lang.code && voice === lang.voice)).toBe(true);
   });
 
   it('wrong keys are said, with the options again; the third gives the emergency numbers and a transfer to a 24/7 centre', async () => {
     const c = await start();
     await c.press('7');
-    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=main&t=1`);
+    expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=main&tries=1`);
     expect(new Set(c.languages)).toEqual(new Set([lang.code]));
     expect(says(c)[0]!.text.startsWith(prompt(lang.id, 'invalid-key'))).toBe(true);
     await c.press('#');
-    expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=main&t=2`);
+    expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=main&tries=2`);
     await c.press('8');
     expect(c.dialled).toBe(dialOf(safetyNet(lang.id)[0]!));
-    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${safetyNet(lang.id)[0]}&n=1`);
+    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?lang=${lang.id}&service=${safetyNet(lang.id)[0]}&net=1`);
     expect(says(c)[0]!.text).toMatch(/112/);
     expect(new Set(c.languages)).toEqual(new Set([lang.code]));
   });
@@ -178,9 +178,9 @@ describe.each(LANGS)('in $code', (lang) => {
     for (const section of INFO.sections) {
       const c = await start();
       await c.keys(...INFO.keys);
-      expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=info&t=0`);
+      expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=info&tries=0`);
       await c.press(section);
-      const menuId = /[?&]m=([^&]+)/.exec(action(c))![1]!;
+      const menuId = /[?&]menu=([^&]+)/.exec(action(c))![1]!;
       const first = c.xml;
       // The section's own words (from the data) are said on first hearing, then only its options.
       const words = prompt(lang.id, config.flow.menus[menuId]!.say[0]!);
@@ -195,14 +195,14 @@ describe.each(LANGS)('in $code', (lang) => {
           .map((s) => s.text)
           .join(' '),
       ).not.toContain(words);
-      expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=${menuId}&t=1`);
+      expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=${menuId}&tries=1`);
       await c.press(INFO.again);
       expect(c.xml).toBe(first);
       await c.press(INFO.otherTopic);
-      expect(action(c)).toBe(`/voice/menu?l=${lang.id}&m=info&t=0`);
+      expect(action(c)).toBe(`/voice/menu?lang=${lang.id}&menu=info&tries=0`);
       await c.keys(section, INFO.centreNow);
       expect(c.dialled).toBe(dialOf(SPEAK_NOW.id));
-      expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${SPEAK_NOW.id}`);
+      expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?lang=${lang.id}&service=${SPEAK_NOW.id}`);
     }
   });
 });

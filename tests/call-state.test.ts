@@ -1,5 +1,5 @@
 /**
- * The call state in the webhook URLs (src/call-state.ts): what the line writes it reads back
+ * The call state in the webhook URLs (src/call/call-state.ts): what the line writes it reads back
  * unchanged, and what it did not write (forged, stale or broken URLs) reads as absent, checked
  * against the configuration once.
  */
@@ -12,7 +12,7 @@ import {
   readMenuQuery,
   type CallState,
   type DialState,
-} from '../src/call-state.js';
+} from '../src/call/call-state.js';
 import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU } from '../src/config/types.js';
 import { all, assertValidTwiml, callParams, first, makeApp, post, testConfig } from './helpers/twilio.js';
 
@@ -92,32 +92,34 @@ describe('the call state in the URLs', () => {
   it('writes the short names, and leaves out what is empty', () => {
     expect(
       menuUrl({ lang: 'en', menu: ALTERNATIVES_MENU, tries: 0, failed: ['police', 'surya'], focus: 'surya' }),
-    ).toBe('/voice/menu?l=en&m=alt&t=0&f=police.surya&o=surya');
-    expect(menuUrl({ lang: 'fr', menu: 'main', tries: 2, failed: [] }, true)).toBe('/voice/menu?l=fr&m=main&t=2&q=1');
-    expect(menuUrl({ menu: LANGUAGE_MENU, tries: 0, failed: [] })).toBe('/voice/menu?m=lang&t=0');
-    expect(dialUrl({ lang: 'nl', service: 'payoke', failed: ['surya'], net: true })).toBe(
-      '/voice/dial?l=nl&s=payoke&f=surya&n=1',
+    ).toBe('/voice/menu?lang=en&menu=alt&tries=0&failed=police.surya&focus=surya');
+    expect(menuUrl({ lang: 'fr', menu: 'main', tries: 2, failed: [] }, true)).toBe(
+      '/voice/menu?lang=fr&menu=main&tries=2&silent=1',
     );
-    expect(dialUrl({ lang: 'fr', service: 'surya', failed: [], net: false })).toBe('/voice/dial?l=fr&s=surya');
+    expect(menuUrl({ menu: LANGUAGE_MENU, tries: 0, failed: [] })).toBe('/voice/menu?menu=lang&tries=0');
+    expect(dialUrl({ lang: 'nl', service: 'payoke', failed: ['surya'], net: true })).toBe(
+      '/voice/dial?lang=nl&service=payoke&failed=surya&net=1',
+    );
+    expect(dialUrl({ lang: 'fr', service: 'surya', failed: [], net: false })).toBe('/voice/dial?lang=fr&service=surya');
   });
 
   it('keeps the URLs Twilio already holds readable (calls in flight across a deploy)', () => {
     // Written by the line before issue 11: l, m, t, s and n kept their meaning; x (the one
     // service left out of the offers) is no longer read, so it reads as nothing failed.
-    expect(readMenuQuery(query('/voice/menu?l=fr&m=alt&t=0&x=pag-asa'), config).state).toEqual({
+    expect(readMenuQuery(query('/voice/menu?lang=fr&menu=alt&tries=0&x=pag-asa'), config).state).toEqual({
       lang: 'fr',
       menu: ALTERNATIVES_MENU,
       tries: 0,
       failed: [],
       focus: undefined,
     });
-    expect(readDialQuery(query('/voice/dial?l=fr&s=police'), config)).toEqual({
+    expect(readDialQuery(query('/voice/dial?lang=fr&service=police'), config)).toEqual({
       lang: 'fr',
       service: 'police',
       failed: [],
       net: false,
     });
-    expect(readDialQuery(query('/voice/dial?l=nl&s=surya&n=1'), config)).toEqual({
+    expect(readDialQuery(query('/voice/dial?lang=nl&service=surya&net=1'), config)).toEqual({
       lang: 'nl',
       service: 'surya',
       failed: [],
@@ -175,10 +177,10 @@ describe('forged states through the app', () => {
     onTestFinished(() => t.app.close());
     for (const m of ['__proto__', 'constructor', 'nope']) {
       const twiml = assertValidTwiml(
-        (await post(t.app, `/voice/menu?l=fr&m=${m}&t=0`, callParams({ Digits: '1' }))).body,
+        (await post(t.app, `/voice/menu?lang=fr&menu=${m}&tries=0`, callParams({ Digits: '1' }))).body,
       );
       expect(first(twiml, 'Dial')).toBeUndefined();
-      expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?l=fr&m=main&t=0$/);
+      expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?lang=fr&menu=main&tries=0$/);
     }
   });
 
@@ -186,22 +188,28 @@ describe('forged states through the app', () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
     const twiml = assertValidTwiml(
-      (await post(t.app, '/voice/menu?l=fr&m=main&t=50', callParams({ Digits: '7' }))).body,
+      (await post(t.app, '/voice/menu?lang=fr&menu=main&tries=50', callParams({ Digits: '7' }))).body,
     );
     expect(first(twiml, 'Dial')).toBeUndefined();
-    expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?l=fr&m=main&t=1$/);
+    expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?lang=fr&menu=main&tries=1$/);
   });
 
   it('the failed list travels on: a forged one with unknown ids keeps only the services of the directory', async () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
     const twiml = assertValidTwiml(
-      (await post(t.app, '/voice/menu?l=en&m=main&t=0&f=surya.__proto__.nobody', callParams({ Digits: '1' }))).body,
+      (
+        await post(
+          t.app,
+          '/voice/menu?lang=en&menu=main&tries=0&failed=surya.__proto__.nobody',
+          callParams({ Digits: '1' }),
+        )
+      ).body,
     );
     // Speak to someone now: Sürya failed in this call, so the next centre is rung.
     const dial = first(twiml, 'Dial')!;
     expect(dial.children[0]!.text).not.toBe(config.services.surya!.dial);
-    expect(dial.attrs.action).toMatch(/\/voice\/dial\?l=en&s=[a-z-]+&f=surya$/);
+    expect(dial.attrs.action).toMatch(/\/voice\/dial\?lang=en&service=[a-z-]+&failed=surya$/);
   });
 
   it('the failed list names each service once, even when the police number is asked for twice', async () => {
@@ -209,16 +217,22 @@ describe('forged states through the app', () => {
     onTestFinished(() => t.app.close());
     // The police number was said once already (f=police); the caller chooses the police again.
     const twiml = assertValidTwiml(
-      (await post(t.app, '/voice/menu?l=fr&m=main&t=0&f=police', callParams({ Digits: '5' }))).body,
+      (await post(t.app, '/voice/menu?lang=fr&menu=main&tries=0&failed=police', callParams({ Digits: '5' }))).body,
     );
     expect(first(twiml, 'Dial')).toBeUndefined();
-    expect(first(twiml, 'Gather')!.attrs.action).toMatch(/\/voice\/menu\?l=fr&m=alt&t=0&f=police&o=police$/);
+    expect(first(twiml, 'Gather')!.attrs.action).toMatch(
+      /\/voice\/menu\?lang=fr&menu=alt&tries=0&failed=police&focus=police$/,
+    );
   });
 
   it('a transfer outcome with a forged service or language is still answered in a language of the line, with the offers or the safety net', async () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
-    for (const q of ['l=xx&s=__proto__', 's=nobody&n=1', 'l=nl&s=constructor&f=toString']) {
+    for (const q of [
+      'lang=xx&service=__proto__',
+      'service=nobody&net=1',
+      'lang=nl&service=constructor&failed=toString',
+    ]) {
       const twiml = assertValidTwiml(
         (await post(t.app, `/voice/dial?${q}`, callParams({ DialCallStatus: 'busy' }))).body,
       );
@@ -227,5 +241,17 @@ describe('forged states through the app', () => {
       expect(config.flow.languages.map((l) => l.code)).toContain([...langs][0]);
       expect(first(twiml, 'Gather') ?? first(twiml, 'Dial'), q).toBeDefined();
     }
+  });
+});
+
+describe('query names', () => {
+  it('are words, and the one-letter names of the previous release are still read', () => {
+    const url = menuUrl({ lang: 'nl', menu: 'main', tries: 1, failed: ['surya'], focus: 'surya' }, true);
+    expect(url).toBe('/voice/menu?lang=nl&menu=main&tries=1&failed=surya&focus=surya&silent=1');
+    const legacy = readMenuQuery({ l: 'nl', m: 'main', t: '1', f: 'surya', o: 'surya', q: '1' }, config);
+    expect(legacy).toEqual(readMenuQuery(Object.fromEntries(new URL(url, 'https://x').searchParams), config));
+    expect(readDialQuery({ l: 'en', s: 'surya', n: '1' }, config)).toEqual(
+      readDialQuery({ lang: 'en', service: 'surya', net: '1' }, config),
+    );
   });
 });

@@ -206,8 +206,8 @@ describe('a long call remembers every failure', () => {
       .filter((id) => id !== left)
       .join('.');
     // The state a call reaches after every other service failed, as the line writes it.
-    const url = `/voice/menu?l=en&m=alt&t=0&f=${failed}&o=care-brussels`;
-    const offers = assertValidTwiml((await post(t.app, url + '&q=1', callParams())).body);
+    const url = `/voice/menu?lang=en&menu=alt&tries=0&failed=${failed}&focus=care-brussels`;
+    const offers = assertValidTwiml((await post(t.app, url + '&silent=1', callParams())).body);
     const names = Object.values(config.services).map((s) => s.name.en!);
     const said = all(offers, 'Say')
       .map((s) => s.text)
@@ -236,7 +236,11 @@ describe('a caller who does not choose is never told that nobody can be reached 
 
   it('"speak to someone now" with every centre failed puts the caller through to the next person, not to a menu', async () => {
     const centres = ['surya', 'pag-asa', 'payoke'].join('.');
-    const res = await post(t.app, `/voice/menu?l=en&m=main&t=0&f=${centres}`, callParams({ Digits: '1' }));
+    const res = await post(
+      t.app,
+      `/voice/menu?lang=en&menu=main&tries=0&failed=${centres}`,
+      callParams({ Digits: '1' }),
+    );
     const twiml = assertValidTwiml(res.body);
     expect(CARE).toContain(first(twiml, 'Number')?.text);
   });

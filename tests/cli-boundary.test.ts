@@ -1,19 +1,19 @@
 /**
  * The terminal caller knows only TwiML, so it hears a flow bug instead of repeating it. As an
  * import boundary: its modules (src/cli/caller/ and the TwiML reader) import node's built-ins,
- * the XML parser, src/constants.ts and each other, nothing else: no engine, config, renderer,
+ * the XML parser, src/config/constants.ts and each other, nothing else: no engine, config, renderer,
  * routes or app. Only the command (src/cli/call-command.ts) builds the line under test.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../src/paths.js';
+import { ROOT } from '../src/config/paths.js';
 
 const CLI = join(ROOT, 'src', 'cli');
 const CALLER = join(CLI, 'caller');
 const READER = join(CLI, 'twiml-reader.ts');
-const CONSTANTS = join(ROOT, 'src', 'constants.ts');
+const CONSTANTS = join(ROOT, 'src', 'config', 'constants.ts');
 const PACKAGES = new Set(['fast-xml-parser', 'twilio/lib/webhooks/webhooks.js']);
 
 /** Every file under src/cli/caller/, and the TwiML reader. */
@@ -53,7 +53,7 @@ function violations(file: string, source: string): string[] {
 }
 
 describe('the terminal caller knows only TwiML', () => {
-  it('its modules import node, the XML parser, src/constants.ts and each other, nothing else', () => {
+  it('its modules import node, the XML parser, src/config/constants.ts and each other, nothing else', () => {
     const modules = callerModules();
     const names = modules.map((f) => relative(CLI, f).split(sep).join('/'));
     const expected = ['transcript', 'input', 'line', 'verbs', 'runner'].map((m) => `caller/${m}.ts`);
@@ -68,7 +68,7 @@ describe('the terminal caller knows only TwiML', () => {
   it('the command builds the line: read against the same rule, it is refused', () => {
     const command = join(CLI, 'call-command.ts');
     const problems = violations(command, readFileSync(command, 'utf8'));
-    const refused = ['../app.js', '../config/types.js'].map((s) => `src/cli/call-command.ts imports ${s}`);
+    const refused = ['../http/app.js', '../config/types.js'].map((s) => `src/cli/call-command.ts imports ${s}`);
     expect(problems).toEqual(expect.arrayContaining(refused));
   });
 
@@ -93,14 +93,14 @@ describe('the terminal caller knows only TwiML', () => {
     ["twilio's TwiML builder", "import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';"],
     ['the shared CLI helpers (they load the data)', "import { loadLineConfig } from '../common.js';"],
   ])('a crafted module importing %s is refused', (_label, source) => {
-    expect(violations(file, `import { KEY } from '../../constants.js';\n${source}\n`)).toHaveLength(1);
+    expect(violations(file, `import { KEY } from '../../config/constants.js';\n${source}\n`)).toHaveLength(1);
   });
 
   it('a crafted module importing only what the rule allows passes', () => {
     const source = [
       "import { createHmac } from 'node:crypto';",
       "import { XMLParser } from 'fast-xml-parser';",
-      "import { KEY } from '../../constants.js';",
+      "import { KEY } from '../../config/constants.js';",
       "import { readTwiml, type TwimlNode } from '../twiml-reader.js';",
       "import type { CallEvent } from './transcript.js';",
       "export { VERBS } from './verbs.js';",

@@ -28,7 +28,7 @@ import { VERBS } from '../src/cli/caller/verbs.js';
 import { UsageError } from '../src/cli/common.js';
 import { parseWallClock } from '../src/cli/time.js';
 import { PLAYED_VERBS } from '../src/cli/twiml-reader.js';
-import { spokenNumber } from '../src/engine.js';
+import { spokenNumber } from '../src/engine/index.js';
 import { copyData } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
 import { CALL_CLI, runNode } from './helpers/built.js';

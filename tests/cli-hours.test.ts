@@ -11,7 +11,7 @@ import { formatAudit, hoursCli } from '../src/cli/hours.js';
 import { auditHours, type Audit, type OfferIn, type Period } from '../src/cli/hours-audit.js';
 import { wallClockOf } from '../src/cli/time.js';
 import type { Config } from '../src/config/types.js';
-import { spokenNumber } from '../src/engine.js';
+import { spokenNumber } from '../src/engine/index.js';
 import { copyData } from './helpers/fixtures.js';
 import { addGerman, GERMAN } from './helpers/german.js';
 import { testConfig } from './helpers/twilio.js';

@@ -23,8 +23,8 @@ import {
 import { allFigures, LONG_PROMPT_SECONDS, MAX_KEYS, REFERENCE, renderCallFlowMap } from '../src/cli/map-doc.js';
 import { DOC_PATH, mapCli } from '../src/cli/map.js';
 import type { Config } from '../src/config/types.js';
-import { spokenNumber } from '../src/engine.js';
-import { fill } from '../src/placeholders.js';
+import { spokenNumber } from '../src/engine/index.js';
+import { fill } from '../src/call/placeholders.js';
 import { copyData, type DataCopy } from './helpers/fixtures.js';
 import { addGerman, GERMAN } from './helpers/german.js';
 import { testConfig } from './helpers/twilio.js';

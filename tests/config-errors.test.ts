@@ -432,7 +432,7 @@ describe('a valid service that is never open ("off", or hours that have all pass
         expect(said).toContain(prompts['alternatives-intro']);
         expect(said).not.toContain(prompts.reopens!.split('{')[0]!.trim() || '\u0000');
         // The offers never name Payoke, and the key of the centres reaches a 24/7 one.
-        expect(call.gather!.attrs.action).toMatch(new RegExp(`l=${lang}&m=alt&t=0&o=payoke$`));
+        expect(call.gather!.attrs.action).toMatch(new RegExp(`lang=${lang}&menu=alt&tries=0&focus=payoke$`));
         expect(said.split(prompts['alternatives-intro']!)[1]).not.toContain(config.services.payoke!.name[lang]);
         await call.press('1');
         expect(call.dialled).toBe(config.services.surya!.dial);

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../src/env.js';
-import { LINE_NODE_FLAGS, LINE_PROCESS_ENV } from '../src/launch.js';
-import { ROOT } from '../src/paths.js';
-import { SHUTDOWN_GRACE_MS } from '../src/shutdown.js';
+import { readEnv } from '../src/http/env.js';
+import { LINE_NODE_FLAGS, LINE_PROCESS_ENV } from '../src/http/launch.js';
+import { ROOT } from '../src/config/paths.js';
+import { SHUTDOWN_GRACE_MS } from '../src/http/shutdown.js';
 import { SERVER, startServer } from './helpers/built.js';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -40,7 +40,9 @@ describe('.env.example', () => {
 
   it('lists every variable the line reads, each with a comment', () => {
     const read = new Set(
-      [...readFileSync(join(ROOT, 'src', 'env.ts'), 'utf8').matchAll(/\be\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!),
+      [...readFileSync(join(ROOT, 'src', 'http', 'env.ts'), 'utf8').matchAll(/\be\.([A-Z][A-Z0-9_]+)/g)].map(
+        (m) => m[1]!,
+      ),
     );
     expect(read.size).toBeGreaterThanOrEqual(11);
     for (const name of read) {
@@ -111,7 +113,7 @@ describe('Dockerfile', () => {
   });
 
   it('starts the built server in exec form, as npm start does, stops on SIGTERM, and checks /health', () => {
-    // Node's flags and environment as src/launch.ts has them (the bench and the tests import it).
+    // Node's flags and environment as src/http/launch.ts has them (the bench and the tests import it).
     expect(lines.at(-1)!.startsWith('CMD ')).toBe(true);
     expect(JSON.parse(lines.at(-1)!.slice(4))).toEqual(['node', ...LINE_NODE_FLAGS, 'dist/server.mjs']);
     const env = Object.fromEntries(

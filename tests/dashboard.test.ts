@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../src/paths.js';
+import { ROOT } from '../src/config/paths.js';
 import {
   allStrings,
   exportedSeries,

@@ -14,7 +14,7 @@ describe('internal errors', () => {
     const broken = vi.spyOn(t.app.helpline.engine, 'input').mockImplementation(() => {
       throw new Error('boom: secret detail');
     });
-    const res = await post(t.app, '/voice/menu?l=fr&m=main&t=0', callParams({ Digits: '1' }));
+    const res = await post(t.app, '/voice/menu?lang=fr&menu=main&tries=0', callParams({ Digits: '1' }));
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/xml/);
     expect(res.body).not.toMatch(/boom|secret|at .*\.ts/);

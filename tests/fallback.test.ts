@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fallbackTwiml } from '../src/twiml.js';
+import { fallbackTwiml } from '../src/call/twiml.js';
 import { FALLBACK_CLI, runNode as runBuilt } from './helpers/built.js';
 import { fixture } from './helpers/fixtures.js';
 import {

@@ -17,8 +17,8 @@ import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BODY_LIMIT } from '../src/app.js';
-import { QUERY } from '../src/call-state.js';
+import { BODY_LIMIT } from '../src/http/app.js';
+import { QUERY } from '../src/call/call-state.js';
 import {
   assertNoStackTrace,
   assertNotReflected,
@@ -188,7 +188,7 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
     await fc.assert(
       fc.asyncProperty(pairsArb(QUERY_NAMES), bodyArb(VOICE_READS, base), async (query, body) => {
         const { twiml, refused } = await signedCase('/voice', query, body);
-        if (!refused) expect(all(twiml, 'Gather')[0]?.attrs.action).toBe(`${BASE}/voice/menu?m=lang&t=0`);
+        if (!refused) expect(all(twiml, 'Gather')[0]?.attrs.action).toBe(`${BASE}/voice/menu?menu=lang&tries=0`);
       }),
       fcParams(800),
     );
@@ -198,7 +198,7 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
     const expected = t.app.helpline.safeTwiml;
     await fc.assert(
       fc.asyncProperty(
-        pairsArb(['l', 'm']),
+        pairsArb([QUERY.lang, QUERY.menu]),
         bodyArb(['ErrorCode', 'ErrorUrl', 'CallSid', 'From', 'To'], base),
         async (query, body) => {
           const { sent } = await signedCase('/voice/fallback', query, body);
@@ -370,10 +370,10 @@ describe('requests that are not Twilio-shaped get a deliberate 4xx, never a 5xx'
         sizes,
         fc.constantFrom(
           '/voice',
-          '/voice/menu?l=fr&m=main&t=0',
-          '/voice/menu?l=en&m=alt&t=1&f=surya.police&o=surya',
-          '/voice/dial?l=nl&s=surya',
-          '/voice/dial?l=en&s=payoke&f=surya&n=1',
+          '/voice/menu?lang=fr&menu=main&tries=0',
+          '/voice/menu?lang=en&menu=alt&tries=1&failed=surya.police&focus=surya',
+          '/voice/dial?lang=nl&service=surya',
+          '/voice/dial?lang=en&service=payoke&failed=surya&net=1',
           '/voice/fallback',
         ),
         async (size, url) => {
@@ -630,7 +630,7 @@ describe('whole calls at any instant of a year: random keys, silences and transf
     );
     expect(Math.max(...failures)).toBeGreaterThanOrEqual(5);
     const langs = new Set(
-      walks.flatMap((w) => w.answers.flatMap((a) => [...a.url.matchAll(/[?&]l=([a-z]+)/g)].map((m) => m[1]))),
+      walks.flatMap((w) => w.answers.flatMap((a) => [...a.url.matchAll(/[?&]lang=([a-z]+)/g)].map((m) => m[1]))),
     );
     expect(langs).toEqual(new Set(config.languages));
     expect(

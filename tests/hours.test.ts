@@ -4,8 +4,8 @@
  * caller hears when it is closed; and the Hours class itself.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { fill } from '../src/placeholders.js';
-import { Hours } from '../src/hours.js';
+import { fill } from '../src/call/placeholders.js';
+import { Hours } from '../src/time/hours.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
 
@@ -77,7 +77,12 @@ describe('1712 by the clock', () => {
     // The offers, focused on 1712; nothing failed (a closed service is not a failed one).
     const action = new URL(call.gather!.attrs.action!);
     expect(action.pathname).toBe('/voice/menu');
-    expect(Object.fromEntries(action.searchParams)).toEqual({ l: 'fr', m: 'alt', t: '0', o: 'violence-line' });
+    expect(Object.fromEntries(action.searchParams)).toEqual({
+      lang: 'fr',
+      menu: 'alt',
+      tries: '0',
+      focus: 'violence-line',
+    });
     // The centres are on key 1 of the offers whatever the time; Sürya (24/7, confirmed) answers.
     await call.press(CENTRES_OFFER);
     expect(call.dialled).toBe(config.services.surya!.dial);
@@ -124,9 +129,9 @@ describe('1712 by the clock', () => {
       await call.press(VIOLENCE_KEY); // 1712's own key in the offers too: not offered now, a wrong key
       expect(call.dial).toBeUndefined();
       const action = new URL(call.gather!.attrs.action!);
-      expect(action.searchParams.get('m')).toBe('alt');
-      expect(action.searchParams.get('t')).toBe('1');
-      expect(action.searchParams.get('o')).toBe('violence-line');
+      expect(action.searchParams.get('menu')).toBe('alt');
+      expect(action.searchParams.get('tries')).toBe('1');
+      expect(action.searchParams.get('focus')).toBe('violence-line');
     },
   );
 });

@@ -94,25 +94,25 @@ describe('a fourth language, from data alone', () => {
     const config = load(withGerman());
     const call = await new Call((await app(config)).app).start();
     await call.press('4');
-    expect(call.gather!.attrs.action).toMatch(/[?&]l=de&m=main&/);
+    expect(call.gather!.attrs.action).toMatch(/[?&]lang=de&menu=main&/);
     expect(all(call.twiml, 'Say').every(isGerman)).toBe(true);
     await call.press('1');
     expect(call.dialled).toBe(config.services.surya!.dial);
     const says = all(call.twiml, 'Say');
     expect(says.length).toBeGreaterThan(0);
     expect(says.every(isGerman)).toBe(true);
-    expect(call.dial!.attrs.action).toMatch(/[?&]l=de&s=surya/);
+    expect(call.dial!.attrs.action).toMatch(/[?&]lang=de&service=surya/);
     // A failed transfer goes on in German, with the offers on their usual keys.
     await call.outcome('busy');
     expect(all(call.twiml, 'Say').every(isGerman)).toBe(true);
-    expect(call.gather!.attrs.action).toMatch(/[?&]l=de&m=alt&t=0&f=surya&o=surya$/);
+    expect(call.gather!.attrs.action).toMatch(/[?&]lang=de&menu=alt&tries=0&failed=surya&focus=surya$/);
   });
 
   it('the key that changes language works from the German menus, and German is one of the choices there', async () => {
     const config = load(withGerman());
     const call = await new Call((await app(config)).app).start();
     await call.keys('4', '2', config.flow.keys.language);
-    expect(call.gather!.attrs.action).toMatch(/m=lang/);
+    expect(call.gather!.attrs.action).toMatch(/menu=lang/);
     expect(call.gather!.children.filter(isGerman)).toHaveLength(1);
     await call.press('3');
     expect(new Set(call.languages)).toEqual(new Set(['en-GB']));

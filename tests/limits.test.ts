@@ -3,9 +3,9 @@
  * kilobytes and Twilio gives up after 15 s; Docker kills 10 s after SIGTERM.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BODY_LIMIT } from '../src/app.js';
-import { OVERLOAD_DEFAULTS } from '../src/overload.js';
-import { SHUTDOWN_GRACE_MS } from '../src/shutdown.js';
+import { BODY_LIMIT } from '../src/http/app.js';
+import { OVERLOAD_DEFAULTS } from '../src/http/overload.js';
+import { SHUTDOWN_GRACE_MS } from '../src/http/shutdown.js';
 import { makeApp, type TestApp } from './helpers/twilio.js';
 
 let t: TestApp;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { RESERVED_MENU_IDS } from '../src/config/types.js';
-import { bearerMatches, Metrics } from '../src/metrics.js';
+import { bearerMatches, Metrics } from '../src/http/metrics.js';
 import { CALLER, Call, HOTLINE, callParams, makeApp, post, type TestApp } from './helpers/twilio.js';
 
 /** One sample of the exposition text: name, labels, value. */
@@ -238,12 +238,12 @@ describe('hostile input never becomes a label', () => {
       DialCallStatus: '<b>+32470123456</b>',
     };
     for (const url of [
-      `/voice/menu?l=fr&m=${encodeURIComponent(CALLER)}&t=0`,
-      `/voice/menu?l=${sid}&m=main&t=0`,
-      `/voice/menu?l=fr&m=alt&t=0&o=${encodeURIComponent(CALLER)}&f=${encodeURIComponent(CALLER)}`,
-      `/voice/menu?l=fr&m=alt&t=0&f=surya.${encodeURIComponent(CALLER)}.${sid}`,
-      `/voice/dial?l=fr&s=${encodeURIComponent(CALLER)}&f=${encodeURIComponent(CALLER)}&n=1`,
-      `/voice/dial?l=${sid}&s=surya`,
+      `/voice/menu?lang=fr&menu=${encodeURIComponent(CALLER)}&tries=0`,
+      `/voice/menu?lang=${sid}&menu=main&tries=0`,
+      `/voice/menu?lang=fr&menu=alt&tries=0&focus=${encodeURIComponent(CALLER)}&failed=${encodeURIComponent(CALLER)}`,
+      `/voice/menu?lang=fr&menu=alt&tries=0&failed=surya.${encodeURIComponent(CALLER)}.${sid}`,
+      `/voice/dial?lang=fr&service=${encodeURIComponent(CALLER)}&failed=${encodeURIComponent(CALLER)}&net=1`,
+      `/voice/dial?lang=${sid}&service=surya`,
       `/voice/${encodeURIComponent(CALLER)}`,
     ]) {
       expect((await post(t.app, url, callParams(junk))).statusCode).toBe(200);
@@ -268,7 +268,7 @@ describe('an internal error', () => {
       throw new Error('boom');
     });
     onTestFinished(() => broken.mockRestore());
-    await post(t.app, '/voice/menu?l=fr&m=main&t=0', callParams({ Digits: '1' }));
+    await post(t.app, '/voice/menu?lang=fr&menu=main&tries=0', callParams({ Digits: '1' }));
     expect(value(await scrape(t), 'helpline_internal_errors_total')).toBe(1);
   });
 });

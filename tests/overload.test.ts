@@ -58,7 +58,7 @@ it('a saturated loop: webhooks get 503 with Retry-After, the fallback route is s
     const shed = await post(t.app, '/voice', callParams());
     expect(shed.statusCode).toBe(503);
     expect(shed.headers['retry-after']).toBe('7');
-    const menu = await post(t.app, '/voice/menu?l=fr&m=main&t=0', callParams({ Digits: '1' }));
+    const menu = await post(t.app, '/voice/menu?lang=fr&menu=main&tries=0', callParams({ Digits: '1' }));
     expect(menu.statusCode).toBe(503);
     const health = await t.app.inject({ method: 'GET', url: '/health' });
     expect(health.statusCode).toBe(503);

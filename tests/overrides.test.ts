@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import { Hours, parseLocalTime } from '../src/hours.js';
-import { fill } from '../src/placeholders.js';
+import { Hours, parseLocalTime } from '../src/time/hours.js';
+import { fill } from '../src/call/placeholders.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig } from './helpers/twilio.js';
 
@@ -185,7 +185,7 @@ describe('callers hear the reason, in their language', () => {
       expect(text, l.id).toContain(catalog[key]);
       expect(text.indexOf(closed), l.id).toBeLessThan(text.indexOf(catalog[key]!));
       expect(text.indexOf(catalog[key]!), l.id).toBeLessThan(text.indexOf(catalog.reopens!.split('{')[0]!));
-      expect(query(call), l.id).toMatchObject({ l: l.id, m: 'alt', o: 'violence-line' });
+      expect(query(call), l.id).toMatchObject({ lang: l.id, menu: 'alt', focus: 'violence-line' });
     }
   });
 
@@ -208,7 +208,7 @@ describe('callers hear the reason, in their language', () => {
       fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour-minute']!, { hour: '13', minute: '30' }) }),
     );
     // The offers, focused on PAG-ASA; a closed service has not failed, so f= is absent.
-    expect(query(call)).toEqual({ l: 'fr', m: 'alt', t: '0', o: 'pag-asa' });
+    expect(query(call)).toEqual({ lang: 'fr', menu: 'alt', tries: '0', focus: 'pag-asa' });
     // Not offered itself: its name is said once, in "closed".
     expect(said(call).split(config.services['pag-asa']!.name.fr!).length - 1).toBe(1);
     await call.press(CENTRES_OFFER);

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import { blank, fill, placeholders, placeholderUses } from '../src/placeholders.js';
-import { DEFAULT_MENUS, DEFAULT_PROMPTS } from '../src/paths.js';
+import { blank, fill, placeholders, placeholderUses } from '../src/call/placeholders.js';
+import { DEFAULT_MENUS, DEFAULT_PROMPTS } from '../src/config/paths.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, all, makeApp, testConfig, BASE } from './helpers/twilio.js';
 

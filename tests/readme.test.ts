@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../src/paths.js';
+import { ROOT } from '../src/config/paths.js';
 import { testConfig } from './helpers/twilio.js';
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');

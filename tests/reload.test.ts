@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { reloadFromSources } from '../src/reload.js';
+import { reloadFromSources } from '../src/http/reload.js';
 import { copyData, type DataCopy } from './helpers/fixtures.js';
 import { SPEAK_NOW, dialOf } from './helpers/expected.js';
 import { startServer } from './helpers/built.js';
@@ -105,7 +105,7 @@ describe('reload in the app', () => {
     for (const [i, l] of LANGS.entries()) {
       const call = calls[i]!;
       await call.press('1');
-      expect(call.gather!.attrs.action).toBe(`${BASE}/voice/menu?l=${l.id}&m=main&t=0`);
+      expect(call.gather!.attrs.action).toBe(`${BASE}/voice/menu?lang=${l.id}&menu=main&tries=0`);
       await call.keys(...SPEAK_NOW.keys);
       expect(call.dialled).toBe(dialOf(SPEAK_NOW.id));
     }
@@ -138,7 +138,7 @@ describe('SIGHUP against the built server', () => {
     });
     const url = `http://127.0.0.1:${server.port}`;
     const dialled = async () => {
-      const path = '/voice/menu?l=fr&m=centres&t=0';
+      const path = '/voice/menu?lang=fr&menu=centres&tries=0';
       const params = callParams({ Digits: '1' });
       const res = await fetch(url + path, {
         method: 'POST',

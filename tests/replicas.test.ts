@@ -16,7 +16,7 @@ const SCRIPTS: Array<{ name: string; at: string; steps: Step[]; end: string }> =
     name: 'French, PAG-ASA busy, Sürya in the offers answered, back to the menu',
     at: '2026-11-30T10:00:00+01:00',
     steps: [...press('1', '2', '1'), { outcome: 'busy' }, ...press('1'), { outcome: 'completed' }, ...press('0')],
-    end: '/voice/menu?l=fr&m=main&t=0&f=pag-asa',
+    end: '/voice/menu?lang=fr&menu=main&tries=0&failed=pag-asa',
   },
   {
     name: 'silent at the language choice: put through, then on past two busy lines (the failed list travels)',
@@ -34,7 +34,7 @@ const SCRIPTS: Array<{ name: string; at: string; steps: Step[]; end: string }> =
     name: '1712 at the weekend in Dutch: closed, the offers, then Sürya not answering',
     at: '2026-11-28T11:00:00+01:00',
     steps: [...press('2', '4', '1'), { outcome: 'no-answer' }],
-    end: '/voice/menu?l=nl&m=alt&t=0&f=surya&o=surya',
+    end: '/voice/menu?lang=nl&menu=alt&tries=0&failed=surya&focus=surya',
   },
   {
     name: 'another language, then wrong keys at night: the safety net',
@@ -46,7 +46,7 @@ const SCRIPTS: Array<{ name: string; at: string; steps: Step[]; end: string }> =
     name: 'the police on Christmas night: its number, then the offers again',
     at: '2026-12-25T03:00:00+01:00',
     steps: press('1', '5', '*'),
-    end: '/voice/menu?l=fr&m=alt&t=0&f=police&o=police',
+    end: '/voice/menu?lang=fr&menu=alt&tries=0&failed=police&focus=police',
   },
 ];
 

@@ -4,8 +4,8 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { createLogger } from '../src/logging.js';
+import { buildApp } from '../src/http/app.js';
+import { createLogger } from '../src/http/logging.js';
 import { BASE, CALLER, callParams, post, testConfig, TOKEN } from './helpers/twilio.js';
 
 async function logsOf(level: string): Promise<Array<Record<string, unknown>>> {
@@ -23,7 +23,7 @@ async function logsOf(level: string): Promise<Array<Record<string, unknown>>> {
     logger: createLogger(level, stream),
   });
   try {
-    const res = await post(app, '/voice/menu?l=fr&m=main&t=0', callParams({ Digits: '2' }));
+    const res = await post(app, '/voice/menu?lang=fr&menu=main&tries=0', callParams({ Digits: '2' }));
     expect(res.statusCode).toBe(200);
   } finally {
     await app.close();

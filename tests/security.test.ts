@@ -3,15 +3,20 @@
  * carry a phone number.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEnv } from '../src/env.js';
-import { createLogger } from '../src/logging.js';
+import { readEnv } from '../src/http/env.js';
+import { createLogger } from '../src/http/logging.js';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
-import { signedAsReceived } from '../src/signature.js';
+import { signedAsReceived } from '../src/http/signature.js';
 import { BASE, CALLER, Call, HOTLINE, TOKEN, callParams, makeApp, post, sign, type TestApp } from './helpers/twilio.js';
 
-const WEBHOOKS = ['/voice', '/voice/menu?l=fr&m=main&t=0', '/voice/dial?l=nl&s=surya', '/voice/fallback'];
+const WEBHOOKS = [
+  '/voice',
+  '/voice/menu?lang=fr&menu=main&tries=0',
+  '/voice/dial?lang=nl&service=surya',
+  '/voice/fallback',
+];
 
 let t: TestApp;
 beforeAll(async () => {
@@ -36,11 +41,16 @@ describe('signature', () => {
 
   it('covers the query string and every parameter: changing one after signing is refused', async () => {
     const params = callParams({ Digits: '1' });
-    const good = sign(BASE + '/voice/menu?l=fr&m=main&t=0', params);
-    expect((await post(t.app, '/voice/menu?l=fr&m=main&t=0', params, { signature: good })).statusCode).toBe(200);
-    expect((await post(t.app, '/voice/menu?l=fr&m=centres&t=0', params, { signature: good })).statusCode).toBe(403);
+    const good = sign(BASE + '/voice/menu?lang=fr&menu=main&tries=0', params);
+    expect((await post(t.app, '/voice/menu?lang=fr&menu=main&tries=0', params, { signature: good })).statusCode).toBe(
+      200,
+    );
     expect(
-      (await post(t.app, '/voice/menu?l=fr&m=main&t=0', { ...params, Digits: '2' }, { signature: good })).statusCode,
+      (await post(t.app, '/voice/menu?lang=fr&menu=centres&tries=0', params, { signature: good })).statusCode,
+    ).toBe(403);
+    expect(
+      (await post(t.app, '/voice/menu?lang=fr&menu=main&tries=0', { ...params, Digits: '2' }, { signature: good }))
+        .statusCode,
     ).toBe(403);
   });
 
@@ -74,7 +84,7 @@ describe('signature', () => {
     };
     expect((await plain.app.inject(proxied)).statusCode).toBe(403);
     await plain.app.close();
-    const { buildApp } = await import('../src/app.js');
+    const { buildApp } = await import('../src/http/app.js');
     const trusting = await buildApp({
       config: (await import('./helpers/twilio.js')).testConfig(),
       authToken: TOKEN,
@@ -142,7 +152,7 @@ describe("the signature's fast path agrees with twilio's validator", () => {
   it("leaves repeated parameters to twilio's validator, which the webhook then uses", async () => {
     // Twilio never repeats a parameter of a voice webhook, but its validator knows how they are signed.
     const params = { ...callParams(), Digits: ['2', '1'] };
-    const url = BASE + '/voice/menu?l=fr&m=main&t=0';
+    const url = BASE + '/voice/menu?lang=fr&menu=main&tries=0';
     const signature = webhooks.getExpectedTwilioSignature(TOKEN, url, params);
     expect(signedAsReceived(TOKEN, signature, url, params, webhooks.HMAC_SHA1)).toBe(false);
     const body = new URLSearchParams(Object.entries(callParams()));
@@ -150,12 +160,12 @@ describe("the signature's fast path agrees with twilio's validator", () => {
     body.append('Digits', '1');
     const res = await t.app.inject({
       method: 'POST',
-      url: '/voice/menu?l=fr&m=main&t=0',
+      url: '/voice/menu?lang=fr&menu=main&tries=0',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
       payload: body.toString(),
     });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/<Gather[^>]*m=centres/);
+    expect(res.body).toMatch(/<Gather[^>]*menu=centres/);
   });
 
   it('the fast path knows only the two algorithms Twilio signs with', () => {

@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asciiSource } from '../scripts/ascii-source.mjs';
 import { staleness } from '../scripts/build.mjs';
-import { ROOT } from '../src/paths.js';
+import { ROOT } from '../src/config/paths.js';
 import { BASE, HOTLINE, TOKEN, assertValidTwiml, callParams, sign } from './helpers/twilio.js';
 import { SERVER, childEnv, runNode, startServer, type Running } from './helpers/built.js';
 
@@ -52,9 +52,11 @@ describe('the built server', () => {
   });
 
   it('follows a call to a transfer and refuses an unsigned request', async () => {
-    const menu = await signedPost('/voice/menu?m=lang&t=0', callParams({ Digits: '2' }));
-    expect(assertValidTwiml(await menu.text()).children[0]!.attrs.action).toBe(`${BASE}/voice/menu?l=nl&m=main&t=0`);
-    const dial = await signedPost('/voice/menu?l=nl&m=centres&t=0', callParams({ Digits: '3' }));
+    const menu = await signedPost('/voice/menu?menu=lang&tries=0', callParams({ Digits: '2' }));
+    expect(assertValidTwiml(await menu.text()).children[0]!.attrs.action).toBe(
+      `${BASE}/voice/menu?lang=nl&menu=main&tries=0`,
+    );
+    const dial = await signedPost('/voice/menu?lang=nl&menu=centres&tries=0', callParams({ Digits: '3' }));
     const root = assertValidTwiml(await dial.text());
     expect(root.children.find((c) => c.name === 'Dial')!.children[0]!.text).toBe('+3242324030');
     const unsigned = await fetch(`http://127.0.0.1:${server.port}/voice`, {
@@ -117,7 +119,7 @@ describe('the built server', () => {
         join(dir, 'dist', 'server.mjs'),
       );
       const params = callParams({ Digits: '3' });
-      const path = '/voice/menu?l=fr&m=centres&t=0';
+      const path = '/voice/menu?lang=fr&menu=centres&tries=0';
       const res = await fetch(`http://127.0.0.1:${s.port}${path}`, {
         method: 'POST',
         headers: {
@@ -141,7 +143,7 @@ describe('the built server', () => {
       inputs: Record<string, unknown>;
     };
     const inputs = Object.keys(meta.inputs);
-    expect(inputs).toContain('dist/src/server.js');
+    expect(inputs).toContain('dist/src/http/server.js');
     expect(inputs.filter((f) => f.startsWith('dist/src/cli/'))).toEqual([]);
   });
 
@@ -182,7 +184,7 @@ describe('start-up checks', () => {
         [
           '--input-type=module',
           '-e',
-          "const { Hours } = await import('./dist/src/hours.js'); const h = new Hours('Mo-Fr 09:00-17:00', 'be'); console.log(h.isOpen(new Date('2026-03-30T07:30:00Z')), h.isOpen(new Date('2026-03-30T06:30:00Z')))",
+          "const { Hours } = await import('./dist/src/time/hours.js'); const h = new Hours('Mo-Fr 09:00-17:00', 'be'); console.log(h.isOpen(new Date('2026-03-30T07:30:00Z')), h.isOpen(new Date('2026-03-30T06:30:00Z')))",
         ],
         { cwd: ROOT, env: { PATH: process.env.PATH, TZ: tz }, encoding: 'utf8' },
       );
@@ -277,7 +279,7 @@ describe('npm start builds only what is out of date (scripts/ensure-built.mjs)',
       const at = (path: string, seconds: number) => utimesSync(join(dir, path), seconds, seconds);
       for (const d of ['src/config', 'routes', 'dist', 'node_modules']) mkdirSync(join(dir, d), { recursive: true });
       for (const f of [
-        'src/server.ts',
+        'src/http/server.ts',
         'src/config/load.ts',
         'routes/voice.ts',
         'tsconfig.json',
@@ -288,7 +290,7 @@ describe('npm start builds only what is out of date (scripts/ensure-built.mjs)',
       expect(staleness(dir)).toBe('dist/server.mjs does not exist yet');
       writeFileSync(join(dir, 'dist/server.mjs'), '');
       for (const f of [
-        'src/server.ts',
+        'src/http/server.ts',
         'src/config/load.ts',
         'src/config',
         'src',

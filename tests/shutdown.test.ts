@@ -9,7 +9,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { SHUTDOWN_GRACE_MS } from '../src/shutdown.js';
+import { SHUTDOWN_GRACE_MS } from '../src/http/shutdown.js';
 import { startServer, type Running } from './helpers/built.js';
 import { phoneLeaks } from './helpers/privacy.js';
 import { assertValidTwiml, BASE, callParams, CALLER, sign, TOKEN } from './helpers/twilio.js';
@@ -31,9 +31,17 @@ type Outcome =
 /** Three webhooks whose answers do not depend on the time of day, each recognisable by the
  * action of its <Gather>: the request's answer, not another's. */
 const WEBHOOKS = [
-  { path: '/voice', params: { CallStatus: 'ringing' }, action: /\/voice\/menu\?m=lang&t=0$/ },
-  { path: '/voice/menu?m=lang&t=0', params: { Digits: '1' }, action: /\/voice\/menu\?l=fr&m=main&t=0$/ },
-  { path: '/voice/menu?m=lang&t=0', params: { Digits: '2' }, action: /\/voice\/menu\?l=nl&m=main&t=0$/ },
+  { path: '/voice', params: { CallStatus: 'ringing' }, action: /\/voice\/menu\?menu=lang&tries=0$/ },
+  {
+    path: '/voice/menu?menu=lang&tries=0',
+    params: { Digits: '1' },
+    action: /\/voice\/menu\?lang=fr&menu=main&tries=0$/,
+  },
+  {
+    path: '/voice/menu?menu=lang&tries=0',
+    params: { Digits: '2' },
+    action: /\/voice\/menu\?lang=nl&menu=main&tries=0$/,
+  },
 ] as const;
 type Webhook = (typeof WEBHOOKS)[number];
 

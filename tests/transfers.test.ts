@@ -52,10 +52,10 @@ describe.each(LANGS)('in $code', (lang) => {
     async (status) => {
       const call = await to(lang.key, 'pag-asa');
       await call.outcome(status);
-      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=end&t=0`);
+      expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=0`);
       expect(new Set(call.languages)).toEqual(new Set([lang.code]));
       await call.press(config.flow.keys.back);
-      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=main&t=0`);
+      expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=main&tries=0`);
     },
   );
 
@@ -65,15 +65,15 @@ describe.each(LANGS)('in $code', (lang) => {
     await call.press(config.flow.keys.repeat);
     expect(call.xml).toBe(first);
     await call.press(config.flow.keys.language);
-    expect(action(call)).toBe('/voice/menu?m=lang&t=0');
+    expect(action(call)).toBe('/voice/menu?menu=lang&tries=0');
 
     const wrong = await (await to(lang.key, 'pag-asa')).outcome('completed');
     await wrong.press('5');
     expect(wrong.hungUp).toBe(false);
-    expect(action(wrong)).toBe(`/voice/menu?l=${lang.id}&m=end&t=1`);
+    expect(action(wrong)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=1`);
     expect(says(wrong)[0]!.text.startsWith(prompt(lang.id, 'invalid-key'))).toBe(true);
     await wrong.press('7');
-    expect(action(wrong)).toBe(`/voice/menu?l=${lang.id}&m=end&t=2`);
+    expect(action(wrong)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=2`);
     await wrong.press('#');
     // The third: the caller has spoken to someone; the emergency numbers and goodbye, no new transfer.
     expect(says(wrong)[0]!.text).toMatch(/112/);
@@ -83,7 +83,7 @@ describe.each(LANGS)('in $code', (lang) => {
     const silent = await (await to(lang.key, 'pag-asa')).outcome('completed');
     await silent.silence();
     expect(silent.hungUp).toBe(false);
-    expect(action(silent)).toBe(`/voice/menu?l=${lang.id}&m=end&t=1`);
+    expect(action(silent)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=1`);
     expect(says(silent)[0]!.text.startsWith(prompt(lang.id, 'no-input'))).toBe(true);
     await silent.silence();
     expect(silent.dial).toBeUndefined();
@@ -101,16 +101,16 @@ describe.each(LANGS)('in $code', (lang) => {
       const call = await to(lang.key, 'pag-asa');
       await call.outcome(status);
       expect(new Set(call.languages)).toEqual(new Set([lang.code]));
-      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=pag-asa&o=pag-asa`);
+      expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=0&failed=pag-asa&focus=pag-asa`);
       const offers = said(call).slice(said(call).indexOf(prompt(lang.id, 'alternatives-intro')));
       expect(offers.length).toBeLessThan(said(call).length); // the offers follow what happened
       expect(offers).not.toContain(name(lang.id, 'pag-asa'));
       await call.press('2'); // no offer's key
       expect(call.dial).toBeUndefined();
-      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=pag-asa&o=pag-asa`);
+      expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=1&failed=pag-asa&focus=pag-asa`);
       await call.press(OFFER_KEYS.centres);
       expect(call.dialled).toBe(dialOf(net[0]!)); // the next centre, 24/7 confirmed first
-      expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${net[0]}&f=pag-asa`);
+      expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?lang=${lang.id}&service=${net[0]}&failed=pag-asa`);
     },
   );
 
@@ -132,10 +132,10 @@ describe.each(LANGS)('in $code', (lang) => {
     await call.press(OFFER_KEYS.centres);
     expect(call.dialled).toBe(dialOf(net[0]!));
     await call.outcome('failed');
-    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=police.${net[0]}&o=${net[0]}`);
+    expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=0&failed=police.${net[0]}&focus=${net[0]}`);
     await call.press(OFFER_KEYS.police);
     expect(call.dial).toBeUndefined();
-    expect(action(call)).toMatch(/&t=1&/);
+    expect(action(call)).toMatch(/&tries=1&/);
     await call.press(OFFER_KEYS.centres);
     expect(call.dialled).toBe(dialOf(net[1]!)); // this language's next centre
     await call.outcome('busy');
@@ -164,7 +164,7 @@ describe.each(LANGS)('in $code', (lang) => {
     try {
       const call = await to(lang.key, 'violence-line');
       expect(call.dial).toBeUndefined();
-      expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&o=violence-line`);
+      expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=0&focus=violence-line`);
       await call.press(OFFER_KEYS.violenceLine);
       expect(call.dial).toBeUndefined();
       await call.press(OFFER_KEYS.centres);
@@ -187,7 +187,7 @@ describe.each(LANGS)('the safety net, in $code', (lang) => {
     for (const id of net) {
       expect(call.dialled).toBe(dialOf(id));
       expect(call.dial!.attrs.action).toBe(
-        `${BASE}/voice/dial?l=${lang.id}&s=${id}${failed.length ? `&f=${failed.join('.')}` : ''}&n=1`,
+        `${BASE}/voice/dial?lang=${lang.id}&service=${id}${failed.length ? `&failed=${failed.join('.')}` : ''}&net=1`,
       );
       await call.outcome('busy');
       failed.push(id);
@@ -212,11 +212,11 @@ describe.each(LANGS)('the safety net, in $code', (lang) => {
     const call = await to(lang.key, 'surya');
     await call.outcome('no-answer');
     await call.silence();
-    expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=1&f=surya&o=surya`);
+    expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=1&failed=surya&focus=surya`);
     await call.silence();
     expect(says(call)[0]!.text).toMatch(/112/);
     expect(call.dialled).toBe(dialOf(net[1]!));
-    expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=${net[1]}&f=surya&n=1`);
+    expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?lang=${lang.id}&service=${net[1]}&failed=surya&net=1`);
     await call.outcome('busy');
     expect(call.hungUp).toBe(false);
     expect(call.dialled).toBe(dialOf(net[2]!));
@@ -229,10 +229,10 @@ describe('dial results Twilio never sends', () => {
     async (extra) => {
       for (const url of [
         '/voice/dial',
-        '/voice/dial?l=xx&s=nope',
-        '/voice/dial?l=nl&s=__proto__',
-        '/voice/dial?s=surya',
-        '/voice/dial?l=en&s=surya&f=nope.__proto__&n=1',
+        '/voice/dial?lang=xx&service=nope',
+        '/voice/dial?lang=nl&service=__proto__',
+        '/voice/dial?service=surya',
+        '/voice/dial?lang=en&service=surya&failed=nope.__proto__&net=1',
       ]) {
         const res = await post(t.app, url, callParams(extra));
         expect(res.statusCode).toBe(200);
@@ -275,13 +275,13 @@ describe('caller ID', () => {
         expect(call.dial!.children[0]).toMatchObject({ name: 'Sip', text: 'sip:police@carrier.example.be' });
         expect(call.dial!.attrs.callerId).toBeUndefined(); // caller_id: caller: Twilio passes the caller's own
         expect(said(call)).toContain(prompt(lang.id, 'caller-id-notice'));
-        expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?l=${lang.id}&s=police`);
+        expect(call.dial!.attrs.action).toBe(`${BASE}/voice/dial?lang=${lang.id}&service=police`);
         // A hotline service gets no such notice.
         const centre = await to(lang.key, 'surya', app.app);
         expect(said(centre)).not.toContain(prompt(lang.id, 'caller-id-notice'));
         // Its failure: the offers, without the police.
         await call.outcome('failed');
-        expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=police&o=police`);
+        expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=0&failed=police&focus=police`);
         await call.press(OFFER_KEYS.police);
         expect(call.dial).toBeUndefined();
       } finally {
@@ -307,7 +307,7 @@ describe('when nothing else is open', () => {
         const call = await to(lang.key, 'surya', app.app);
         expect(call.dialled).toBe(dialOf('surya'));
         await call.outcome('busy');
-        expect(action(call)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&f=surya&o=surya`);
+        expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=0&failed=surya&focus=surya`);
         await call.press(OFFER_KEYS.centres); // not offered: nothing
         expect(call.dial).toBeUndefined();
         await call.press(OFFER_KEYS.police);
@@ -328,7 +328,7 @@ describe('when nothing else is open', () => {
         const closed = await to(lang.key, 'pag-asa', app.app);
         expect(closed.dial).toBeUndefined();
         expect(said(closed)).toContain(prompt(lang.id, 'closed-until-further-notice'));
-        expect(action(closed)).toBe(`/voice/menu?l=${lang.id}&m=alt&t=0&o=pag-asa`);
+        expect(action(closed)).toBe(`/voice/menu?lang=${lang.id}&menu=alt&tries=0&focus=pag-asa`);
         await closed.press(OFFER_KEYS.centres);
         expect(closed.dialled).toBe(dialOf('surya'));
       }

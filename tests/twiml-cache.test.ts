@@ -1,11 +1,11 @@
 /**
- * The rendered-TwiML cache (src/twiml.ts): an answer served from the cache is the answer a
+ * The rendered-TwiML cache (src/call/twiml.ts): an answer served from the cache is the answer a
  * fresh render gives, and answers that depend on the time change when the time does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AFTER_CALL_MENU, ALTERNATIVES_MENU, Engine, LANGUAGE_MENU, type Step } from '../src/engine.js';
-import { fill } from '../src/placeholders.js';
-import { RENDER_CACHE_MAX, TwimlRenderer, type RenderContext } from '../src/twiml.js';
+import { AFTER_CALL_MENU, ALTERNATIVES_MENU, Engine, LANGUAGE_MENU, type Step } from '../src/engine/index.js';
+import { fill } from '../src/call/placeholders.js';
+import { RENDER_CACHE_MAX, TwimlRenderer, type RenderContext } from '../src/call/twiml.js';
 import { BASE, Call, HOTLINE, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
 
 const config = testConfig();
@@ -157,9 +157,9 @@ describe('the rendered-TwiML cache', () => {
     expect(afterFailureXml).not.toBe(submenuXml);
     const actions = (xml: string) =>
       [...xml.matchAll(/(?:action="|<Redirect[^>]*>)([^"<]*)/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')));
-    expect(actions(afterFailureXml).map((u) => u.searchParams.get('f'))).toEqual(['surya', 'surya']);
-    expect(actions(submenuXml).map((u) => u.searchParams.get('f'))).toEqual([null, null]);
-    expect(afterFailureXml.replace(/&amp;f=surya/g, '')).toBe(submenuXml);
+    expect(actions(afterFailureXml).map((u) => u.searchParams.get('failed'))).toEqual(['surya', 'surya']);
+    expect(actions(submenuXml).map((u) => u.searchParams.get('failed'))).toEqual([null, null]);
+    expect(afterFailureXml.replace(/&amp;failed=surya/g, '')).toBe(submenuXml);
     for (const step of [greeting, submenu, wrong, afterFailure]) {
       for (const ctx of [...contexts, contexts[0]!, { baseUrl: 'https://other.example' }, contexts[2]!]) {
         const first = r.render(step, ctx);
@@ -229,10 +229,10 @@ describe('answers that depend on the time, through the app', () => {
     await early.keys('1', VIOLENCE_KEY); // French, 1712
     expect(early.dial).toBeUndefined();
     expect(Object.fromEntries(new URL(early.gather!.attrs.action!).searchParams)).toEqual({
-      l: 'fr',
-      m: 'alt',
-      t: '0',
-      o: 'violence-line',
+      lang: 'fr',
+      menu: 'alt',
+      tries: '0',
+      focus: 'violence-line',
     });
     expect(heard(early)).toContain(reopens(fr.today!));
     const closedXml = early.xml;
@@ -268,11 +268,11 @@ describe('answers that depend on the time, through the app', () => {
       await call.keys('1', '2', '3');
       await call.outcome('busy');
       expect(Object.fromEntries(new URL(call.gather!.attrs.action!).searchParams)).toEqual({
-        l: 'fr',
-        m: 'alt',
-        t: '0',
-        f: 'surya',
-        o: 'surya',
+        lang: 'fr',
+        menu: 'alt',
+        tries: '0',
+        failed: 'surya',
+        focus: 'surya',
       });
       const offered = heard(call).includes(name);
       await call.press(VIOLENCE_KEY);

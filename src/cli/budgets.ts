@@ -7,8 +7,8 @@
  * prompt short); silence counts the Gather's time-out.
  */
 import type { Config, Lang, Service } from '../config/types.js';
-import { Engine, type Speech, type Step } from '../engine.js';
-import { blank, placeholderUses } from '../placeholders.js';
+import { Engine, type Speech, type Step } from '../engine/index.js';
+import { blank, placeholderUses } from '../call/placeholders.js';
 import { spoken } from './menu-paths.js';
 
 export const WORDS_PER_MINUTE = 150;

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { buildApp } from '../app.js';
+import { buildApp } from '../http/app.js';
 import type { Config } from '../config/types.js';
-import { TIME_ZONE } from '../constants.js';
-import { createLogger } from '../logging.js';
+import { TIME_ZONE } from '../config/constants.js';
+import { createLogger } from '../http/logging.js';
 import { interactiveInput, isKeys, scriptedInput, type CallerInput } from './caller/input.js';
 import { DEFAULT_FROM, DEFAULT_TO, type LineUnderTest } from './caller/line.js';
 import { playCall } from './caller/runner.js';

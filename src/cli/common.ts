@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type ConfigPaths } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { readEnv } from '../env.js';
-import { ROOT } from '../paths.js';
+import { readEnv } from '../http/env.js';
+import { ROOT } from '../config/paths.js';
 
 /** A problem the user can fix (bad option, broken data): printed without a stack trace. */
 export class UsageError extends Error {

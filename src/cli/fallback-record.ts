@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/types.js';
-import { ROOT } from '../paths.js';
+import { ROOT } from '../config/paths.js';
 
 export const DEFAULT_FALLBACK_RECORD = join(ROOT, 'data', 'fallback-record.json');
 

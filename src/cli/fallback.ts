@@ -12,7 +12,7 @@
  * when the data changed since.
  */
 import { loadConfig } from '../config/load.js';
-import { fallbackTwiml } from '../twiml.js';
+import { fallbackTwiml } from '../call/twiml.js';
 import { displayPath, envPaths, isMain, runMain } from './common.js';
 import { fallbackRecordPath, writeFallbackRecord } from './fallback-record.js';
 

@@ -7,8 +7,8 @@
  * menu path to the service at that instant. `npm run hours` (./hours.ts) prints it.
  */
 import type { Config, ConnectMode, Lang } from '../config/types.js';
-import { ALTERNATIVES_MENU, Engine } from '../engine.js';
-import { Hours } from '../hours.js';
+import { ALTERNATIVES_MENU, Engine } from '../engine/index.js';
+import { Hours } from '../time/hours.js';
 import { UsageError } from './common.js';
 import { servicePaths, spoken, walk } from './menu-paths.js';
 import { addDays, isoBrussels, parseWallClock, startOfDay, TIME_ZONE, wallClockOf } from './time.js';

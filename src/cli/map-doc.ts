@@ -5,7 +5,7 @@
  * the committed file is stale.
  */
 import type { Config, Lang, Target } from '../config/types.js';
-import { fill } from '../placeholders.js';
+import { fill } from '../call/placeholders.js';
 import {
   budgets,
   countWords,

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ROOT } from '../paths.js';
+import { ROOT } from '../config/paths.js';
 import { displayPath, envPaths, isMain, loadLineConfig, parseOptions, runMain } from './common.js';
 import { allFigures, renderCallFlowMap } from './map-doc.js';
 

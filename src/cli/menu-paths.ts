@@ -4,8 +4,8 @@
  * own engine at a chosen instant, so both report what the line itself would say.
  */
 import type { Config, Lang } from '../config/types.js';
-import { type Engine, LANGUAGE_MENU, type Result, type Speech } from '../engine.js';
-import { fill } from '../placeholders.js';
+import { type Engine, LANGUAGE_MENU, type Result, type Speech } from '../engine/index.js';
+import { fill } from '../call/placeholders.js';
 
 export interface MenuPath {
   service: string;

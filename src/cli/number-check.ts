@@ -2,7 +2,7 @@
  * `npm run preflight -- --twilio`: where the helpline's number sends its calls, read from
  * Twilio's REST API (its voice URL, and a fallback URL that works when the line does not).
  */
-import { readEnv } from '../env.js';
+import { readEnv } from '../http/env.js';
 import { UsageError } from './common.js';
 import type { Client, RemoteCommand } from './twilio-rest.js';
 

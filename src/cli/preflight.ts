@@ -8,9 +8,9 @@
  */
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { readEnv } from '../env.js';
-import { fallbackTwiml } from '../twiml.js';
-import { brusselsDate, unverifiedServices } from '../verification.js';
+import { readEnv } from '../http/env.js';
+import { fallbackTwiml } from '../call/twiml.js';
+import { brusselsDate, unverifiedServices } from '../time/verification.js';
 import { displayPath, envPaths, isMain, parseOptions, runMain, UsageError } from './common.js';
 import { documentDigest, fallbackRecordPath, readFallbackRecord, type RecordState } from './fallback-record.js';
 

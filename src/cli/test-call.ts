@@ -3,8 +3,8 @@
  * service, through Twilio's REST API, followed until it ends.
  */
 import type { Service } from '../config/types.js';
-import { testCallTwiml } from '../twiml.js';
-import { brusselsDate } from '../verification.js';
+import { testCallTwiml } from '../call/twiml.js';
+import { brusselsDate } from '../time/verification.js';
 import { UsageError } from './common.js';
 import type { Client, RemoteCommand } from './twilio-rest.js';
 

@@ -1,9 +1,9 @@
 /**
  * Brussels wall-clock time for the command-line tools, computed explicitly with Intl in
- * Europe/Brussels: it never depends on the process time zone (which src/hours.ts sets once it
+ * Europe/Brussels: it never depends on the process time zone (which src/time/hours.ts sets once it
  * is loaded, but these helpers must be right before that, and in any process).
  */
-import { TIME_ZONE } from '../constants.js';
+import { TIME_ZONE } from '../config/constants.js';
 
 // Re-exported for the tools that import it from here.
 export { TIME_ZONE };

@@ -2,10 +2,10 @@
  * The service directory: each service's number, names, weekly hours, and the operator's
  * temporary closures and openings. Each problem is noted with its file and path.
  */
-import { E164 } from '../constants.js';
-import { Hours, hoursComments, parseLocalTime, REASON_PREFIX, type Override } from '../hours.js';
+import { E164 } from './constants.js';
+import { Hours, hoursComments, parseLocalTime, REASON_PREFIX, type Override } from '../time/hours.js';
 import { REASON_VARS, SERVICE_VARS, type PromptUse } from './prompts.js';
-import { verifiedDateProblem } from '../verification.js';
+import { verifiedDateProblem } from '../time/verification.js';
 import type { Problems } from './read.js';
 import type { DirectoryData, ServiceData } from './schema.js';
 import type { DialKind, DirectorySettings, Lang, Service } from './types.js';

@@ -3,7 +3,7 @@
  * Twilio voice and that voice's language code. A voice that speaks another language than its
  * code says would read every prompt with the wrong accent: it stops the start.
  */
-import { KEY } from '../constants.js';
+import { KEY } from './constants.js';
 import type { Problems } from './read.js';
 import type { MenusData } from './schema.js';
 import type { LanguageEntry, Lang } from './types.js';

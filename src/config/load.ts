@@ -3,7 +3,7 @@
  * Every problem is collected with its place (file and path), so one start-up names them all.
  * The checks live with their part: schema.ts (shapes), directory.ts, menus.ts, prompts.ts.
  */
-import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../paths.js';
+import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from './paths.js';
 import { checkDirectory, directorySettings } from './directory.js';
 import { checkMenus, menuLanguages } from './menus.js';
 import { checkPrompts, readPrompts, systemPromptUses } from './prompts.js';

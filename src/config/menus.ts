@@ -3,7 +3,7 @@
  * services, the safety net, the offers, and each menu's options. Checked against the directory's
  * services; each problem is noted with its file and path.
  */
-import { KEY } from '../constants.js';
+import { KEY } from './constants.js';
 import { readLanguages } from './languages.js';
 import { MENU_VARS, OPTION_VARS, type PromptUse } from './prompts.js';
 import type { Problems } from './read.js';

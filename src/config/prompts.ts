@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { REASON_PREFIX } from '../hours.js';
-import { placeholders } from '../placeholders.js';
+import { REASON_PREFIX } from '../time/hours.js';
+import { placeholders } from '../call/placeholders.js';
 import { parseData, readYaml, type Problems } from './read.js';
 import { promptFileSchema } from './schema.js';
 import type { Lang, LanguageEntry, PromptCatalog } from './types.js';
@@ -28,7 +28,7 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'dial-no-answer': ['name'],
   'dial-failed': ['name'],
   closed: ['name'],
-  // Why it is closed, said after "closed" (one per kind of closure; see src/hours.ts).
+  // Why it is closed, said after "closed" (one per kind of closure; see src/time/hours.ts).
   'closed-after-hours': [],
   'closed-weekend': [],
   'closed-holiday': [],

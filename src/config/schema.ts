@@ -3,8 +3,8 @@
  * field (unknown services, keys, hours, prompts) is checked by directory.ts, menus.ts and prompts.ts.
  */
 import { z } from 'zod';
-import { E164, KEY } from '../constants.js';
-import { LOCAL_TIME } from '../hours.js';
+import { E164, KEY } from './constants.js';
+import { LOCAL_TIME } from '../time/hours.js';
 
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const TWO_LETTERS = /^[a-z]{2}$/;
@@ -46,7 +46,7 @@ const serviceSchema = z.strictObject({
   check: z.string().optional(),
   connect: z.enum(['transfer', 'say']).default('transfer'),
   hours_source: z.enum(['document', 'secondary']).default('document'),
-  // The date itself is checked by the loader (src/verification.ts), which quotes it back.
+  // The date itself is checked by the loader (src/time/verification.ts), which quotes it back.
   verified: z.string({ error: 'a date such as "2026-11-30" (quoted)' }).optional(),
   verified_note: z.string().optional(),
 });

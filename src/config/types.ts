@@ -1,4 +1,4 @@
-import type { Hours } from '../hours.js';
+import type { Hours } from '../time/hours.js';
 
 export type Lang = string;
 

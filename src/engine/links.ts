@@ -5,7 +5,7 @@
  * numbers and a number to call back.
  */
 import type { Config, Lang, Service } from '../config/types.js';
-import { calendarDaysBetween } from '../hours.js';
+import { calendarDaysBetween } from '../time/hours.js';
 import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type Speech, type Step } from './types.js';
 import { Services, withFailed } from './services.js';
 import { speech, spokenNumber, type Words } from './words.js';

@@ -1,7 +1,7 @@
 /**
  * The menus as the caller hears them: the language choice and the data's menus. Those that
  * depend on the config only (no prefix, nothing failed) are built once and frozen, so the
- * renderer finds their TwiML by identity (src/twiml.ts). Bounded: languages x menus x tries.
+ * renderer finds their TwiML by identity (src/call/twiml.ts). Bounded: languages x menus x tries.
  */
 import type { Config, Lang } from '../config/types.js';
 import { LANGUAGE_MENU, own, type Speech, type Step } from './types.js';

@@ -1,7 +1,7 @@
 /** Which service the line puts a caller through to: open now, not failed in this call, in the
  * data's order for the caller's language, services with confirmed hours first. */
 import type { Config, Lang, Service, Target } from '../config/types.js';
-import { verificationOf } from '../verification.js';
+import { verificationOf } from '../time/verification.js';
 import { own } from './types.js';
 
 /** Hours from the source document, or confirmed by a person's test call recently enough

@@ -1,11 +1,11 @@
 /** The engine's vocabulary: what a call's state is, what is said, what happens next. */
-import type { ClosureKind } from '../hours.js';
-import type { CallState, DialState } from '../call-state.js';
+import type { ClosureKind } from '../time/hours.js';
+import type { CallState, DialState } from '../call/call-state.js';
 import type { Lang, Service } from '../config/types.js';
 
 export { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, RESERVED_MENU_IDS } from '../config/types.js';
 
-export type { CallState, DialState, ReceivedState } from '../call-state.js';
+export type { CallState, DialState, ReceivedState } from '../call/call-state.js';
 
 /** One thing said: a prompt of a language, with its placeholders filled. */
 export interface Speech {

@@ -1,7 +1,7 @@
 /** How the line says keys, numbers and times: the parts of speech built from data. */
 import type { Config, Lang, Service } from '../config/types.js';
-import { calendarDaysBetween } from '../hours.js';
-import { fill } from '../placeholders.js';
+import { calendarDaysBetween } from '../time/hours.js';
+import { fill } from '../call/placeholders.js';
 import type { Speech } from './types.js';
 
 export function speech(lang: Lang, key: string, vars?: Record<string, string>): Speech {

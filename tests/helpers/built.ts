@@ -3,10 +3,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { LINE_NODE_FLAGS, LINE_PROCESS_ENV } from '../../src/launch.js';
-import { ROOT } from '../../src/paths.js';
+import { LINE_NODE_FLAGS, LINE_PROCESS_ENV } from '../../src/http/launch.js';
+import { ROOT } from '../../src/config/paths.js';
 
-/** What `npm start` runs: the bundle of dist/src/server.js (scripts/bundle.mjs). */
+/** What `npm start` runs: the bundle of dist/src/http/server.js (scripts/bundle.mjs). */
 export const SERVER = join(ROOT, 'dist', 'server.mjs');
 export const FALLBACK_CLI = join(ROOT, 'dist', 'src', 'cli', 'fallback.js');
 export const CALL_CLI = join(ROOT, 'dist', 'src', 'cli', 'call.js');
@@ -59,7 +59,7 @@ export interface Running {
   waitFor(re: RegExp, count?: number): Promise<void>;
 }
 
-/** Starts the built server on 127.0.0.1 and a free port, as npm start does (src/launch.ts); resolves once it listens.
+/** Starts the built server on 127.0.0.1 and a free port, as npm start does (src/http/launch.ts); resolves once it listens.
  * `entry`: another copy of the bundle (default: dist/server.mjs in the repository). */
 export async function startServer(env: Record<string, string | undefined> = {}, entry = SERVER): Promise<Running> {
   const child = spawn(process.execPath, [...LINE_NODE_FLAGS, entry], {

@@ -13,12 +13,12 @@ import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import type { Config } from '../../src/config/types.js';
-import { QUERY } from '../../src/call-state.js';
+import { QUERY } from '../../src/call/call-state.js';
 import { ALTERNATIVES_MENU, AFTER_CALL_MENU, LANGUAGE_MENU } from '../../src/config/types.js';
 import { addDays, startOfDay } from '../../src/cli/time.js';
-import { spokenNumber } from '../../src/engine.js';
-import { Hours } from '../../src/hours.js';
-import { fill } from '../../src/placeholders.js';
+import { spokenNumber } from '../../src/engine/index.js';
+import { Hours } from '../../src/time/hours.js';
+import { fill } from '../../src/call/placeholders.js';
 import { assertValidTwiml, all, BASE, TOKEN, type TwimlNode } from './twilio.js';
 import { CALLER_NUMBERS } from './privacy.js';
 
@@ -198,7 +198,7 @@ export function pairsArb(read: readonly string[], maxLength = 8): fc.Arbitrary<P
   return fc.array(fc.tuple(nameArb(read), hostile), { maxLength });
 }
 
-/** Every query name of the webhook URLs (src/call-state.ts). */
+/** Every query name of the webhook URLs (src/call/call-state.ts). */
 export const QUERY_NAMES: readonly string[] = Object.values(QUERY);
 
 /** A list of failed services as the line writes it: known ids, each once, joined by ".". */

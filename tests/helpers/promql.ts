@@ -4,8 +4,8 @@
  * tests/alerts.test.ts and tests/dashboard.test.ts.
  */
 import { Writable } from 'node:stream';
-import { buildApp } from '../../src/app.js';
-import { createLogger } from '../../src/logging.js';
+import { buildApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/http/logging.js';
 import { BASE, Call, TOKEN, callParams, post, testConfig } from './twilio.js';
 import { phoneLeaks } from './privacy.js';
 

@@ -5,12 +5,12 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp } from '../../src/http/app.js';
 import { readTwiml, type TwimlNode } from '../../src/cli/twiml-reader.js';
 import { loadConfig, type ConfigPaths } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
-import { createLogger } from '../../src/logging.js';
-import type { OverloadOptions } from '../../src/overload.js';
+import { createLogger } from '../../src/http/logging.js';
+import type { OverloadOptions } from '../../src/http/overload.js';
 
 export const TOKEN = 'test-auth-token-0123456789abcdef';
 export const BASE = 'https://ivr.example.be';

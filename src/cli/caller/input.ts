@@ -4,7 +4,7 @@
  * Part of the terminal caller, which knows only TwiML (tests/cli-boundary.test.ts).
  */
 import { createInterface } from 'node:readline';
-import { KEY } from '../../constants.js';
+import { KEY } from '../../config/constants.js';
 import type { DialStatus } from './transcript.js';
 
 export interface GatherPrompt {

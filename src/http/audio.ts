@@ -1,7 +1,7 @@
 /** The recorded prompts of a configuration, read into memory (served by routes/audio.ts). */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Config } from './config/types.js';
+import type { Config } from '../config/types.js';
 
 export interface AudioFile {
   body: Buffer;

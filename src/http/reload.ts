@@ -1,12 +1,12 @@
 /**
  * Reload the data files (directory, menus, prompts) while the line runs: on SIGHUP
- * (src/server.ts). The files are those the line started with (config.sources). A file with
+ * (src/http/server.ts). The files are those the line started with (config.sources). A file with
  * a problem keeps the configuration in force, and every problem is logged with its place.
  * Calls in flight go on: their state is in the URLs Twilio posts to, and the new
  * configuration is put in force between two requests.
  */
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from './config/load.js';
+import { loadConfig } from '../config/load.js';
 
 export type ReloadResult = { ok: true; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
 

@@ -10,7 +10,7 @@
  * service is closed, `state()` also says why, as one of four kinds callers are told.
  */
 import OpeningHours from 'opening_hours';
-import { TIME_ZONE } from './constants.js';
+import { TIME_ZONE } from '../config/constants.js';
 
 process.env.TZ = TIME_ZONE;
 if (new Date(Date.UTC(2026, 6, 1, 12)).getHours() !== 14 || new Date(Date.UTC(2026, 0, 1, 12)).getHours() !== 13) {

@@ -4,7 +4,7 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
-import { rejectTwiml } from './twiml.js';
+import { rejectTwiml } from '../call/twiml.js';
 
 const REJECT = rejectTwiml();
 

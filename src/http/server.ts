@@ -2,15 +2,15 @@
  * The server entry: reads the environment, checks the data, listens, stops cleanly.
  *   PORT (3000), HOST (0.0.0.0), NODE_ENV, TWILIO_AUTH_TOKEN, PUBLIC_BASE_URL, TRUST_PROXY,
  *   HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS, LOG_LEVEL, METRICS_TOKEN, HOTLINE_NUMBER
- * SIGHUP reloads the data files (src/reload.ts); SIGTERM and SIGINT stop cleanly.
+ * SIGHUP reloads the data files (src/http/reload.ts); SIGTERM and SIGINT stop cleanly.
  */
 import { buildApp } from './app.js';
-import { loadConfig } from './config/load.js';
+import { loadConfig } from '../config/load.js';
 import { createLogger } from './logging.js';
 import { readEnv } from './env.js';
 import { reloadFromSources } from './reload.js';
 import { installShutdown } from './shutdown.js';
-import { neverVerifiedWarning } from './verification.js';
+import { neverVerifiedWarning } from '../time/verification.js';
 
 async function main(): Promise<void> {
   const env = readEnv(process.env);

@@ -4,8 +4,8 @@
  * in the future), by `npm run preflight`, and by the server's warning at start. Pure: the
  * clock is passed in. No phone number in what it returns, so its messages can be logged.
  */
-import type { Config, Service } from './config/types.js';
-import { TIME_ZONE } from './constants.js';
+import type { Config, Service } from '../config/types.js';
+import { TIME_ZONE } from '../config/constants.js';
 
 const DAY_MS = 86_400_000;
 const brusselsDay = new Intl.DateTimeFormat('en-CA', {

@@ -7,7 +7,7 @@
  * Adding a field to the state: add it to CallState (or DialState) and to MENU_FIELDS (or DIAL_FIELDS) (the compiler asks for the
  * second once the first is done).
  */
-import { RESERVED_MENU_IDS, type Config, type Lang } from './config/types.js';
+import { RESERVED_MENU_IDS, type Config, type Lang } from '../config/types.js';
 
 /** What the line remembers of a call between two webhooks. */
 export interface CallState {
@@ -48,18 +48,31 @@ export const WEBHOOK_PATHS: readonly string[] = Object.values(WEBHOOKS);
 
 /** Every query name of every webhook URL: each means one thing, on every webhook. */
 export const QUERY = {
+  lang: 'lang',
+  menu: 'menu',
+  tries: 'tries',
+  failed: 'failed',
+  focus: 'focus',
+  /** /voice/menu: the Gather timed out (the Redirect after it). */
+  silent: 'silent',
+  /** /voice/dial: the service the transfer was to. */
+  service: 'service',
+  /** /voice/dial: the transfer was made for a caller who did not choose. */
+  net: 'net',
+} as const;
+
+/** The one-letter names of release 0.1, still read (never written) so that calls in progress
+ * across the deploy that renamed them keep working. Remove in the release after. */
+export const LEGACY_QUERY: Readonly<Record<keyof typeof QUERY, string>> = {
   lang: 'l',
   menu: 'm',
   tries: 't',
   failed: 'f',
   focus: 'o',
-  /** /voice/menu: the Gather timed out (the Redirect after it). */
   silent: 'q',
-  /** /voice/dial: the service the transfer was to. */
   service: 's',
-  /** /voice/dial: the transfer was made for a caller who did not choose. */
   net: 'n',
-} as const;
+};
 
 /** Services in the failed list are joined by this (ids are letters, digits and dashes). */
 const LIST = '.';
@@ -102,7 +115,7 @@ const DIAL_FIELDS: { [K in keyof DialState]-?: Field<Partial<DialState>[K]> } = 
   net: { name: QUERY.net, write: (v) => (v ? '1' : undefined), read: (raw) => raw === '1' },
 };
 
-/** Own properties only: `m=constructor` or `s=__proto__` must not find Object's members. */
+/** Own properties only: `menu=constructor` or `service=__proto__` must not find Object's members. */
 function isMenu(id: string | undefined, config: Config): id is string {
   return id !== undefined && (Object.hasOwn(config.flow.menus, id) || RESERVED_MENU_IDS.includes(id));
 }
@@ -140,11 +153,17 @@ export function param(source: unknown, name: string, max = 64): string | undefin
   return v.length > max ? v.slice(0, max) : v;
 }
 
-/** A query value for the codec: over-long values are refused, not cut. */
+/** A query value for the codec: over-long values are refused, not cut. A URL written before
+ * the rename carries the one-letter name instead (LEGACY_QUERY). */
 function value(query: unknown, name: string, max = MAX_VALUE): string | undefined {
-  const v = param(query, name, max + 1);
+  const legacy = LEGACY_NAME.get(name);
+  const v = param(query, name, max + 1) ?? (legacy === undefined ? undefined : param(query, legacy, max + 1));
   return v !== undefined && v.length <= max ? v : undefined;
 }
+
+const LEGACY_NAME: ReadonlyMap<string, string> = new Map(
+  (Object.keys(QUERY) as (keyof typeof QUERY)[]).map((k) => [QUERY[k], LEGACY_QUERY[k]]),
+);
 
 function write(fields: Record<string, Field<unknown>>, state: object): string {
   let q = '';

@@ -1,23 +1,23 @@
 /**
  * The call flow engine: reads the menus and the directory (data) and decides, for each
  * webhook, what the caller hears and what comes next. Pure: no I/O, no clock of its own (the
- * instant is passed in), no TwiML (src/twiml.ts renders the Step it returns). The call's state
- * travels in the webhook URLs (src/call-state.ts), so the server keeps nothing between webhooks.
+ * instant is passed in), no TwiML (src/call/twiml.ts renders the Step it returns). The call's state
+ * travels in the webhook URLs (src/call/call-state.ts), so the server keeps nothing between webhooks.
  */
-import type { Config, Lang, Menu } from './config/types.js';
-import { Links } from './engine/links.js';
-import { withFailed } from './engine/services.js';
-import { Menus } from './engine/menus.js';
-import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './engine/types.js';
-import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step } from './engine/types.js';
-import { speech, Words } from './engine/words.js';
+import type { Config, Lang, Menu } from '../config/types.js';
+import { Links } from './links.js';
+import { withFailed } from './services.js';
+import { Menus } from './menus.js';
+import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './types.js';
+import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step } from './types.js';
+import { speech, Words } from './words.js';
 
-export * from './engine/types.js';
-export { spokenNumber } from './engine/words.js';
+export * from './types.js';
+export { spokenNumber } from './words.js';
 
 /** A key, or silence, in a menu. `digits` is Twilio's Digits as received. */
 export interface Input {
-  /** The state the menu's URL carried, checked (src/call-state.ts). */
+  /** The state the menu's URL carried, checked (src/call/call-state.ts). */
   state: ReceivedState;
   digits?: string | undefined;
   silent?: boolean | undefined;
@@ -26,7 +26,7 @@ export interface Input {
 
 /** A transfer's outcome: Twilio's DialCallStatus, with the state the transfer was made in. */
 export interface DialResult {
-  /** The state the transfer's URL carried, checked (src/call-state.ts). */
+  /** The state the transfer's URL carried, checked (src/call/call-state.ts). */
   state: DialState;
   status: string | undefined;
   now: Date;
@@ -64,7 +64,7 @@ export class Engine {
     };
   }
 
-  /** `state` was checked against this config once, by src/call-state.ts: its language, tries,
+  /** `state` was checked against this config once, by src/call/call-state.ts: its language, tries,
    * failed services and focus are known ones; only its menu may be missing. */
   input({ state, digits, silent, now }: Input): Result {
     const key = silent || !digits ? undefined : digits.length === 1 ? digits : '?';

@@ -11,10 +11,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { RESERVED_MENU_IDS, type Config } from './config/types.js';
-import { KEY } from './constants.js';
-import { DIAL_STATUSES, type FlowEvent } from './engine/types.js';
-import { CLOSURE_KINDS } from './hours.js';
+import { RESERVED_MENU_IDS, type Config } from '../config/types.js';
+import { KEY } from '../config/constants.js';
+import { DIAL_STATUSES, type FlowEvent } from '../engine/types.js';
+import { CLOSURE_KINDS } from '../time/hours.js';
 
 const PREFIX = 'helpline_';
 const OTHER = 'other';

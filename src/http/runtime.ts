@@ -1,13 +1,13 @@
 /**
  * The helpline at run time: the settings fixed at start and the configuration in force, with
  * everything built from it (engine, renderer, fallback document, recorded prompts). The app
- * (src/app.ts) makes one and hands it to the routes.
+ * (src/http/app.ts) makes one and hands it to the routes.
  */
 import { readAudio, type AudioFile } from './audio.js';
-import type { Config } from './config/types.js';
-import { Engine } from './engine.js';
+import type { Config } from '../config/types.js';
+import { Engine } from '../engine/index.js';
 import { Metrics } from './metrics.js';
-import { fallbackTwiml, TwimlRenderer } from './twiml.js';
+import { fallbackTwiml, TwimlRenderer } from '../call/twiml.js';
 
 /** Everything that follows from one configuration; swapped whole by Helpline.reload(). */
 export interface Runtime {
@@ -30,14 +30,14 @@ export interface HelplineOptions {
   publicBaseUrl?: string | undefined;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string | undefined;
-  /** Export the process's own metrics too (the server does; see src/metrics.ts). */
+  /** Export the process's own metrics too (the server does; see src/http/metrics.ts). */
   processMetrics?: boolean | undefined;
 }
 
 /**
  * The line's state in the app: the settings fixed at start (clock, URLs, token, metrics)
  * and the configuration in force. A call keeps its state in the URLs, not here, so the
- * configuration can be swapped between two webhooks of a call (SIGHUP: src/reload.ts).
+ * configuration can be swapped between two webhooks of a call (SIGHUP: src/http/reload.ts).
  */
 export class Helpline {
   readonly clock: () => Date;

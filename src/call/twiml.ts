@@ -4,10 +4,10 @@
  */
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import { dialUrl, menuUrl, stateKey } from './call-state.js';
-import type { Config, Lang, Service } from './config/types.js';
-import { E164 } from './constants.js';
-import { Services } from './engine/services.js';
-import type { Speech, Step } from './engine/types.js';
+import type { Config, Lang, Service } from '../config/types.js';
+import { E164 } from '../config/constants.js';
+import { Services } from '../engine/services.js';
+import type { Speech, Step } from '../engine/types.js';
 import { fill } from './placeholders.js';
 
 export interface RenderContext {
@@ -70,7 +70,7 @@ export class TwimlRenderer {
 
   /**
    * In front of it, by the Step's identity: the engine returns the same frozen Step for a
-   * menu that depends on nothing but the config (src/engine.ts), so the common answers
+   * menu that depends on nothing but the config (src/engine/index.ts), so the common answers
    * are found without the content key. Only for steps without a transfer (a transfer's caller
    * ID can come from the request's To); the base URL is kept with the answer and compared.
    */

@@ -1,16 +1,16 @@
 /**
  * The app factory: builds the Fastify app for a checked configuration. It never listens
- * (src/server.ts does), so tests drive it with app.inject() exactly as Twilio would.
+ * (src/http/server.ts does), so tests drive it with app.inject() exactly as Twilio would.
  */
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { audioRoutes } from '../routes/audio.js';
-import { healthRoutes } from '../routes/health.js';
-import { metricsRoutes } from '../routes/metrics.js';
-import { voiceRoutes } from '../routes/voice.js';
-import { WEBHOOK_PATHS } from './call-state.js';
-import type { Config } from './config/types.js';
+import { audioRoutes } from '../../routes/audio.js';
+import { healthRoutes } from '../../routes/health.js';
+import { metricsRoutes } from '../../routes/metrics.js';
+import { voiceRoutes } from '../../routes/voice.js';
+import { WEBHOOK_PATHS } from '../call/call-state.js';
+import type { Config } from '../config/types.js';
 import { createLogger, RequestLogsAtDebug } from './logging.js';
 import { overloadProtection, type OverloadOptions } from './overload.js';
 import { Helpline, type HelplineOptions } from './runtime.js';
@@ -21,7 +21,7 @@ export interface AppOptions extends HelplineOptions {
   trustProxy?: boolean;
   /** A pino logger; default: info level to stdout. */
   logger?: Logger;
-  /** Shedding load with 503 when the event loop is saturated (src/overload.ts). */
+  /** Shedding load with 503 when the event loop is saturated (src/http/overload.ts). */
   overload?: Partial<OverloadOptions>;
   /** Serve GET /metrics at all (default true; the server turns it off in production
    * without METRICS_TOKEN, so usage figures never answer anyone who reaches the port). */
@@ -47,7 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Twilio gives up after 15 s; never hold a socket longer than that.
     requestTimeout: 14_000,
     connectionTimeout: 15_000,
-    return503OnClosing: false, // never a 503 while stopping: src/shutdown.ts answers or refuses
+    return503OnClosing: false, // never a 503 while stopping: src/http/shutdown.ts answers or refuses
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // A URL Fastify cannot decode (e.g. /voice/%ff): a 400 like the others, without
     // Fastify's own JSON error (which names its internals).

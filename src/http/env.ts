@@ -1,5 +1,5 @@
 /** The environment the server reads, checked in one place. */
-import { E164 } from './constants.js';
+import { E164 } from '../config/constants.js';
 
 export interface Env {
   ok: boolean;

@@ -5,7 +5,7 @@
  * Docker sends SIGTERM and SIGKILLs after its stop grace period (10 s by default), so
  * `graceMs` must stay below it.
  *
- * Never a 503 while stopping (src/app.ts turns Fastify's return503OnClosing off): Twilio takes
+ * Never a 503 while stopping (src/http/app.ts turns Fastify's return503OnClosing off): Twilio takes
  * it as an application error, and a proxy does not retry a POST that got one (by default),
  * though it does retry a refused connection on another replica.
  */
