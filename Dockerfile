@@ -4,8 +4,8 @@
 #   docker run --env-file .env -p 127.0.0.1:3000:3000 --read-only --tmpfs /tmp helpline-ivr
 # (docker-compose.yml does all this, and more: see the README, "Run it in a container".)
 
-# The official Node.js 20 image on Debian 12, slim. Pin a digest here for reproducible builds.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The official Node.js 24 LTS image on Debian 12, slim. Pin a digest here for reproducible builds.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # --- build: all dependencies, compile src/ and routes/ to dist/, bundle the server -----------
 FROM ${NODE_IMAGE} AS build

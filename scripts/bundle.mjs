@@ -48,7 +48,7 @@ const result = await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20',
+  target: 'node24',
   // Readable stack traces with `node --enable-source-maps dist/server.mjs`.
   sourcemap: 'linked',
   // Smaller to read and parse (4.3 -> 2.8 MB), but names are kept: the logs' error stacks

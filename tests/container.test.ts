@@ -93,8 +93,8 @@ describe('Dockerfile', () => {
   const stages = dockerfile.split(/^FROM /m).slice(1);
   const runtime = stages.at(-1)!;
 
-  it('builds on the official Node 20 slim image in two stages, the last with production dependencies only', () => {
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+  it('builds on the official Node 24 slim image in two stages, the last with production dependencies only', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     expect(stages.length).toBe(2);
     expect(stages[0]).toMatch(/^RUN npm ci\b/m);
     expect(stages[0]).toMatch(/^RUN npm run build$/m);

@@ -35,14 +35,14 @@ describe('import cycles', () => {
 
   it('a cycle through a type import and a routes/ module is found and named', () => {
     const dir = fixture({
-      'src/http/app.ts': "import { routes } from '../routes/voice.js';\nexport const app = routes;\n",
+      'src/app.ts': "import { routes } from '../routes/voice.js';\nexport const app = routes;\n",
       'routes/voice.ts': "import type { Runtime } from '../src/runtime.js';\nexport const routes = 1;\n",
-      'src/http/runtime.ts': "export type { App } from './app.js';\nexport interface Runtime {}\n",
+      'src/runtime.ts': "export type { App } from './app.js';\nexport interface Runtime {}\n",
       'src/leaf.ts': "import './app.js';\n",
     });
     expect(cycles(dir)).toEqual({
       status: 1,
-      lines: ['cycle: routes/voice.ts -> src/http/runtime.ts -> src/http/app.ts -> routes/voice.ts'],
+      lines: ['cycle: routes/voice.ts -> src/runtime.ts -> src/app.ts -> routes/voice.ts'],
     });
   });
 

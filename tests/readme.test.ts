@@ -85,7 +85,7 @@ function section(markdown: string, heading: string): string {
 
 describe('README', () => {
   it('gives the install-and-start command and the test command', () => {
-    expect(readme).toContain('npm install && npm start');
+    expect(readme).toContain('. scripts/node24.sh && npm install && npm start');
     expect(readme).toContain('npm test');
   });
 

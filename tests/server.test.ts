@@ -277,7 +277,7 @@ describe('npm start builds only what is out of date (scripts/ensure-built.mjs)',
     const dir = mkdtempSync(join(tmpdir(), 'helpline-stale-'));
     try {
       const at = (path: string, seconds: number) => utimesSync(join(dir, path), seconds, seconds);
-      for (const d of ['src/config', 'routes', 'dist', 'node_modules']) mkdirSync(join(dir, d), { recursive: true });
+      for (const d of ['src/config', 'src/http', 'routes', 'dist', 'node_modules']) mkdirSync(join(dir, d), { recursive: true });
       for (const f of [
         'src/http/server.ts',
         'src/config/load.ts',
