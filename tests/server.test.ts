@@ -277,9 +277,9 @@ describe('npm start builds only what is out of date (scripts/ensure-built.mjs)',
     const dir = mkdtempSync(join(tmpdir(), 'helpline-stale-'));
     try {
       const at = (path: string, seconds: number) => utimesSync(join(dir, path), seconds, seconds);
-      for (const d of ['src/config', 'src/http', 'routes', 'dist', 'node_modules']) mkdirSync(join(dir, d), { recursive: true });
+      for (const d of ['src/config', 'routes', 'dist', 'node_modules']) mkdirSync(join(dir, d), { recursive: true });
       for (const f of [
-        'src/http/server.ts',
+        'src/server.ts',
         'src/config/load.ts',
         'routes/voice.ts',
         'tsconfig.json',
@@ -290,7 +290,7 @@ describe('npm start builds only what is out of date (scripts/ensure-built.mjs)',
       expect(staleness(dir)).toBe('dist/server.mjs does not exist yet');
       writeFileSync(join(dir, 'dist/server.mjs'), '');
       for (const f of [
-        'src/http/server.ts',
+        'src/server.ts',
         'src/config/load.ts',
         'src/config',
         'src',
