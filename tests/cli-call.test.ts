@@ -26,7 +26,7 @@ import {
 } from '../src/cli/call.js';
 import { VERBS } from '../src/cli/caller/verbs.js';
 import { UsageError } from '../src/cli/common.js';
-import { parseWallClock } from '../src/cli/time.js';
+import { parseWallClock } from '../src/time/brussels.js';
 import { PLAYED_VERBS } from '../src/cli/twiml-reader.js';
 import { spokenNumber } from '../src/engine/index.js';
 import { copyData } from './helpers/fixtures.js';

@@ -9,7 +9,7 @@ import { runCall, scriptedInput, type CallResult } from '../src/cli/call.js';
 import { UsageError } from '../src/cli/common.js';
 import { formatAudit, hoursCli } from '../src/cli/hours.js';
 import { auditHours, type Audit, type OfferIn, type Period } from '../src/cli/hours-audit.js';
-import { wallClockOf } from '../src/cli/time.js';
+import { wallClockOf } from '../src/time/brussels.js';
 import type { Config } from '../src/config/types.js';
 import { spokenNumber } from '../src/engine/index.js';
 import { copyData } from './helpers/fixtures.js';

@@ -131,7 +131,10 @@ export class Engine {
     // choice, the line puts them through, saying so in every language of the greeting.
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
       const lang = this.flow.defaultLanguage;
-      const prefix = this.flow.greeting.map((l) => speech(l, 'putting-through'));
+      // Nobody to put through to (every safety-net service closed): no "putting you through",
+      // but the emergency numbers and the ending in every language of the greeting.
+      const anyone = this.links.services.next(lang, failed, now) !== undefined;
+      const prefix = anyone ? this.flow.greeting.map((l) => speech(l, 'putting-through')) : [];
       return this.links.putThrough({
         lang,
         failed,
@@ -139,6 +142,7 @@ export class Engine {
         prefix,
         events: [failure, { event: 'default-language', lang }],
         quiet: true,
+        languages: this.flow.greeting,
       });
     }
     const prefix = key === undefined ? [] : this.flow.greeting.map((l) => speech(l, 'invalid-key'));

@@ -75,8 +75,9 @@ export class Links {
     return { step, events: [...events, { event: 'transfer', lang, service: service.id }] };
   }
 
-  /** For a caller who did not choose: the safety net's next service open now, else the end. */
-  putThrough(c: Context & { quiet?: boolean }): Result {
+  /** For a caller who did not choose: the safety net's next service open now, else the end.
+   * `languages`: a caller who chose no language hears the ending in each of these. */
+  putThrough(c: Context & { quiet?: boolean; languages?: readonly Lang[] }): Result {
     const events: FlowEvent[] = [...c.events, { event: 'safety-net', lang: c.lang }];
     const service = this.services.next(c.lang, c.failed, c.now);
     if (!service) return this.ending({ ...c, events });
@@ -124,17 +125,19 @@ export class Links {
     };
   }
 
-  /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye. */
-  ending(c: Context): Result {
-    const { lang } = c;
-    const say = [
-      ...c.prefix,
-      speech(lang, 'none-open'),
-      speech(lang, 'emergency'),
-      ...this.callback(lang, c.failed, c.now),
-      speech(lang, 'goodbye'),
-    ];
-    return { step: { kind: 'hangup', say }, events: [...c.events, { event: 'none-open', lang }] };
+  /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye, in
+   * each of `languages` (a caller who chose none) or the caller's language. "No other service
+   * can be reached" only after a service was tried (failed, or found closed: `focus`). */
+  ending(c: Context & { focus?: string | undefined; languages?: readonly Lang[] }): Result {
+    const tried = c.failed.length > 0 || c.focus !== undefined;
+    const say = [...c.prefix];
+    for (const lang of c.languages ?? [c.lang]) {
+      if (tried) say.push(speech(lang, 'none-open'));
+      // Not twice in a row (a silent caller was just told them before being put through).
+      if (!c.prefix.some((s) => s.lang === lang && s.key === 'emergency')) say.push(speech(lang, 'emergency'));
+      say.push(...this.callback(lang, c.failed, c.now), speech(lang, 'goodbye'));
+    }
+    return { step: { kind: 'hangup', say }, events: [...c.events, { event: 'none-open', lang: c.lang }] };
   }
 
   /** The end of a call that reached someone: the emergency numbers and goodbye. */

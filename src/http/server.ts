@@ -11,8 +11,11 @@ import { readEnv } from './env.js';
 import { reloadFromSources } from './reload.js';
 import { installShutdown } from './shutdown.js';
 import { neverVerifiedWarning } from '../time/verification.js';
+import { useBrusselsTime } from '../time/zone.js';
 
 async function main(): Promise<void> {
+  // Opening hours are read in local time (src/time/zone.ts).
+  useBrusselsTime();
   const env = readEnv(process.env);
   const log = createLogger(env.logLevel);
   if (!env.ok) {
