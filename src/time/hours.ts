@@ -232,6 +232,8 @@ export function readLocalTime(
   text: string,
   endOfDay = false,
 ): { at: Date; note?: string | undefined } | { error: string; skipped: boolean } {
+  if (!LOCAL_TIME.test(text.trim()))
+    return { error: `"${text}" is not a date such as "2026-12-24" or "2026-12-24 13:00"`, skipped: false };
   try {
     return parseWallClock(text.replace(' ', 'T'), { endOfDay });
   } catch (err) {

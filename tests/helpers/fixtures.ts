@@ -119,3 +119,22 @@ export function service(d: DirectoryDoc, id: string): DirectoryDoc['services'][s
   if (!s) throw new Error(`the shipped directory has no service "${id}"`);
   return s;
 }
+
+/** `change` for a DataCopy (copyData()): the directory or the menus changed as data. */
+export function changeCopy<K extends keyof Docs>(copy: DataCopy, which: K, mutate: (data: Docs[K]) => void): DataCopy {
+  const file = copy.path(which);
+  const data = parse(readFileSync(file, 'utf8')) as Docs[K];
+  mutate(data);
+  writeFileSync(file, stringify(data, { lineWidth: 0 }));
+  return copy;
+}
+
+/** The smallest WAV Twilio plays: a RIFF/WAVE header, PCM 8 kHz 16-bit mono, no samples. */
+export const TINY_WAV = Buffer.concat([
+  Buffer.from('RIFF'),
+  Buffer.from([36, 0, 0, 0]),
+  Buffer.from('WAVEfmt '),
+  Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
+  Buffer.from('data'),
+  Buffer.from([0, 0, 0, 0]),
+]);
