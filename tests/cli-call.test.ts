@@ -571,8 +571,10 @@ describe('the built command', () => {
     let last = -1;
     for (const line of lines) {
       const m = /^\s+(\d)\s+(.*)$/.exec(line);
-      if (m) out.set((last = Number(m[1])), m[2]!);
-      else if (last >= 0 && line.trim()) out.set(last, `${out.get(last)} ${line.trim()}`);
+      if (m) {
+        last = Number(m[1]);
+        out.set(last, m[2]!);
+      } else if (last >= 0 && line.trim()) out.set(last, `${out.get(last)} ${line.trim()}`);
     }
     return out;
   }
