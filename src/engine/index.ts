@@ -13,7 +13,7 @@ import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step } from '
 import { speech, Words } from './words.js';
 
 export * from './types.js';
-export { spokenNumber } from './words.js';
+export { clockVars, spokenNumber } from './words.js';
 
 /** A key, or silence, in a menu. `digits` is Twilio's Digits as received. */
 export interface Input {
