@@ -11,6 +11,25 @@ export function speech(lang: Lang, key: string, vars?: Record<string, string>): 
 export class Words {
   constructor(private readonly config: Config) {}
 
+  /** The languages to speak to a caller in: the one chosen, or, for a caller who chose none,
+   * every language of the greeting (in its order). */
+  langs(lang: Lang | undefined): readonly Lang[] {
+    return lang === undefined ? this.config.flow.greeting : [lang];
+  }
+
+  /** `say` in each language of `langs(lang)`, grouped by language (one voice after the other). */
+  each(lang: Lang | undefined, say: (lang: Lang) => Speech | Speech[]): Speech[] {
+    return this.langs(lang).flatMap(say);
+  }
+
+  /** Speech for a caller who chose none, regrouped so that each language is said whole, in the
+   * greeting's order (one voice, then the next), not sentence by sentence in turn. */
+  grouped(lang: Lang | undefined, say: Speech[]): Speech[] {
+    if (lang !== undefined) return say;
+    const order = this.config.flow.greeting;
+    return order.flatMap((l) => say.filter((s) => s.lang === l));
+  }
+
   text(lang: Lang, key: string, vars?: Record<string, string>): string {
     return fill(this.config.prompts[lang]?.prompts[key] ?? '', vars);
   }
