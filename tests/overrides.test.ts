@@ -11,6 +11,7 @@ import { fill } from '../src/call/placeholders.js';
 import { parse, stringify } from 'yaml';
 import { changeCopy, copyData, type DirectoryDoc } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig } from './helpers/twilio.js';
+import { clockVars } from '../src/engine/index.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -204,7 +205,13 @@ describe('callers hear the reason, in their language', () => {
     expect(call.dial).toBeUndefined();
     expect(said(call)).toContain(fr['reason-training']);
     expect(said(call)).toContain(
-      fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour-minute']!, { hour: '13', minute: '30' }) }),
+      fill(fr.reopens!, {
+        day: fr.today!,
+        time: fill(
+          fr['time-hour-minute']!,
+          clockVars(13, 30, (k) => fr[k]!),
+        ),
+      }),
     );
     // The offers, focused on PAG-ASA; a closed service has not failed, so f= is absent.
     expect(query(call)).toEqual({ lang: 'fr', menu: 'alt', tries: '0', focus: 'pag-asa' });
@@ -259,7 +266,13 @@ describe('callers hear the reason, in their language', () => {
       await call.keys(l.key, VIOLENCE_KEY);
       expect(said(call), l.id).toContain(p['reason-team-meeting']);
       expect(said(call), l.id).toContain(
-        fill(p.reopens!, { day: p.tomorrow!, time: fill(p['time-hour']!, { hour: '9' }) }),
+        fill(p.reopens!, {
+          day: p.tomorrow!,
+          time: fill(
+            p['time-hour']!,
+            clockVars(9, 0, (k) => p[k]!),
+          ),
+        }),
       );
     }
   });
