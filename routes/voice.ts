@@ -27,7 +27,9 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   app.removeContentTypeParser(['application/json', 'text/plain']);
   // One callback preHandler for both checks (docs/architecture.md): shed under overload (a
   // 503), then refuse what Twilio did not sign (a 403).
-  const isTwilio = h.authToken ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }) : undefined;
+  const isTwilio = h.authToken
+    ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl, refusals: h.refusals })
+    : undefined;
   app.addHook('preHandler', (request, reply, done) => {
     if (gate.shed(request, reply)) return;
     if (isTwilio && !isTwilio(request, reply)) return;

@@ -47,6 +47,7 @@ export class Metrics {
   private readonly closed: Counter<'service' | 'reason'>;
   private readonly fallbacks: Counter;
   private readonly internalErrors: Counter;
+  private readonly refusals: Counter<'kind'>;
   private readonly reloads: Counter<'result'>;
   private readonly configLoaded: Gauge;
   private readonly latency: Histogram<'method' | 'route' | 'status_code'>;
@@ -103,6 +104,11 @@ export class Metrics {
       "Requests to the number's fallback URL (Twilio could not use the line's answer).",
     );
     this.internalErrors = counter('internal_errors_total', 'Internal errors answered with the fallback TwiML.');
+    this.refusals = counter(
+      'refused_requests_total',
+      'Requests refused before any webhook ran (a forged signature, a malformed request), by kind.',
+      ['kind'],
+    );
     this.reloads = counter('config_reloads_total', 'Reloads of the data files (SIGHUP), by result.', ['result']);
     this.configLoaded = new Gauge({
       name: PREFIX + 'config_loaded_timestamp_seconds',
@@ -240,6 +246,11 @@ export class Metrics {
 
   internalError(): void {
     this.internalErrors.inc();
+  }
+
+  /** `kind`: a word the code chose (src/http/refusals.ts), never the request's text. */
+  refused(kind: string): void {
+    this.refusals.inc({ kind });
   }
 
   configLoadedNow(): void {

@@ -7,6 +7,7 @@ import { readAudio, type AudioFile } from './audio.js';
 import type { Config } from '../config/types.js';
 import { Engine } from '../engine/index.js';
 import { Metrics } from './metrics.js';
+import { RefusalLog } from './refusals.js';
 import { fallbackTwiml, TwimlRenderer } from '../call/twiml.js';
 
 /** Everything that follows from one configuration; swapped whole by Helpline.reload(). */
@@ -46,6 +47,8 @@ export class Helpline {
   readonly publicBaseUrl: string | undefined;
   readonly metricsToken: string | undefined;
   readonly metrics: Metrics;
+  /** Refused requests: each counted, logged in summary (src/http/refusals.ts). */
+  readonly refusals: RefusalLog;
   private runtime: Runtime;
 
   constructor(config: Config, options: HelplineOptions = {}) {
@@ -55,6 +58,7 @@ export class Helpline {
     this.publicBaseUrl = this.baseUrl || undefined;
     this.metricsToken = options.metricsToken || undefined;
     this.metrics = new Metrics({ processMetrics: options.processMetrics ?? false });
+    this.refusals = new RefusalLog((kind) => this.metrics.refused(kind));
     this.runtime = build(config);
     this.metrics.configLoadedNow();
   }
