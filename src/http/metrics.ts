@@ -15,6 +15,7 @@ import { RESERVED_MENU_IDS, type Config } from '../config/types.js';
 import { KEY } from '../config/constants.js';
 import { DIAL_STATUSES, type FlowEvent } from '../engine/types.js';
 import { CLOSURE_KINDS } from '../time/hours.js';
+import { droppedLogLines } from './logging.js';
 
 const PREFIX = 'helpline_';
 const OTHER = 'other';
@@ -109,6 +110,17 @@ export class Metrics {
       'Requests refused before any webhook ran (a forged signature, a malformed request), by kind.',
       ['kind'],
     );
+    let counted = 0;
+    new Counter({
+      name: PREFIX + 'log_lines_dropped_total',
+      help: "Log lines given up because stdout's reader was gone or too slow (src/http/logging.ts).",
+      registers,
+      collect() {
+        const now = droppedLogLines();
+        if (now > counted) this.inc(now - counted);
+        counted = now;
+      },
+    });
     this.reloads = counter('config_reloads_total', 'Reloads of the data files (SIGHUP), by result.', ['result']);
     this.configLoaded = new Gauge({
       name: PREFIX + 'config_loaded_timestamp_seconds',

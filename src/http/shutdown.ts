@@ -12,6 +12,7 @@
 import { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { EXIT_FLUSH_MS } from './logging.js';
 
 export const SHUTDOWN_GRACE_MS = 8_000;
 
@@ -49,7 +50,8 @@ export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHU
     const timer = setTimeout(() => {
       log.error({ event: 'shutdown-timeout' }, 'webhooks still in flight after the grace period: exiting');
       process.exit(1);
-    }, graceMs);
+      // Leaves the log's exit flush its time (src/http/logging.ts): the process is gone by graceMs.
+    }, graceMs - EXIT_FLUSH_MS);
     timer.unref();
 
     const server = app.server;
