@@ -9,6 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call/call-state.js';
 import type { Result } from '../src/engine/index.js';
+import type { OverloadGate } from '../src/http/overload.js';
 import type { Helpline, Runtime } from '../src/http/runtime.js';
 import { signatureCheck } from '../src/http/signature.js';
 
@@ -16,17 +17,21 @@ const CALL_SID = /^CA[0-9a-f]{32}$/;
 
 export interface VoiceRoutesOptions {
   helpline: Helpline;
+  /** Overload protection (src/http/overload.ts): applied first, before the signature is checked. */
+  gate: OverloadGate;
 }
 
-export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { helpline: h }) => {
+export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { helpline: h, gate }) => {
   // Twilio posts forms. Fastify's own JSON and text parsers are removed here (this plugin's
   // scope only), so any other body is refused with 415 before a webhook runs.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  // Refuse what Twilio did not sign (a 403). Overload was checked before (src/http/overload.ts).
+  // One callback preHandler for both checks (docs/architecture.md): shed under overload (a
+  // 503), then refuse what Twilio did not sign (a 403).
   const isTwilio = h.authToken
     ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl, refusals: h.refusals })
     : undefined;
   app.addHook('preHandler', (request, reply, done) => {
+    if (gate.shed(request, reply)) return;
     if (isTwilio && !isTwilio(request, reply)) return;
     done();
   });

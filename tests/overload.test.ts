@@ -78,13 +78,10 @@ it('a saturated loop: webhooks get 503 with Retry-After, the fallback route is s
 
   const overload = t.logs.filter((l) => l.includes('"event":"overload"'));
   expect(overload.length).toBeGreaterThan(0);
-  // The delay measured, or null for a window in which the loop was blocked throughout (no sample).
-  const delay = (JSON.parse(overload[0]!) as { eventLoopDelayMs: number | null }).eventLoopDelayMs;
-  expect(delay === null || delay > 30, String(delay)).toBe(true);
+  expect(Number(/"eventLoopDelayMs":(\d+)/.exec(overload[0]!)?.[1])).toBeGreaterThan(30);
+  expect(phoneLeaks(t.logs)).toEqual([]);
   // Each shed request is counted: /voice, /voice/menu and /health above.
   const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
-  expect(
-    Number(/^helpline_refused_requests_total\{kind="overload"\} (\d+)$/m.exec(metrics.body)?.[1]),
-  ).toBeGreaterThanOrEqual(3);
-  expect(phoneLeaks(t.logs)).toEqual([]);
+  const shedCount = /^helpline_refused_requests_total\{kind="overload"\} (\d+)$/m.exec(metrics.body)?.[1];
+  expect(Number(shedCount)).toBeGreaterThanOrEqual(3);
 });

@@ -112,13 +112,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return reply.code(404).send({ error: 'not found' });
   });
 
-  // Shed under overload, before anything else runs (src/http/overload.ts).
-  await overloadProtection(app, helpline.refusals, options.overload);
+  const gate = await overloadProtection(app, helpline.refusals, options.overload);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
-  await app.register(healthRoutes);
-  await app.register(audioRoutes, { helpline });
-  if (options.metricsEnabled ?? true)
-    await app.register(metricsRoutes, { metrics: helpline.metrics, token: helpline.metricsToken });
-  await app.register(voiceRoutes, { helpline });
+  // Shed under overload: the webhooks in their own preHandler, the other routes here.
+  await app.register(async (others) => {
+    others.addHook('onRequest', gate.onRequest);
+    await others.register(healthRoutes);
+    await others.register(audioRoutes, { helpline });
+    if (options.metricsEnabled ?? true)
+      await others.register(metricsRoutes, {
+        metrics: helpline.metrics,
+        token: helpline.metricsToken,
+        refusals: helpline.refusals,
+      });
+  });
+  await app.register(voiceRoutes, { helpline, gate });
   return app;
 }

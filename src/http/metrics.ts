@@ -9,7 +9,6 @@
  * Each app has its own Registry (never prom-client's global one), so several apps in one
  * process (tests, replicas in a bench) keep separate counts.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RESERVED_MENU_IDS, type Config } from '../config/types.js';
 import { KEY } from '../config/constants.js';
@@ -272,14 +271,4 @@ export class Metrics {
   reload(result: 'ok' | 'failed'): void {
     this.reloads.inc({ result });
   }
-}
-
-/** `Authorization: Bearer <token>`, compared in constant time (hashes of equal length). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  if (typeof header !== 'string') return false;
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  if (!m) return false;
-  const given = createHash('sha256').update(m[1]!).digest();
-  const expected = createHash('sha256').update(token).digest();
-  return timingSafeEqual(given, expected);
 }

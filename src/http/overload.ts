@@ -1,11 +1,11 @@
 /**
  * Overload: while the event loop is saturated, answer 503 at once, so Twilio plays the number's
- * fallback URL (a TwiML Bin) instead of waiting 15 s. Measured and applied by
- * @fastify/under-pressure (an onRequest hook on every route); this file says what the line
- * sheds and how it logs it. Why: docs/operations.md (Overload).
+ * fallback URL (a TwiML Bin) instead of waiting 15 s. The Gate applies the verdict first in the
+ * webhooks' preHandler and in an onRequest hook on the other routes. Why, and what it costs:
+ * docs/operations.md (Overload). Why not @fastify/under-pressure: docs/architecture.md.
  */
-import underPressure from '@fastify/under-pressure';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { RefusalLog } from './refusals.js';
 
 export interface OverloadOptions {
@@ -29,33 +29,77 @@ export const OVERLOAD_DEFAULTS: OverloadOptions = {
  * and a 503 from the fallback URL itself would leave the caller with Twilio's error message. */
 const SERVED_UNDER_PRESSURE = new Set(['/voice/fallback']);
 
-/** Not shed: the fallback route, and requests that match no route (the not-found handler
- * answers those with the fallback document or a 404, which cost nothing). */
-function served(request: FastifyRequest): boolean {
-  const route = request.routeOptions.url;
-  return route === undefined || SERVED_UNDER_PRESSURE.has(route);
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True while requests are shed (the last window's mean loop delay was over the limit). */
+    isUnderPressure(): boolean;
+  }
 }
+
+/** Applies the verdict to a request. */
+export interface OverloadGate {
+  /** Answers 503 and returns true when the request is shed; false: go on. */
+  shed(request: FastifyRequest, reply: FastifyReply): boolean;
+  /** The same, as an onRequest hook (for routes other than the webhooks). */
+  onRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void;
+}
+
+const OPEN_GATE: OverloadGate = {
+  shed: () => false,
+  onRequest: (_request, _reply, done) => done(),
+};
 
 export async function overloadProtection(
   app: FastifyInstance,
   refusals: RefusalLog,
   options: Partial<OverloadOptions> = {},
-): Promise<void> {
+): Promise<OverloadGate> {
   const o = { ...OVERLOAD_DEFAULTS, ...options };
-  await app.register(underPressure, {
-    maxEventLoopDelay: Math.max(0, o.maxEventLoopDelayMs),
-    sampleInterval: o.sampleIntervalMs,
-    retryAfter: o.retryAfterSeconds,
-    // Not answered here: the request goes on (the plugin's documented contract).
-    pressureHandler: (request, reply, _type, delay) => {
-      if (served(request)) return;
-      refusals.refused('overload', request.log, {
-        event: 'overload',
-        msg: 'overloaded: answering 503 so Twilio uses the fallback URL',
-        // null: the window had no sample at all (the loop was blocked through all of it).
-        fields: { eventLoopDelayMs: delay !== undefined && Number.isFinite(delay) ? Math.round(delay) : null },
-      });
-      void reply.code(503).header('retry-after', String(o.retryAfterSeconds)).type('text/plain').send('overloaded');
-    },
+  if (o.maxEventLoopDelayMs <= 0) {
+    app.decorate('isUnderPressure', () => false);
+    return OPEN_GATE;
+  }
+  // Measured here, not by under-pressure's maxEventLoopDelay: a window without any sample (one
+  // long loop turn, as at a cold start) counts for what it lasted, not as an infinite delay.
+  const RESOLUTION_MS = 10;
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  let windowStart = performance.now();
+  let delay = 0;
+  let overloaded = false;
+  const measure = (): void => {
+    const now = performance.now();
+    delay = histogram.count > 0 ? Math.max(0, histogram.mean / 1e6 - RESOLUTION_MS) : now - windowStart;
+    histogram.reset();
+    windowStart = now;
+    overloaded = delay > o.maxEventLoopDelayMs;
+  };
+  measure();
+  // Measured once per window by a timer; a request only reads the verdict, a boolean.
+  const timer = setInterval(measure, o.sampleIntervalMs);
+  timer.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    histogram.disable();
   });
+  app.decorate('isUnderPressure', () => overloaded);
+
+  const retryAfter = String(o.retryAfterSeconds);
+  const shedRequest = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    if (!overloaded || SERVED_UNDER_PRESSURE.has(request.routeOptions.url ?? '')) return false;
+    // Counted, and logged in summary: under overload, logging is work too.
+    refusals.refused('overload', request.log, {
+      event: 'overload',
+      msg: 'overloaded: answering 503 so Twilio uses the fallback URL',
+      fields: { eventLoopDelayMs: Math.round(delay) },
+    });
+    void reply.code(503).header('retry-after', retryAfter).type('text/plain').send('overloaded');
+    return true;
+  };
+  return {
+    shed: shedRequest,
+    onRequest: (request, reply, done) => {
+      if (!shedRequest(request, reply)) done();
+    },
+  };
 }
