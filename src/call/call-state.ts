@@ -37,6 +37,10 @@ export interface DialState {
  * the configuration knows (a forged URL, or one from before a reload removed the menu). */
 export type ReceivedState = Omit<CallState, 'menu'> & { menu?: string | undefined };
 
+/** A transfer's state as read back: `lang` is undefined when the URL names none (readDialQuery
+ * then takes the default language). */
+type ReceivedDial = Omit<DialState, 'lang'> & { lang?: Lang | undefined };
+
 /** The webhooks Twilio calls (routes/voice.ts). */
 export const WEBHOOKS = {
   call: '/voice',
@@ -89,6 +93,9 @@ interface Field<T> {
   read(raw: string | undefined, config: Config): T;
 }
 
+/** One Field for each field of a state `S`. */
+type Fields<S> = { [K in keyof S]-?: Field<S[K]> };
+
 const lang: Field<Lang | undefined> = {
   name: QUERY.lang,
   write: (v) => v,
@@ -100,7 +107,7 @@ const failed: Field<readonly string[]> = {
   read: readFailed,
 };
 
-const MENU_FIELDS: { [K in keyof CallState]-?: Field<ReceivedState[K]> } = {
+const MENU_FIELDS: Fields<ReceivedState> = {
   lang,
   menu: { name: QUERY.menu, write: (v) => v, read: (raw, c) => (isMenu(raw, c) ? raw : undefined) },
   tries: { name: QUERY.tries, write: String, read: readTries },
@@ -108,7 +115,7 @@ const MENU_FIELDS: { [K in keyof CallState]-?: Field<ReceivedState[K]> } = {
   focus: { name: QUERY.focus, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
 };
 
-const DIAL_FIELDS: { [K in keyof DialState]-?: Field<Partial<DialState>[K]> } = {
+const DIAL_FIELDS: Fields<ReceivedDial> = {
   lang,
   service: { name: QUERY.service, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
   failed,
@@ -165,23 +172,31 @@ const LEGACY_NAME: ReadonlyMap<string, string> = new Map(
   (Object.keys(QUERY) as (keyof typeof QUERY)[]).map((k) => [QUERY[k], LEGACY_QUERY[k]]),
 );
 
-function write(fields: Record<string, Field<unknown>>, state: object): string {
+/** The names of a state's fields, in the order its Fields list them. */
+function names<S>(fields: Fields<S>): (keyof S)[] {
+  return Object.keys(fields) as (keyof S)[];
+}
+
+function write<S>(fields: Fields<S>, state: S): string {
   let q = '';
-  for (const [k, field] of Object.entries(fields)) {
-    const v = field.write((state as Record<string, unknown>)[k]);
+  for (const k of names(fields)) {
+    const field = fields[k];
+    const v = field.write(state[k]);
     if (v !== undefined) q += `${q ? '&' : ''}${field.name}=${encodeURIComponent(v)}`;
   }
   return q;
 }
 
-function read(fields: Record<string, Field<unknown>>, query: unknown, config: Config): Record<string, unknown> {
-  const state: Record<string, unknown> = {};
-  for (const [k, field] of Object.entries(fields))
+function read<S>(fields: Fields<S>, query: unknown, config: Config): S {
+  const state: Partial<S> = {};
+  for (const k of names(fields)) {
+    const field = fields[k];
     state[k] = field.read(
       value(query, field.name, field.name === QUERY.failed ? failedMax(config) : MAX_VALUE),
       config,
     );
-  return state;
+  }
+  return state as S; // every field was just read
 }
 
 /** The state as a string that differs exactly when the written URLs do (the renderer's cache key). */
@@ -202,13 +217,13 @@ export function dialUrl(state: DialState): string {
 /** POST /voice/menu's query, read and checked. */
 export function readMenuQuery(query: unknown, config: Config): { state: ReceivedState; silent: boolean } {
   return {
-    state: read(MENU_FIELDS, query, config) as unknown as ReceivedState,
+    state: read(MENU_FIELDS, query, config),
     silent: value(query, QUERY.silent) === '1',
   };
 }
 
 /** POST /voice/dial's query, read and checked. */
 export function readDialQuery(query: unknown, config: Config): DialState {
-  const state = read(DIAL_FIELDS, query, config) as unknown as DialState;
+  const state = read(DIAL_FIELDS, query, config);
   return { ...state, lang: state.lang ?? config.flow.defaultLanguage };
 }

@@ -207,7 +207,7 @@ export class Metrics {
           break;
         default: {
           // A new kind of event must be counted, or left out here on purpose.
-          const unhandled: never = e.event;
+          const unhandled: never = e;
           void unhandled;
         }
       }
