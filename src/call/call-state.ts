@@ -41,6 +41,12 @@ export type ReceivedState = Omit<CallState, 'menu'> & { menu?: string | undefine
  * then takes the default language). */
 type ReceivedDial = Omit<DialState, 'lang'> & { lang?: Lang | undefined };
 
+/** A form field or query value as Fastify's parsers give it: a repeated name gives an array. */
+export type FormValue = string | string[] | undefined;
+
+/** A webhook's query: the state's names (QUERY), or their one-letter forebears (LEGACY_QUERY). */
+export type WebhookQuery = Readonly<Record<string, FormValue>>;
+
 /** The webhooks Twilio calls (routes/voice.ts). */
 export const WEBHOOKS = {
   call: '/voice',
@@ -150,9 +156,18 @@ function readTries(raw: string | undefined, config: Config): number {
   return n <= config.flow.maxTries ? n : 0;
 }
 
-/** One parameter of a webhook's query or body as Twilio sends it: a short string. Repeated:
- * the first; missing or not a string: undefined; longer than `max`: cut to `max`. */
-export function param(source: unknown, name: string, max = 64): string | undefined {
+/** One parameter of a webhook's form or query as Twilio sends it: a short string. Repeated:
+ * the first; missing or not a string: undefined; longer than `max`: cut to `max`. `name` is
+ * one the route's type of form or query knows (routes/voice.ts). */
+export function param<T extends object>(
+  source: T | null | undefined,
+  name: keyof T & string,
+  max = 64,
+): string | undefined {
+  return first(source, name, max);
+}
+
+function first(source: unknown, name: string, max: number): string | undefined {
   if (!source || typeof source !== 'object') return undefined;
   let v = Object.hasOwn(source, name) ? (source as Record<string, unknown>)[name] : undefined;
   if (Array.isArray(v)) v = v[0];
@@ -164,7 +179,7 @@ export function param(source: unknown, name: string, max = 64): string | undefin
  * the rename carries the one-letter name instead (LEGACY_QUERY). */
 function value(query: unknown, name: string, max = MAX_VALUE): string | undefined {
   const legacy = LEGACY_NAME.get(name);
-  const v = param(query, name, max + 1) ?? (legacy === undefined ? undefined : param(query, legacy, max + 1));
+  const v = first(query, name, max + 1) ?? (legacy === undefined ? undefined : first(query, legacy, max + 1));
   return v !== undefined && v.length <= max ? v : undefined;
 }
 
@@ -215,7 +230,10 @@ export function dialUrl(state: DialState): string {
 }
 
 /** POST /voice/menu's query, read and checked. */
-export function readMenuQuery(query: unknown, config: Config): { state: ReceivedState; silent: boolean } {
+export function readMenuQuery(
+  query: WebhookQuery | undefined,
+  config: Config,
+): { state: ReceivedState; silent: boolean } {
   return {
     state: read(MENU_FIELDS, query, config),
     silent: value(query, QUERY.silent) === '1',
@@ -223,7 +241,7 @@ export function readMenuQuery(query: unknown, config: Config): { state: Received
 }
 
 /** POST /voice/dial's query, read and checked. */
-export function readDialQuery(query: unknown, config: Config): DialState {
+export function readDialQuery(query: WebhookQuery | undefined, config: Config): DialState {
   const state = read(DIAL_FIELDS, query, config);
   return { ...state, lang: state.lang ?? config.flow.defaultLanguage };
 }
