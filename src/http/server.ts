@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   stop = installShutdown(app, log);
   process.on('SIGHUP', () => {
     log.info({ event: 'reload', signal: 'SIGHUP' }, 'reloading the directory, menus and prompts');
-    reloadFromSources(app);
+    reloadFromSources(app.helpline, app.log);
   });
 
   await app.listen({ port: env.port, host: env.host });
