@@ -62,14 +62,14 @@ describe('the fallback document', () => {
     expect(cli.stdout).toBe(res.body + '\n');
     assertValidTwiml(cli.stdout.trimEnd());
     assertValidTwiml(res.body);
-    expect(res.body).toBe(fallbackTwiml(testConfig()));
+    expect(res.body).toBe(fallbackTwiml(testConfig(), t.app.helpline.clock()));
   });
 
   it('is what an internal error answers, with 200 and no stack trace', async () => {
     const res = await post(t.app, '/voice/broken', callParams());
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe(t.app.helpline.safeTwiml);
-    expect(res.body).toBe(fallbackTwiml(testConfig()));
+    expect(res.body).toBe(fallbackTwiml(testConfig(), t.app.helpline.clock()));
     expect(res.body).not.toMatch(/broken on purpose|\bat \/|Error/);
     expect(t.logs.some((l) => l.includes('"event":"internal-error"'))).toBe(true);
   });
@@ -78,7 +78,7 @@ describe('the fallback document', () => {
     const config = testConfig();
     const codes = config.flow.greeting.map((id) => config.flow.languages.find((l) => l.id === id)!.code);
     expect(codes).toHaveLength(3);
-    const root = assertValidTwiml(fallbackTwiml(config));
+    const root = assertValidTwiml(fallbackTwiml(config, new Date()));
     // Each language once before the transfer and once after, in the greeting's order, each in its own voice.
     expect(languagesSaid(root)).toEqual([...codes, ...codes]);
     const says = all(root, 'Say');
@@ -114,7 +114,7 @@ describe('the fallback document', () => {
       writeFileSync(join(f.prompts, 'audio', 'fr', 'emergency.wav'), Buffer.from('RIFF0000WAVE'));
       const config = testConfig(f);
       expect(config.prompts.fr!.audio.has('error')).toBe(true);
-      const xml = fallbackTwiml(config);
+      const xml = fallbackTwiml(config, new Date());
       expect(xml).not.toMatch(/<Play|<Redirect|<Gather|action=|https?:/);
       const cli = runNode(FALLBACK_CLI, {
         HELPLINE_CONFIG: f.directory,

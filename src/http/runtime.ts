@@ -59,7 +59,7 @@ export class Helpline {
     this.metricsToken = options.metricsToken || undefined;
     this.metrics = new Metrics({ processMetrics: options.processMetrics ?? false });
     this.refusals = new RefusalLog((kind) => this.metrics.refused(kind));
-    this.runtime = build(config);
+    this.runtime = build(config, this.clock());
     this.metrics.configLoadedNow();
   }
 
@@ -90,17 +90,18 @@ export class Helpline {
    * read `current` finish with the configuration they started with.
    */
   reload(config: Config): void {
-    this.runtime = build(config);
+    this.runtime = build(config, this.clock());
     this.metrics.configLoadedNow();
   }
 }
 
-function build(config: Config): Runtime {
+/** `now`: the instant the fallback document is made for (the injected clock's). */
+function build(config: Config, now: Date): Runtime {
   return {
     config,
     engine: new Engine(config),
     renderer: new TwimlRenderer(config),
-    safeTwiml: fallbackTwiml(config),
+    safeTwiml: fallbackTwiml(config, now),
     audio: readAudio(config),
   };
 }
