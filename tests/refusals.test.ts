@@ -35,6 +35,7 @@ describe('a burst of forged webhooks', () => {
 
     await t.app.close(); // writes what the open window holds
     const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.refusal === 'signature');
+    console.log(`${BURST} forged webhooks: ${lines.length} log lines, counts ${lines.map((l) => l.count).join(' + ')}`);
     expect(lines.length).toBeGreaterThanOrEqual(1);
     expect(lines.length).toBeLessThanOrEqual(5);
     expect(lines.every((l) => l.event === 'signature-rejected')).toBe(true);
