@@ -11,7 +11,8 @@ import { RESERVED_MENU_IDS, type Config, type Lang } from '../config/types.js';
 
 /** What the line remembers of a call between two webhooks. */
 export interface CallState {
-  /** Absent only before a language is chosen. */
+  /** Absent while the caller has chosen none: before the language choice, and after it for a
+   * caller who chose none (put through; then spoken to in every greeting language). */
   lang?: Lang | undefined;
   /** A menu of the data, or one of the engine's pseudo-menus (RESERVED_MENU_IDS). */
   menu: string;
@@ -25,7 +26,8 @@ export interface CallState {
 
 /** What a transfer's outcome needs: the call's state when the transfer was made. */
 export interface DialState {
-  lang: Lang;
+  /** Undefined for a caller who chose no language: every greeting language is spoken to them. */
+  lang: Lang | undefined;
   /** Undefined when the URL names no service of the directory. */
   service: string | undefined;
   failed: readonly string[];
@@ -36,10 +38,6 @@ export interface DialState {
 /** A state as read back from a URL, checked: `menu` is undefined when the URL names no menu
  * the configuration knows (a forged URL, or one from before a reload removed the menu). */
 export type ReceivedState = Omit<CallState, 'menu'> & { menu?: string | undefined };
-
-/** A transfer's state as read back: `lang` is undefined when the URL names none (readDialQuery
- * then takes the default language). */
-type ReceivedDial = Omit<DialState, 'lang'> & { lang?: Lang | undefined };
 
 /** A form field or query value as Fastify's parsers give it: a repeated name gives an array. */
 export type FormValue = string | string[] | undefined;
@@ -121,7 +119,7 @@ const MENU_FIELDS: Fields<ReceivedState> = {
   focus: { name: QUERY.focus, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
 };
 
-const DIAL_FIELDS: Fields<ReceivedDial> = {
+const DIAL_FIELDS: Fields<DialState> = {
   lang,
   service: { name: QUERY.service, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
   failed,
@@ -242,6 +240,5 @@ export function readMenuQuery(
 
 /** POST /voice/dial's query, read and checked. */
 export function readDialQuery(query: WebhookQuery | undefined, config: Config): DialState {
-  const state = read(DIAL_FIELDS, query, config);
-  return { ...state, lang: state.lang ?? config.flow.defaultLanguage };
+  return read(DIAL_FIELDS, query, config);
 }

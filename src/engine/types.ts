@@ -23,19 +23,20 @@ export type Step =
   | { kind: 'hangup'; say: Speech[] };
 
 /** What happened, for the logs and metrics: no caller data, only the flow's own words. A key
- * is only one the menu knows; never what the caller typed otherwise. */
+ * is only one the menu knows; never what the caller typed otherwise. `lang` is undefined for a
+ * caller who chose no language. */
 export type FlowEvent =
   | { event: 'call'; menu: string }
-  | { event: 'language' | 'choice'; menu: string; key: string; lang: Lang }
-  | { event: 'repeat' | 'back' | 'no-input' | 'invalid-key'; menu: string; lang?: Lang }
-  | { event: 'switch-language'; menu: string; lang: Lang }
-  | { event: 'default-language' | 'safety-net' | 'none-open' | 'goodbye'; lang: Lang }
-  | { event: 'transfer' | 'number-said'; lang: Lang; service: string }
+  | { event: 'language' | 'choice'; menu: string; key: string; lang: Lang | undefined }
+  | { event: 'repeat' | 'back' | 'no-input' | 'invalid-key'; menu: string; lang?: Lang | undefined }
+  | { event: 'switch-language'; menu: string; lang?: Lang | undefined }
+  | { event: 'default-language' | 'safety-net' | 'none-open' | 'goodbye'; lang?: Lang | undefined }
+  | { event: 'transfer' | 'number-said'; lang?: Lang | undefined; service: string }
   /** closed: why the service is closed. */
-  | { event: 'closed'; lang: Lang; service: string; reason: ClosureKind }
+  | { event: 'closed'; lang?: Lang | undefined; service: string; reason: ClosureKind }
   | {
       event: 'dial-result';
-      lang: Lang;
+      lang?: Lang | undefined;
       service: string;
       outcome: DialOutcome | 'missing';
       /** Twilio's DialCallStatus when it is one Twilio documents, else "unknown". */
