@@ -330,10 +330,11 @@ describe('npm run purge', () => {
   it('runs as `npm run purge -- --older-than 1h` runs it (the built entry file), through a 429', async () => {
     let throttled = false;
     const api = await callsApi(records(), {
-      answer: (r) =>
-        r.method === 'DELETE' && !throttled
-          ? ((throttled = true), { status: 429, body: { code: 20429, status: 429 }, headers: { 'retry-after': '1' } })
-          : undefined,
+      answer: (r) => {
+        if (r.method !== 'DELETE' || throttled) return undefined;
+        throttled = true;
+        return { status: 429, body: { code: 20429, status: 429 }, headers: { 'retry-after': '1' } };
+      },
     });
     try {
       // The real clock: the records' times are moved to now.
