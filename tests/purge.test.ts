@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OLDER_THAN, parseDuration, purgeCli } from '../src/cli/purge-command.js';
+import { DEFAULT_OLDER_THAN, parseDuration, purgeCli } from '../src/cli/purge.js';
 import { apiLocation, restClient } from '../src/cli/twilio-rest.js';
 import { ROOT } from '../src/config/paths.js';
 import { createLogger } from '../src/http/logging.js';
@@ -17,7 +17,7 @@ import { phoneLeaks } from './helpers/privacy.js';
 import { CALLER, HOTLINE } from './helpers/twilio.js';
 import { ACCOUNT, callsApi, sid, TOKEN, type CallRecord, type CallsApi, type Reply } from './helpers/twilio-api.js';
 
-const PURGE_CLI = join(ROOT, 'dist', 'src', 'cli', 'purge.js');
+const PURGE_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'purge.js');
 const NOW = new Date('2026-12-01T10:00:00Z');
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
 const SURYA = '+3242324030';

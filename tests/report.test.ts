@@ -15,11 +15,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brusselsMidnight, period, reportCli } from '../src/cli/report-command.js';
+import { brusselsMidnight, period, reportCli } from '../src/cli/report.js';
 import { ROOT } from '../src/config/paths.js';
 import { runNode } from './helpers/built.js';
 
-const REPORT_CLI = join(ROOT, 'dist', 'src', 'cli', 'report.js');
+const REPORT_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'report.js');
 const HAS_PROMETHEUS = ['prometheus', 'promtool'].every(
   (tool) => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0,
 );
