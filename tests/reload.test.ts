@@ -42,7 +42,7 @@ describe('reload in the app', () => {
     expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe(PAG_ASA);
 
     renumber(data);
-    const r = reloadFromSources(t.app);
+    const r = reloadFromSources(t.app.helpline, t.app.log);
     expect(r.ok).toBe(true);
     expect(t.logs.some((l) => l.includes('"event":"reloaded"'))).toBe(true);
 
@@ -60,7 +60,7 @@ describe('reload in the app', () => {
     onTestFinished(() => t.app.close());
     const before = t.app.helpline.current;
     breakData(data);
-    const r = reloadFromSources(t.app);
+    const r = reloadFromSources(t.app.helpline, t.app.log);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toContainEqual(
@@ -105,7 +105,7 @@ describe('reload in the app', () => {
         ),
       );
     }
-    const r = reloadFromSources(t.app);
+    const r = reloadFromSources(t.app.helpline, t.app.log);
     expect(r.ok ? [] : r.errors).toEqual([]);
     for (const [i, l] of LANGS.entries()) {
       const call = calls[i]!;
@@ -123,7 +123,7 @@ describe('reload in the app', () => {
     expect((await t.app.inject({ method: 'GET', url: '/audio/nl/goodbye.wav' })).statusCode).toBe(404);
     mkdirSync(join(data.prompts, 'audio', 'nl'), { recursive: true });
     writeFileSync(join(data.prompts, 'audio', 'nl', 'goodbye.wav'), TINY_WAV);
-    expect(reloadFromSources(t.app).ok).toBe(true);
+    expect(reloadFromSources(t.app.helpline, t.app.log).ok).toBe(true);
     expect((await t.app.inject({ method: 'GET', url: '/audio/nl/goodbye.wav' })).statusCode).toBe(200);
   });
 });
