@@ -1,10 +1,48 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that run the built files (dist/) or spawn processes: dist/ is built once before them
+ * (tests/global-setup.ts), and only when one of them runs. The rest run in-process. */
+const PROCESSES = [
+  'tests/cli-call.test.ts',
+  'tests/cli-hours.test.ts',
+  'tests/cli-map.test.ts',
+  'tests/config-errors.test.ts',
+  'tests/container.test.ts',
+  'tests/fallback.test.ts',
+  'tests/imports.test.ts',
+  'tests/languages.test.ts',
+  'tests/preflight.test.ts',
+  'tests/reload.test.ts',
+  'tests/server.test.ts',
+  'tests/shutdown.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Short enough that a hang shows as a failure, not as a slow suite.
+    testTimeout: 15_000,
+    hookTimeout: 30_000,
+    setupFiles: ['tests/setup/fast-check.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'in-process',
+          include: ['tests/**/*.test.ts'],
+          exclude: PROCESSES,
+          // One module graph for all files: each builds its own app, and none changes shared
+          // state (environment stubs and spies are undone by the test that makes them).
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'processes',
+          include: PROCESSES,
+          globalSetup: ['tests/global-setup.ts'],
+        },
+      },
+    ],
   },
 });
