@@ -17,9 +17,8 @@
  * level, compiled in one piece with everything else: V8 then needed 16.7 MB of compiler memory
  * at once instead of 9.2, and the C library kept most of it (docs/restarts.md, "Memory").
  *
- * The terminal tools (src/cli/) decide whether to run by comparing their own file with the
- * script Node started; inside the bundle that would be true at the server's start, so the
- * server must never import them (tests/server.test.ts checks the bundle's inputs).
+ * The server never imports the terminal tools (src/cli/): they are not part of the line
+ * (tests/server.test.ts checks the bundle's inputs).
  */
 import { build } from 'esbuild';
 import { writeFileSync } from 'node:fs';
