@@ -40,6 +40,9 @@ export default defineConfig({
         test: {
           name: 'processes',
           include: PROCESSES,
+          // A process started cold takes a second or more, several in a test.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           globalSetup: ['tests/global-setup.ts'],
         },
       },

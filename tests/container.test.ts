@@ -253,5 +253,5 @@ describe.skipIf(!composeCmd)(`${composeCmd?.join(' ') ?? 'docker compose'} confi
     expect(full).toMatch(/127\.0\.0\.1:3000:3000/);
     expect(full).toMatch(/stop_grace_period: 15s/);
     expect(full).toMatch(/profiles:\n\s+- metrics/);
-  });
+  }, 60_000); // four runs of compose (Debian's v1 is Python: a few seconds each)
 });
