@@ -19,6 +19,10 @@ const PROCESSES = [
 
 export default defineConfig({
   test: {
+    // One module graph per worker for all files: each builds its own app or starts its own
+    // process, and none changes shared state (environment stubs and spies are undone by the
+    // test that makes them).
+    isolate: false,
     // Short enough that a hang shows as a failure, not as a slow suite.
     testTimeout: 15_000,
     hookTimeout: 30_000,
@@ -30,9 +34,6 @@ export default defineConfig({
           name: 'in-process',
           include: ['tests/**/*.test.ts'],
           exclude: PROCESSES,
-          // One module graph for all files: each builds its own app, and none changes shared
-          // state (environment stubs and spies are undone by the test that makes them).
-          isolate: false,
         },
       },
       {
