@@ -1,16 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
-/** Tests that run the built files (dist/) or spawn processes: dist/ is built once before them
- * (tests/global-setup.ts), and only when one of them runs. The rest run in-process. */
+/** Tests that run the built files (dist/) or spawn processes (a new one goes here): dist/ is
+ * built before them (tests/global-setup.ts), and only when one of them runs. The rest run
+ * in-process. */
 const PROCESSES = [
   'tests/cli-call.test.ts',
   'tests/cli-hours.test.ts',
   'tests/cli-map.test.ts',
   'tests/config-errors.test.ts',
   'tests/container.test.ts',
+  'tests/crash.test.ts',
   'tests/fallback.test.ts',
   'tests/imports.test.ts',
   'tests/languages.test.ts',
+  'tests/log-stall.test.ts',
   'tests/preflight.test.ts',
   'tests/reload.test.ts',
   'tests/server.test.ts',

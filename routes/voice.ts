@@ -7,13 +7,44 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call/call-state.js';
+import {
+  type FormValue,
+  param,
+  readDialQuery,
+  readMenuQuery,
+  type WebhookQuery,
+  WEBHOOKS,
+} from '../src/call/call-state.js';
 import type { Result } from '../src/engine/index.js';
 import type { OverloadGate } from '../src/http/overload.js';
 import type { Helpline, Runtime } from '../src/http/runtime.js';
 import { isValidTwilioRequest, signatureCheck } from '../src/http/signature.js';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
+
+/** The fields of Twilio's form that the line reads (Twilio sends many more). Not trusted: each
+ * is read, bounded and checked by param() and the engine. */
+interface CallForm {
+  CallSid?: FormValue;
+  /** The helpline's number and the caller's: for caller ID only, never logged. */
+  To?: FormValue;
+  From?: FormValue;
+}
+interface MenuForm extends CallForm {
+  Digits?: FormValue;
+}
+interface DialForm extends CallForm {
+  DialCallStatus?: FormValue;
+}
+interface FallbackForm {
+  ErrorCode?: FormValue;
+}
+
+/** A webhook's request: its form (absent when the body is empty) and its query. */
+interface Webhook<Form> {
+  Body: Form | undefined;
+  Querystring: WebhookQuery;
+}
 
 export interface VoiceRoutesOptions {
   helpline: Helpline;
@@ -27,7 +58,9 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   app.removeContentTypeParser(['application/json', 'text/plain']);
   // One callback preHandler for both checks (docs/architecture.md): shed under overload (a
   // 503), then refuse what Twilio did not sign (a 403), except on the fallback URL (below).
-  const isTwilio = h.authToken ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }) : undefined;
+  const isTwilio = h.authToken
+    ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl, refusals: h.refusals })
+    : undefined;
   app.addHook('preHandler', (request, reply, done) => {
     if (gate.shed(request, reply)) return;
     if (isTwilio && request.routeOptions.url !== WEBHOOKS.fallback && !isTwilio(request, reply)) return;
@@ -36,7 +69,12 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
 
   /** `run` is the configuration in force when the request started (see Helpline.current):
    * the engine's answer is rendered, and counted, with that same configuration. */
-  function answer(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: Result): string {
+  function answer(
+    request: FastifyRequest<Webhook<CallForm>>,
+    reply: FastifyReply,
+    run: Runtime,
+    result: Result,
+  ): string {
     // The call record. Checked first: with info off, nothing is read or built for it.
     if ((request.log as Logger).isLevelEnabled('info')) {
       const sid = param(request.body, 'CallSid');
@@ -53,19 +91,19 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     return twiml;
   }
 
-  app.post(WEBHOOKS.call, async (request, reply) => {
+  app.post<Webhook<CallForm>>(WEBHOOKS.call, async (request, reply) => {
     const run = h.current;
     return answer(request, reply, run, run.engine.start());
   });
 
-  app.post(WEBHOOKS.menu, async (request, reply) => {
+  app.post<Webhook<MenuForm>>(WEBHOOKS.menu, async (request, reply) => {
     const run = h.current;
     const { state, silent } = readMenuQuery(request.query, run.config);
     const digits = param(request.body, 'Digits', 8);
     return answer(request, reply, run, run.engine.input({ state, digits, silent, now: h.clock() }));
   });
 
-  app.post(WEBHOOKS.dial, async (request, reply) => {
+  app.post<Webhook<DialForm>>(WEBHOOKS.dial, async (request, reply) => {
     const run = h.current;
     const state = readDialQuery(request.query, run.config);
     const status = param(request.body, 'DialCallStatus', 16);
@@ -75,11 +113,11 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   // The fallback document is public text and the caller's last resort: it is answered even when
   // the signature does not verify, so a wrong PUBLIC_BASE_URL or token is logged and counted
   // rather than turned into Twilio's "application error".
-  const signed = h.authToken
-    ? (request: FastifyRequest) =>
-        isValidTwilioRequest(request, { authToken: h.authToken!, publicBaseUrl: h.publicBaseUrl })
+  const token = h.authToken;
+  const signed = token
+    ? (request: FastifyRequest) => isValidTwilioRequest(request, token, h.publicBaseUrl)
     : () => true;
-  app.post(WEBHOOKS.fallback, async (request, reply) => {
+  app.post<Webhook<FallbackForm>>(WEBHOOKS.fallback, async (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
     const errorCode = code && /^\d{5}$/.test(code) ? code : undefined;

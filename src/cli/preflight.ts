@@ -131,7 +131,7 @@ export function preflight({ config, env, now, record }: PreflightInput): Report 
       blocking: true,
       message: `the fallback document was never printed for this data${why}: run npm run fallback and paste it into the TwiML Bin of the number's fallback URL.`,
     });
-  } else if (record.record.sha256 !== documentDigest(fallbackTwiml(config))) {
+  } else if (record.record.sha256 !== documentDigest(fallbackTwiml(config, now))) {
     add({
       kind: 'fallback-outdated',
       blocking: true,
