@@ -124,11 +124,11 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     if (signed(request)) {
       request.log.warn({ event: 'fallback', errorCode }, 'fallback URL called');
     } else {
-      request.log.warn(
-        { event: 'fallback', errorCode, signature: 'invalid' },
-        'fallback URL called, its signature does not verify (answered all the same): if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
-      );
-      h.metrics.fallbackUnsigned();
+      h.unsignedFallbacks.refused('fallback-unsigned', request.log, {
+        event: 'fallback',
+        msg: 'fallback URL called, its signature does not verify (answered all the same): if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
+        fields: { errorCode, signature: 'invalid' },
+      });
     }
     h.metrics.fallback();
     reply.type('text/xml');

@@ -64,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('helpline', helpline);
   app.addHook('onClose', (_app, done) => {
     helpline.refusals.flush();
+    helpline.unsignedFallbacks.flush();
     done();
   });
 

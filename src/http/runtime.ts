@@ -49,6 +49,9 @@ export class Helpline {
   readonly metrics: Metrics;
   /** Refused requests: each counted, logged in summary (src/http/refusals.ts). */
   readonly refusals: RefusalLog;
+  /** Fallback requests whose signature does not verify: answered, but counted and logged in
+   * summary like refusals, so a forged flood on the public fallback URL writes a few lines. */
+  readonly unsignedFallbacks: RefusalLog;
   private runtime: Runtime;
 
   constructor(config: Config, options: HelplineOptions = {}) {
@@ -59,6 +62,7 @@ export class Helpline {
     this.metricsToken = options.metricsToken || undefined;
     this.metrics = new Metrics({ processMetrics: options.processMetrics ?? false });
     this.refusals = new RefusalLog((kind) => this.metrics.refused(kind));
+    this.unsignedFallbacks = new RefusalLog(() => this.metrics.fallbackUnsigned());
     this.runtime = build(config, this.clock());
     this.metrics.configLoadedNow();
   }
