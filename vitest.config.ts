@@ -15,7 +15,9 @@ const PROCESSES = [
   'tests/languages.test.ts',
   'tests/log-stall.test.ts',
   'tests/preflight.test.ts',
+  'tests/purge.test.ts',
   'tests/reload.test.ts',
+  'tests/report.test.ts',
   'tests/server.test.ts',
   'tests/shutdown.test.ts',
 ];
