@@ -4,11 +4,13 @@
  *   POST /voice/menu      a key, or silence, in a menu (state in the query string)
  *   POST /voice/dial      the outcome of a transfer (DialCallStatus)
  *   POST /voice/fallback  the number's fallback URL: the safe bilingual TwiML
+ *   POST /voice/whisper   the answering leg of a transfer, before it is put through (<Number url>)
+ *   POST /voice/whisper/key  the whisper's key, or its time-out (whisper: confirm)
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call/call-state.js';
-import type { Result } from '../src/engine/index.js';
+import { param, readDialQuery, readMenuQuery, readWhisperQuery, WEBHOOKS } from '../src/call/call-state.js';
+import type { Result, WhisperResult } from '../src/engine/index.js';
 import type { OverloadGate } from '../src/http/overload.js';
 import type { Helpline, Runtime } from '../src/http/runtime.js';
 import { signatureCheck } from '../src/http/signature.js';
@@ -34,16 +36,21 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     done();
   });
 
-  /** `run` is the configuration in force when the request started (see Helpline.current):
-   * the engine's answer is rendered, and counted, with that same configuration. */
-  function answer(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: Result): void {
-    // The call record. Checked first: with info off, nothing is read or built for it.
+  /** The call record and the metrics of one webhook's events. */
+  function record(request: FastifyRequest, run: Runtime, events: Result['events']): void {
+    // Checked first: with info off, nothing is read or built for the call record.
     if ((request.log as Logger).isLevelEnabled('info')) {
       const sid = param(request.body, 'CallSid');
       const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
-      for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
+      for (const e of events) request.log.info({ callSid, ...e }, 'flow');
     }
-    h.metrics.record(result.events, run.config);
+    h.metrics.record(events, run.config);
+  }
+
+  /** `run` is the configuration in force when the request started (see Helpline.current):
+   * the engine's answer is rendered, and counted, with that same configuration. */
+  function answer(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: Result): void {
+    record(request, run, result.events);
     const twiml = run.renderer.renderBytes(result.step, {
       baseUrl: h.baseUrl,
       to: param(request.body, 'To', 32),
@@ -70,7 +77,25 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     const run = h.current;
     const state = readDialQuery(request.query, run.config);
     const status = param(request.body, 'DialCallStatus', 16);
-    answer(request, reply, run, run.engine.dialResult({ state, status, now: h.clock() }));
+    const bridged = param(request.body, 'DialBridged', 8);
+    answer(request, reply, run, run.engine.dialResult({ state, status, bridged, now: h.clock() }));
+  });
+
+  // The answering leg (its CallSid is the transfer's, not the caller's call).
+  function whispered(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: WhisperResult): void {
+    record(request, run, result.events);
+    void reply.type('text/xml').send(run.renderer.whisper(result.step, { baseUrl: h.baseUrl }));
+  }
+
+  app.post(WEBHOOKS.whisper, (request, reply) => {
+    const run = h.current;
+    whispered(request, reply, run, run.engine.whisper(readWhisperQuery(request.query, run.config)));
+  });
+
+  app.post(WEBHOOKS.whisperKey, (request, reply) => {
+    const run = h.current;
+    const digits = param(request.body, 'Digits', 8);
+    whispered(request, reply, run, run.engine.whisperKey(readWhisperQuery(request.query, run.config), digits));
   });
 
   app.post(WEBHOOKS.fallback, (request, reply) => {

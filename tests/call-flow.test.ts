@@ -60,7 +60,9 @@ describe('the language choice', () => {
     expect(says(c).some((s) => /112/.test(s.text))).toBe(false);
     await c.silence();
     expect(c.dialled).toBe(dialOf(safetyNet(DEFAULT)[0]!));
-    expect(c.dial!.attrs.action).toBe(`${BASE}/voice/dial?lang=${DEFAULT}&service=${safetyNet(DEFAULT)[0]}&net=1`);
+    expect(c.dial!.attrs.action).toBe(
+      `${BASE}/voice/dial?lang=${DEFAULT}&service=${safetyNet(DEFAULT)[0]}&net=1&nolang=1`,
+    );
     expect(c.hungUp).toBe(false);
   });
 
@@ -77,7 +79,7 @@ describe('the language choice', () => {
     expect(action(c)).toBe('/voice/menu?menu=lang&tries=2');
     await c.press('8');
     expect(c.dialled).toBe(dialOf(safetyNet(DEFAULT)[0]!));
-    expect(c.dial!.attrs.action).toMatch(/&net=1$/);
+    expect(c.dial!.attrs.action).toMatch(/&net=1&nolang=1$/);
     // Told in every greeting language that they are being put through, and nothing else.
     GREETING.forEach((l, i) => {
       expect(says(c)[i]!.text).toBe(prompt(l.id, 'putting-through'));

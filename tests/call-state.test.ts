@@ -5,6 +5,9 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
+  readWhisperQuery,
+  whisperUrl,
+  type WhisperState,
   dialUrl,
   menuUrl,
   QUERY,
@@ -65,8 +68,12 @@ describe('the call state in the URLs', () => {
     for (const lang of config.languages) {
       for (const service of SERVICES) {
         for (const failed of FAILED_LISTS) {
-          for (const net of [false, true]) {
-            const state: DialState = { lang, service, failed, net };
+          for (const [net, nolang] of [
+            [false, false],
+            [true, false],
+            [true, true],
+          ] as const) {
+            const state: DialState = { lang, service, failed, net, nolang };
             const url = dialUrl(state);
             expect(url.startsWith('/voice/dial?')).toBe(true);
             expect(readDialQuery(query(url), config)).toEqual(state);
@@ -83,9 +90,10 @@ describe('the call state in the URLs', () => {
       expect(
         readMenuQuery(query(menuUrl({ lang: 'en', menu: ALTERNATIVES_MENU, tries: 0, failed })), config).state.failed,
       ).toEqual(failed);
-      expect(readDialQuery(query(dialUrl({ lang: 'en', service: 'surya', failed, net: true })), config).failed).toEqual(
-        failed,
-      );
+      expect(
+        readDialQuery(query(dialUrl({ lang: 'en', service: 'surya', failed, net: true, nolang: false })), config)
+          .failed,
+      ).toEqual(failed);
     }
   });
 
@@ -97,10 +105,12 @@ describe('the call state in the URLs', () => {
       '/voice/menu?lang=fr&menu=main&tries=2&silent=1',
     );
     expect(menuUrl({ menu: LANGUAGE_MENU, tries: 0, failed: [] })).toBe('/voice/menu?menu=lang&tries=0');
-    expect(dialUrl({ lang: 'nl', service: 'payoke', failed: ['surya'], net: true })).toBe(
+    expect(dialUrl({ lang: 'nl', service: 'payoke', failed: ['surya'], net: true, nolang: false })).toBe(
       '/voice/dial?lang=nl&service=payoke&failed=surya&net=1',
     );
-    expect(dialUrl({ lang: 'fr', service: 'surya', failed: [], net: false })).toBe('/voice/dial?lang=fr&service=surya');
+    expect(dialUrl({ lang: 'fr', service: 'surya', failed: [], net: false, nolang: false })).toBe(
+      '/voice/dial?lang=fr&service=surya',
+    );
   });
 
   it('keeps the URLs Twilio already holds readable (calls in flight across a deploy)', () => {
@@ -118,12 +128,14 @@ describe('the call state in the URLs', () => {
       service: 'police',
       failed: [],
       net: false,
+      nolang: false,
     });
     expect(readDialQuery(query('/voice/dial?lang=nl&service=surya&net=1'), config)).toEqual({
       lang: 'nl',
       service: 'surya',
       failed: [],
       net: true,
+      nolang: false,
     });
   });
 
@@ -136,6 +148,7 @@ describe('the call state in the URLs', () => {
         service: undefined,
         failed: [],
         net: false,
+        nolang: false,
       });
     }
   });
@@ -253,5 +266,33 @@ describe('query names', () => {
     expect(readDialQuery({ l: 'en', s: 'surya', n: '1' }, config)).toEqual(
       readDialQuery({ lang: 'en', service: 'surya', net: '1' }, config),
     );
+  });
+});
+
+describe('the whisper state', () => {
+  const config = testConfig();
+  const query = (url: string) => Object.fromEntries(new URL(url, 'https://x').searchParams);
+
+  it('reads back every whisper the line writes: the caller language or none, the service, what brought them', () => {
+    const whys = ['now', 'retry', 'service', ...Object.keys(config.flow.groups).map((g) => `group:${g}`)] as const;
+    for (const lang of [...config.languages, undefined])
+      for (const service of Object.keys(config.services))
+        for (const why of whys) {
+          const state: WhisperState = { lang, service, why: why as WhisperState['why'] };
+          for (const key of [false, true]) {
+            const url = whisperUrl(state, key);
+            expect(url.startsWith(key ? '/voice/whisper/key?' : '/voice/whisper?')).toBe(true);
+            expect(readWhisperQuery(query(url), config)).toEqual(state);
+          }
+        }
+  });
+
+  it('reads unknown languages, services, reasons and groups as absent', () => {
+    for (const bad of ['de', '', '__proto__', 'constructor', 'group:', 'group:nope', 'group:__proto__', 'x'.repeat(65)])
+      expect(readWhisperQuery({ lang: bad, service: bad, why: bad }, config)).toEqual({
+        lang: undefined,
+        service: undefined,
+        why: undefined,
+      });
   });
 });

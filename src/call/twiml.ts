@@ -3,11 +3,12 @@
  * `twilio` package's builder (which escapes text and attributes).
  */
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
-import { dialUrl, menuUrl, stateKey } from './call-state.js';
+import { dialUrl, menuUrl, stateKey, whisperUrl, type WhisperState } from './call-state.js';
 import type { Config, Lang, Service } from '../config/types.js';
 import { E164 } from '../config/constants.js';
 import { Services } from '../engine/services.js';
 import type { Speech, Step } from '../engine/types.js';
+import type { WhisperStep } from '../engine/whisper.js';
 import { fill } from './placeholders.js';
 
 export interface RenderContext {
@@ -122,6 +123,7 @@ export class TwimlRenderer {
       k += `\u0000${stateKey(step.state)}\u0000${step.timeout}`;
     } else if (step.kind === 'dial') {
       k += `\u0000${stateKey(step.state)}\u0000${this.callerId(step.service, ctx) ?? ''}`;
+      k += `\u0000${step.whisper ? stateKey(step.whisper) : ''}`;
     }
     for (const s of step.say) {
       k += `\u0001${s.lang}\u0000${s.key}`;
@@ -150,7 +152,7 @@ export class TwimlRenderer {
       }
       case 'dial': {
         this.say(r, step.say, ctx);
-        this.dial(r, step.service, ctx, ctx.baseUrl + dialUrl(step.state));
+        this.dial(r, step.service, ctx, ctx.baseUrl + dialUrl(step.state), step.whisper);
         break;
       }
       case 'hangup': {
@@ -215,7 +217,13 @@ export class TwimlRenderer {
     );
   }
 
-  private dial(r: VoiceResponse, service: Service, ctx: RenderContext, action: string | undefined): void {
+  private dial(
+    r: VoiceResponse,
+    service: Service,
+    ctx: RenderContext,
+    action: string | undefined,
+    whisper?: WhisperState,
+  ): void {
     const callerId = this.callerId(service, ctx);
     const d = r.dial({
       ...(action ? { action, method: 'POST' } : {}),
@@ -223,8 +231,39 @@ export class TwimlRenderer {
       ringTone: this.config.settings.ringTone as never,
       ...(callerId ? { callerId } : {}),
     });
-    if (service.dialKind === 'sip') d.sip(service.dial);
-    else d.number(service.dial);
+    // The whisper runs on the answering leg once someone answers, before the caller is put
+    // through; the caller hears the ring tone meanwhile (docs/architecture.md).
+    const answered = whisper ? { url: ctx.baseUrl + whisperUrl(whisper), method: 'POST' as const } : {};
+    if (service.dialKind === 'sip') d.sip(answered, service.dial);
+    else d.number(answered, service.dial);
+  }
+
+  /**
+   * The answering leg's TwiML (POST /voice/whisper and /voice/whisper/key): only the verbs
+   * Twilio allows there (<Say>, <Play>, <Pause>, <Gather>, <Hangup>). An empty document puts
+   * the caller through; <Hangup/> ends the answering leg, so the transfer is not bridged.
+   * Always spoken (a recording could not say the caller's language).
+   */
+  whisper(step: WhisperStep, ctx: RenderContext): string {
+    const r = new VoiceResponse();
+    if (step.kind === 'decline') r.hangup();
+    if (step.kind === 'whisper' && !step.confirm) this.say(r, step.say, ctx, false);
+    if (step.kind === 'whisper' && step.confirm) {
+      // Any key takes the call. No key: actionOnEmptyResult posts the time-out to the same
+      // URL (counted there), which hangs up; the <Hangup/> after it is for a Gather that falls through.
+      const g = r.gather({
+        input: ['dtmf'],
+        numDigits: 1,
+        timeout: step.confirm.timeout,
+        finishOnKey: '',
+        actionOnEmptyResult: true,
+        action: ctx.baseUrl + whisperUrl(step.confirm.state, true),
+        method: 'POST',
+      });
+      this.say(g, step.say, ctx, false);
+      r.hangup();
+    }
+    return r.toString();
   }
 
   /** hotline: the helpline's own number, so the service never sees the caller's. caller: no

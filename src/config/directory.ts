@@ -28,6 +28,8 @@ export interface DirectoryInput {
   /** False when the menus or a prompts file could not be read: the names given in languages
    * the line does not speak are then not reported (the directory's other checks still run). */
   languagesKnown: boolean;
+  /** The line's default language (menus.yaml): the staff language of a service that names none. */
+  defaultLanguage?: Lang | undefined;
   now: Date;
   problems: Problems;
 }
@@ -65,6 +67,7 @@ export function directorySettings(data: DirectoryData, hotlineNumber?: string): 
     ringTone: data.settings.ring_tone,
     hotlineNumber: hotlineNumber || data.settings.hotline_number || undefined,
     verifyMaxAgeDays: data.settings.verify_max_age_days,
+    whisperTimeout: data.settings.whisper_timeout,
   };
 }
 
@@ -76,7 +79,8 @@ function readService(ctx: Context, id: string, s: ServiceData): Service | undefi
   const overrides = readOverrides(ctx, at, s);
   const hours = readHours(ctx, at, s, overrides);
   collectReasons(ctx, at, s);
-  if (!kind || !hours || !overrides || verified === null) return undefined;
+  const staffLanguage = readStaffLanguage(ctx, at, s);
+  if (!kind || !hours || !overrides || verified === null || !staffLanguage) return undefined;
   return {
     id,
     name: s.name,
@@ -92,7 +96,27 @@ function readService(ctx: Context, id: string, s: ServiceData): Service | undefi
     connect: s.connect,
     hoursSource: s.hours_source,
     verified,
+    staffLanguage,
+    whisper: s.connect === 'say' ? 'none' : (s.whisper ?? 'announce'),
   };
+}
+
+/** The language the service's staff hear the whisper in: one of the line's, default the line's
+ * default language. A service whose number is only said has no whisper to set. */
+function readStaffLanguage(ctx: Context, at: string, s: ServiceData): Lang | undefined {
+  const { languages, languagesKnown, problems } = ctx;
+  if (s.connect === 'say' && s.whisper !== undefined)
+    problems.errors.push(
+      `${at}.whisper: the line says this service's number (connect: say) and never dials it, so nobody answers to hear a whisper: remove whisper, or set connect: transfer`,
+    );
+  const lang = s.staff_language ?? ctx.defaultLanguage ?? languages[0] ?? '';
+  if (languagesKnown && s.staff_language !== undefined && !languages.includes(s.staff_language)) {
+    problems.errors.push(
+      `${at}.staff_language: "${s.staff_language}" is not a language of the line (${languages.join(', ')}): the whisper is said in one of them`,
+    );
+    return undefined;
+  }
+  return lang || undefined;
 }
 
 /** A real date, not in the future; null when it is wrong (reported). */

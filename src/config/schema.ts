@@ -49,6 +49,10 @@ const serviceSchema = z.strictObject({
   // The date itself is checked by the loader (src/time/verification.ts), which quotes it back.
   verified: z.string({ error: 'a date such as "2026-11-30" (quoted)' }).optional(),
   verified_note: z.string().optional(),
+  // The language the service's staff hear the whisper in (a language of the line), and how
+  // the person who answers is told of the call (src/engine/whisper.ts). Checked by directory.ts.
+  staff_language: z.string().optional(),
+  whisper: z.enum(['none', 'announce', 'confirm']).optional(),
 });
 
 const settingsSchema = z
@@ -61,8 +65,9 @@ const settingsSchema = z
       .optional()
       .refine((v) => !v || E164.test(v), 'must be an E.164 number such as +3225551234, or empty'),
     verify_max_age_days: z.number().int().min(1).max(3660).default(365),
+    whisper_timeout: z.number().int().min(3).max(30).default(8),
   })
-  .default({ holidays_country: 'be', dial_timeout: 25, ring_tone: 'be', verify_max_age_days: 365 });
+  .default({ holidays_country: 'be', dial_timeout: 25, ring_tone: 'be', verify_max_age_days: 365, whisper_timeout: 8 });
 
 export const directorySchema = z.strictObject({
   settings: settingsSchema,

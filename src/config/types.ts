@@ -13,6 +13,9 @@ export type DialKind = 'e164' | 'short' | 'sip';
 export type HoursSource = 'document' | 'secondary';
 /** transfer: the line dials the service; say: the line says the number instead (one Twilio cannot dial). */
 export type ConnectMode = 'transfer' | 'say';
+/** How the person who answers a transfer is told of the call before it is put through:
+ * none; announce (a sentence); confirm (a sentence, then a key to take the call, or no call). */
+export type WhisperMode = 'none' | 'announce' | 'confirm';
 
 export interface Service {
   id: string;
@@ -30,6 +33,9 @@ export interface Service {
   verified?: { date: string; note?: string | undefined } | undefined;
   hoursSource: HoursSource;
   connect: ConnectMode;
+  /** The language the whisper is said in (a language of the line). */
+  staffLanguage: Lang;
+  whisper: WhisperMode;
 }
 
 export interface DirectorySettings {
@@ -39,6 +45,8 @@ export interface DirectorySettings {
   hotlineNumber?: string | undefined;
   /** A verification older than this many days no longer counts (npm run preflight). */
   verifyMaxAgeDays: number;
+  /** Seconds the person who answers has to press a key, for a service with whisper: confirm. */
+  whisperTimeout: number;
 }
 
 export type Action =

@@ -6,8 +6,17 @@
  */
 import type { Config, Lang, Service } from '../config/types.js';
 import { calendarDaysBetween } from '../time/hours.js';
-import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type Speech, type Step } from './types.js';
+import {
+  ALTERNATIVES_MENU,
+  AFTER_CALL_MENU,
+  type FlowEvent,
+  type Result,
+  type Speech,
+  type Step,
+  type WhisperWhy,
+} from './types.js';
 import { Services, withFailed } from './services.js';
+import { Whisper } from './whisper.js';
 import { speech, spokenNumber, type Words } from './words.js';
 
 interface Context {
@@ -17,16 +26,22 @@ interface Context {
   /** Said first. */
   prefix: Speech[];
   events: FlowEvent[];
+  /** For the whisper: what brought the caller (default: now when not chosen, else the service). */
+  why?: WhisperWhy | undefined;
+  /** For the whisper: the caller chose no language. */
+  nolang?: boolean | undefined;
 }
 
 export class Links {
   readonly services: Services;
+  readonly whisper: Whisper;
 
   constructor(
     private readonly config: Config,
     private readonly words: Words,
   ) {
     this.services = new Services(config);
+    this.whisper = new Whisper(config, words);
   }
 
   private get flow() {
@@ -66,11 +81,13 @@ export class Links {
     if (service.callerId === 'caller') say.push(speech(lang, 'caller-id-notice'));
     // quiet: the caller was just told, in every language, that they are being put through.
     if (!c.quiet) say.push(speech(lang, service.intro ?? 'transfer', { name }));
+    const why = c.why ?? (c.net ? 'now' : 'service');
     const step: Step = {
       kind: 'dial',
       say,
       service,
-      state: { lang, service: service.id, failed: c.failed, net: c.net ?? false },
+      state: { lang, service: service.id, failed: c.failed, net: c.net ?? false, nolang: c.nolang ?? false },
+      whisper: this.whisper.state(service, c.nolang ? undefined : lang, why),
     };
     return { step, events: [...events, { event: 'transfer', lang, service: service.id }] };
   }
@@ -114,14 +131,43 @@ export class Links {
     return [...out.filter((o) => o.like), ...out.filter((o) => !o.like)].map(({ key, service }) => ({ key, service }));
   }
 
-  /** After a transfer that ended normally: a way back to the menus. */
-  afterCall(c: { lang: Lang; failed: readonly string[]; tries: number; prefix: Speech[] }): Step {
+  /** After a transfer that was bridged: first, a key for a caller who reached nobody (a
+   * voicemail, a wrong person) when `focus` names the service; then a way back to the menus. */
+  afterCall(c: {
+    lang: Lang;
+    failed: readonly string[];
+    tries: number;
+    prefix: Speech[];
+    focus?: string | undefined;
+  }): Step {
+    const say = [...c.prefix];
+    if (c.focus !== undefined)
+      say.push(speech(c.lang, 'after-call-not-reached', { key: this.words.keyName(c.lang, this.notReachedKey) }));
+    say.push(speech(c.lang, 'after-call', { key: this.words.keyName(c.lang, this.flow.keys.back) }));
     return {
       kind: 'gather',
-      say: [...c.prefix, speech(c.lang, 'after-call', { key: this.words.keyName(c.lang, this.flow.keys.back) })],
-      state: { lang: c.lang, menu: AFTER_CALL_MENU, tries: c.tries, failed: c.failed },
+      say,
+      state: { lang: c.lang, menu: AFTER_CALL_MENU, tries: c.tries, failed: c.failed, focus: c.focus },
       timeout: this.flow.gatherTimeout,
     };
+  }
+
+  /** The after-call key for "I did not reach anyone": 1, unless the data gave 1 to every menu. */
+  get notReachedKey(): string {
+    const common = Object.values(this.flow.keys);
+    return ['1', '2', '3', '4', '5', '6', '7', '8'].find((k) => !common.includes(k)) ?? '1';
+  }
+
+  /** The next open service like `like` (in an offer's or the safety net's target with it),
+   * else the safety net's next: for a caller who reached nobody at `like`. */
+  nextLike(lang: Lang, failed: readonly string[], now: Date, like: string): Service | undefined {
+    for (const target of [...this.flow.offers.map((o) => o.target), ...this.flow.safetyNet]) {
+      const members = this.services.members(target, lang, now);
+      if (!members.some((s) => s.id === like)) continue;
+      const s = members.find((x) => x.connect === 'transfer' && !failed.includes(x.id) && this.services.isOpen(x, now));
+      if (s) return s;
+    }
+    return this.services.next(lang, failed, now);
   }
 
   /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye. */

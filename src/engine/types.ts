@@ -1,11 +1,11 @@
 /** The engine's vocabulary: what a call's state is, what is said, what happens next. */
 import type { ClosureKind } from '../time/hours.js';
-import type { CallState, DialState } from '../call/call-state.js';
+import type { CallState, DialState, WhisperState } from '../call/call-state.js';
 import type { Lang, Service } from '../config/types.js';
 
 export { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, RESERVED_MENU_IDS } from '../config/types.js';
 
-export type { CallState, DialState, ReceivedState } from '../call/call-state.js';
+export type { CallState, DialState, ReceivedState, WhisperState, WhisperWhy } from '../call/call-state.js';
 
 /** One thing said: a prompt of a language, with its placeholders filled. */
 export interface Speech {
@@ -18,7 +18,7 @@ export type Step =
   /** Say, then wait for one key; the key (or silence) goes back with `state`. */
   | { kind: 'gather'; say: Speech[]; state: CallState; timeout: number }
   /** Say, then put the caller through; the outcome comes back with `state`. */
-  | { kind: 'dial'; say: Speech[]; service: Service; state: DialState }
+  | { kind: 'dial'; say: Speech[]; service: Service; state: DialState; whisper?: WhisperState | undefined }
   /** Say, then end the call. */
   | { kind: 'hangup'; say: Speech[] };
 
@@ -40,6 +40,8 @@ export interface FlowEvent {
     | 'closed'
     | 'none-open'
     | 'dial-result'
+    | 'not-reached'
+    | 'whisper'
     | 'goodbye';
   menu?: string;
   /** Only a key the menu knows; never what the caller typed otherwise. */
@@ -51,6 +53,32 @@ export interface FlowEvent {
   status?: DialStatus | 'unknown' | 'missing';
   /** closed: why the service is closed. */
   reason?: ClosureKind;
+  /** dial-result and not-reached: the transfer's result for the evidence of real hours. */
+  result?: TransferResult;
+  /** whisper: what the answering side did (WHISPER_RESULTS). */
+  whisper?: WhisperResult;
+}
+
+/** How a transfer ended, for the metrics: reached only when Twilio bridged it (DialBridged);
+ * not-reached: the caller said afterwards that they reached nobody (the after-call key). */
+export const TRANSFER_RESULTS = ['reached', 'busy', 'no-answer', 'failed', 'declined', 'not-reached'] as const;
+export type TransferResult = (typeof TRANSFER_RESULTS)[number];
+
+/** The answering side: the whisper said (announce) or asked for a key (confirm), then the key
+ * pressed (accepted) or its time-out (timed-out: the answering leg is hung up). */
+export const WHISPER_RESULTS = ['announced', 'asked', 'accepted', 'timed-out'] as const;
+export type WhisperResult = (typeof WHISPER_RESULTS)[number];
+
+/**
+ * A transfer's result from Twilio's DialCallStatus and DialBridged. `completed` (or `answered`)
+ * counts as reached only when bridged: a whisper that hung up the answering leg, or a leg that
+ * ended before it was connected, is a decline. Twilio does not document the status sent after
+ * a whisper hangs up (docs/architecture.md): a non-completed one is read as it says.
+ */
+export function transferResult(status: string | undefined, bridged: string | undefined): TransferResult {
+  const outcome = dialOutcome(status);
+  if (outcome !== 'completed') return outcome;
+  return bridged === 'true' ? 'reached' : 'declined';
 }
 
 export interface Result {

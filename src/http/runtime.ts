@@ -57,6 +57,7 @@ export class Helpline {
     this.metrics = new Metrics({ processMetrics: options.processMetrics ?? false });
     this.runtime = build(config);
     this.metrics.configLoadedNow();
+    this.metrics.watchHours(() => ({ config: this.runtime.config, now: this.clock() }));
   }
 
   /** The configuration in force, as one consistent whole: read it once per request. */

@@ -27,6 +27,16 @@ export function addGerman(data: DataCopy, opts: { greeting: boolean }): void {
   data.edit('menus', (t) =>
     t.replace(/(\n {2}en: \{[^\n]*\}\n)/, `$1  ${id}: { key: "${key}", voice: ${voice}, code: ${code} }\n`),
   );
+  // Every prompts file names the caller's language in the whisper (src/engine/whisper.ts).
+  const whisper: Record<string, string> = {
+    fr: 'Appel en allemand',
+    nl: 'Oproep in het Duits',
+    en: 'Caller speaks German',
+  };
+  for (const [lang, words] of Object.entries(whisper))
+    data.edit(lang as 'fr' | 'nl' | 'en', (t) =>
+      t.replace(/(\n {2}whisper-lang-none: [^\n]*)/, `\n  whisper-lang-${id}: "${words}"$1`),
+    );
   if (opts.greeting) data.edit('menus', (t) => t.replace(/\ngreeting: \[([^\]]*)\]/, `\ngreeting: [$1, ${id}]`));
   data.edit('directory', (t) =>
     t.replace(/(\n {2}([a-z-]+):\n {4}name: \{[^}]*)\}/g, (_, head: string, service: string) => {
