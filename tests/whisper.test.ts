@@ -118,7 +118,11 @@ describe('every transfer carries a whisper', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     const safe = parseTwiml(fallbackTwiml(config));
-    expect(all(safe, 'Number').concat(all(safe, 'Sip')).every((n) => n.attrs.url === undefined)).toBe(true);
+    expect(
+      all(safe, 'Number')
+        .concat(all(safe, 'Sip'))
+        .every((n) => n.attrs.url === undefined),
+    ).toBe(true);
   });
 });
 

@@ -181,7 +181,8 @@ async function answeringLeg(verb: TwimlNode, p: Playing, by: Answerer): Promise<
     const current: Request = next;
     next = undefined;
     for (const v of doc.children) {
-      if (!ANSWERING_VERBS.has(v.name)) throw new CallError(`<${v.name}> is not allowed on the answering leg (<Number url>)`);
+      if (!ANSWERING_VERBS.has(v.name))
+        throw new CallError(`<${v.name}> is not allowed on the answering leg (<Number url>)`);
       if (v.name === 'Hangup') {
         bridged = false;
         break;
