@@ -47,6 +47,9 @@ function withGerman(opts: { greeting?: boolean } = {}): Fixture {
     ),
   );
   if (opts.greeting) data.edit('menus', (s) => s.replace('greeting: [fr, nl, en]', 'greeting: [fr, nl, en, de]'));
+  // The whisper names the caller's language in every prompts file (src/engine/whisper.ts).
+  for (const lang of ['fr', 'nl', 'en'] as const)
+    data.edit(lang, (s) => s.replace(/(\n {2}whisper-lang-none: [^\n]*)/, '\n  whisper-lang-de: "German"$1'));
   data.write('de', data.read('en'));
   data.edit('directory', (s) => s.replace(/(name: \{ fr: .*, en: ("[^"]*")) \}/g, '$1, de: $2 }'));
   return data;
