@@ -8,7 +8,8 @@ import type { Config, Lang, Service } from '../config/types.js';
 import { E164 } from '../config/constants.js';
 import { Services } from '../engine/services.js';
 import type { Speech, Step } from '../engine/types.js';
-import type { WhisperStep } from '../engine/whisper.js';
+import { Whisper, type WhisperStep } from '../engine/whisper.js';
+import { Words } from '../engine/words.js';
 import { fill } from './placeholders.js';
 
 export interface RenderContext {
@@ -37,10 +38,12 @@ export function fallbackTwiml(config: Config): string {
 
 /**
  * The test call of `npm run preflight -- --call SERVICE`, sent inline to Twilio's REST API:
- * the test-call prompt in each language of the greeting, then hang up.
+ * the test-call prompt in each language of the greeting; for a service with a whisper, the
+ * whisper its staff will hear before each call (an English-speaking caller, put through now),
+ * in its staff language; then hang up.
  */
-export function testCallTwiml(config: Config): string {
-  return new TwimlRenderer(config).testCall();
+export function testCallTwiml(config: Config, service?: Service): string {
+  return new TwimlRenderer(config).testCall(service);
 }
 
 export function audioPath(lang: Lang, key: string): string {
@@ -193,9 +196,18 @@ export class TwimlRenderer {
   }
 
   /** Spoken, never <Play>ed: the document goes to Twilio inline, with no server to fetch a recording from. */
-  testCall(): string {
+  testCall(service?: Service): string {
     const r = new VoiceResponse();
     const say = this.config.flow.greeting.map((lang): Speech => ({ lang, key: 'test-call' }));
+    if (service && service.whisper !== 'none') {
+      const staff = service.staffLanguage;
+      const sample = this.config.languages.includes('en') ? 'en' : this.config.flow.defaultLanguage;
+      const whisper = new Whisper(this.config, new Words(this.config));
+      say.push(
+        { lang: staff, key: 'test-call-whisper' },
+        ...whisper.speech(service, { lang: sample, why: 'now' }, service.whisper === 'confirm'),
+      );
+    }
     this.say(r, say, { baseUrl: '' }, false);
     r.hangup();
     return r.toString();

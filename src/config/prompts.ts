@@ -60,6 +60,7 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   error: [],
   // Heard by a service, not a caller: the test call of `npm run preflight -- --call SERVICE`.
   'test-call': [],
+  'test-call-whisper': [],
   // Heard by the person who answers a transfer, in the service's staff_language (src/engine/whisper.ts).
   'helpline-name': [],
   whisper: ['helpline', 'language', 'why'],
