@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 /** A caller who chooses `lang` (undefined: stays silent) and presses `keys`. */
-async function caller(app: TestApp, lang: string | undefined, keys: string[]): Promise<Call> {
+async function caller(app: TestApp, lang: string | undefined, keys: readonly string[]): Promise<Call> {
   const call = await new Call(app.app).start();
   if (lang === undefined) return (await call.silence()).silence();
   return call.keys(LANGS.find((l) => l.id === lang)!.key, ...keys);
