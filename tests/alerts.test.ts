@@ -45,6 +45,7 @@ const ALERTS = [
   'HelplineWebhooksShed', // webhooks shed under overload
   'HelplineQuiet', // no webhook for hours while the line should be in use
   'HelplineDown', // the line is down
+  'HelplineServiceNotReached', // a service open by the directory is declined or not reached repeatedly
 ];
 
 /** Label names that would hold a caller's details. */
