@@ -223,6 +223,8 @@ async function call(n: number): Promise<void> {
         DialCallStatus: outcome,
         DialCallSid: 'CA' + 'd'.repeat(32),
         DialCallDuration: outcome === 'completed' ? '42' : '0',
+        // Reached only when bridged (a person took the call).
+        DialBridged: String(outcome === 'completed'),
       });
       continue;
     }
