@@ -50,6 +50,7 @@ export class Metrics {
   /** The configuration in force and the line's clock, read at each scrape (serviceOpen). */
   private hours: (() => { config: Config; now: Date }) | undefined;
   private readonly fallbacks: Counter;
+  private readonly fallbacksUnsigned: Counter;
   private readonly internalErrors: Counter;
   private readonly reloads: Counter<'result'>;
   private readonly configLoaded: Gauge;
@@ -129,6 +130,10 @@ export class Metrics {
     this.fallbacks = counter(
       'fallbacks_total',
       "Requests to the number's fallback URL (Twilio could not use the line's answer).",
+    );
+    this.fallbacksUnsigned = counter(
+      'fallback_unsigned_total',
+      'Requests to the fallback URL whose signature did not verify, answered all the same (public text): a wrong PUBLIC_BASE_URL or TWILIO_AUTH_TOKEN, or not Twilio.',
     );
     this.internalErrors = counter('internal_errors_total', 'Internal errors answered with the fallback TwiML.');
     this.reloads = counter('config_reloads_total', 'Reloads of the data files (SIGHUP), by result.', ['result']);
@@ -276,6 +281,10 @@ export class Metrics {
 
   fallback(): void {
     this.fallbacks.inc();
+  }
+
+  fallbackUnsigned(): void {
+    this.fallbacksUnsigned.inc();
   }
 
   internalError(): void {
