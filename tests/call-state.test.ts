@@ -68,12 +68,8 @@ describe('the call state in the URLs', () => {
     for (const lang of config.languages) {
       for (const service of SERVICES) {
         for (const failed of FAILED_LISTS) {
-          for (const [net, nolang] of [
-            [false, false],
-            [true, false],
-            [true, true],
-          ] as const) {
-            const state: DialState = { lang, service, failed, net, nolang };
+          for (const net of [false, true]) {
+            const state: DialState = { lang, service, failed, net };
             const url = dialUrl(state);
             expect(url.startsWith('/voice/dial?')).toBe(true);
             expect(readDialQuery(query(url), config)).toEqual(state);
@@ -90,10 +86,9 @@ describe('the call state in the URLs', () => {
       expect(
         readMenuQuery(query(menuUrl({ lang: 'en', menu: ALTERNATIVES_MENU, tries: 0, failed })), config).state.failed,
       ).toEqual(failed);
-      expect(
-        readDialQuery(query(dialUrl({ lang: 'en', service: 'surya', failed, net: true, nolang: false })), config)
-          .failed,
-      ).toEqual(failed);
+      expect(readDialQuery(query(dialUrl({ lang: 'en', service: 'surya', failed, net: true })), config).failed).toEqual(
+        failed,
+      );
     }
   });
 
@@ -105,12 +100,10 @@ describe('the call state in the URLs', () => {
       '/voice/menu?lang=fr&menu=main&tries=2&silent=1',
     );
     expect(menuUrl({ menu: LANGUAGE_MENU, tries: 0, failed: [] })).toBe('/voice/menu?menu=lang&tries=0');
-    expect(dialUrl({ lang: 'nl', service: 'payoke', failed: ['surya'], net: true, nolang: false })).toBe(
+    expect(dialUrl({ lang: 'nl', service: 'payoke', failed: ['surya'], net: true })).toBe(
       '/voice/dial?lang=nl&service=payoke&failed=surya&net=1',
     );
-    expect(dialUrl({ lang: 'fr', service: 'surya', failed: [], net: false, nolang: false })).toBe(
-      '/voice/dial?lang=fr&service=surya',
-    );
+    expect(dialUrl({ lang: 'fr', service: 'surya', failed: [], net: false })).toBe('/voice/dial?lang=fr&service=surya');
   });
 
   it('keeps the URLs Twilio already holds readable (calls in flight across a deploy)', () => {
@@ -128,27 +121,24 @@ describe('the call state in the URLs', () => {
       service: 'police',
       failed: [],
       net: false,
-      nolang: false,
     });
     expect(readDialQuery(query('/voice/dial?lang=nl&service=surya&net=1'), config)).toEqual({
       lang: 'nl',
       service: 'surya',
       failed: [],
       net: true,
-      nolang: false,
     });
   });
 
-  it('reads unknown languages, menus and services, and prototype names, as absent; a transfer without a language is in the default language', () => {
+  it('reads unknown languages, menus and services, and prototype names, as absent; a transfer without a language is one made for a caller who chose none', () => {
     for (const bad of ['de', 'FR', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'x'.repeat(65)]) {
       const { state } = readMenuQuery({ l: bad, m: bad, t: '0', f: bad, o: bad }, config);
       expect(state).toEqual({ lang: undefined, menu: undefined, tries: 0, failed: [], focus: undefined });
       expect(readDialQuery({ l: bad, s: bad, f: bad, n: bad }, config)).toEqual({
-        lang: config.flow.defaultLanguage,
+        lang: undefined,
         service: undefined,
         failed: [],
         net: false,
-        nolang: false,
       });
     }
   });
@@ -238,7 +228,7 @@ describe('forged states through the app', () => {
     );
   });
 
-  it('a transfer outcome with a forged service or language is still answered in a language of the line, with the offers or the safety net', async () => {
+  it('a transfer outcome with a forged service or language is still answered, in a language of the line (or, with none, in every greeting language), with the offers or the safety net', async () => {
     const t = await makeApp();
     onTestFinished(() => t.app.close());
     for (const q of [
@@ -249,9 +239,10 @@ describe('forged states through the app', () => {
       const twiml = assertValidTwiml(
         (await post(t.app, `/voice/dial?${q}`, callParams({ DialCallStatus: 'busy' }))).body,
       );
-      const langs = new Set(all(twiml, 'Say').map((s) => s.attrs.language));
-      expect(langs.size, q).toBe(1);
-      expect(config.flow.languages.map((l) => l.code)).toContain([...langs][0]);
+      const langs = [...new Set(all(twiml, 'Say').map((s) => s.attrs.language))];
+      const codes = (ids: readonly string[]) => ids.map((id) => config.flow.languages.find((l) => l.id === id)!.code);
+      // lang=nl names a language of the line; xx, or none, is a caller who chose none.
+      expect(langs, q).toEqual(q.startsWith('lang=nl') ? codes(['nl']) : codes(config.flow.greeting));
       expect(first(twiml, 'Gather') ?? first(twiml, 'Dial'), q).toBeDefined();
     }
   });

@@ -59,7 +59,7 @@ function everyStep(): Step[] {
         for (const failed of FAILED) {
           for (const net of [false, true]) {
             for (const status of ['completed', 'busy', 'no-answer', 'failed', 'canceled', undefined]) {
-              steps.push(engine.dialResult({ state: { lang, service, failed, net, nolang: false }, status, now }).step);
+              steps.push(engine.dialResult({ state: { lang, service, failed, net }, status, now }).step);
             }
           }
         }

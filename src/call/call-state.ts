@@ -11,7 +11,8 @@ import { RESERVED_MENU_IDS, type Config, type Lang } from '../config/types.js';
 
 /** What the line remembers of a call between two webhooks. */
 export interface CallState {
-  /** Absent only before a language is chosen. */
+  /** Absent while the caller has chosen none: before the language choice, and after it for a
+   * caller who chose none (put through; then spoken to in every greeting language). */
   lang?: Lang | undefined;
   /** A menu of the data, or one of the engine's pseudo-menus (RESERVED_MENU_IDS). */
   menu: string;
@@ -25,14 +26,13 @@ export interface CallState {
 
 /** What a transfer's outcome needs: the call's state when the transfer was made. */
 export interface DialState {
-  lang: Lang;
+  /** Undefined for a caller who chose no language: every greeting language is spoken to them. */
+  lang: Lang | undefined;
   /** Undefined when the URL names no service of the directory. */
   service: string | undefined;
   failed: readonly string[];
   /** Made for a caller who did not choose (silence, wrong keys): its failure goes on to the next. */
   net: boolean;
-  /** The caller chose no language (silence at the choice): the whisper says so. */
-  nolang: boolean;
 }
 
 /** What brought a caller to a transfer, for the whisper: asked to speak to someone now, after
@@ -77,8 +77,6 @@ export const QUERY = {
   service: 'service',
   /** /voice/dial: the transfer was made for a caller who did not choose. */
   net: 'net',
-  /** /voice/dial: the caller chose no language. */
-  nolang: 'nolang',
   /** /voice/whisper: what brought the caller (WhisperWhy). */
   why: 'why',
 } as const;
@@ -135,7 +133,6 @@ const DIAL_FIELDS: { [K in keyof DialState]-?: Field<Partial<DialState>[K]> } = 
   service: { name: QUERY.service, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
   failed,
   net: { name: QUERY.net, write: (v) => (v ? '1' : undefined), read: (raw) => raw === '1' },
-  nolang: { name: QUERY.nolang, write: (v) => (v ? '1' : undefined), read: (raw) => raw === '1' },
 };
 
 const WHISPER_FIELDS: { [K in keyof WhisperState]-?: Field<WhisperState[K]> } = {
@@ -259,6 +256,5 @@ export function readMenuQuery(query: unknown, config: Config): { state: Received
 
 /** POST /voice/dial's query, read and checked. */
 export function readDialQuery(query: unknown, config: Config): DialState {
-  const state = read(DIAL_FIELDS, query, config) as unknown as DialState;
-  return { ...state, lang: state.lang ?? config.flow.defaultLanguage };
+  return read(DIAL_FIELDS, query, config) as unknown as DialState;
 }

@@ -393,10 +393,7 @@ function checkUrl(u: string, vocab: Vocabulary): void {
           (k === QUERY.focus && vocab.services.has(v)) ||
           (k === QUERY.silent && v === '1')
         : url.pathname === '/voice/dial'
-          ? common ||
-            (k === QUERY.service && vocab.services.has(v)) ||
-            (k === QUERY.net && v === '1') ||
-            (k === QUERY.nolang && v === '1')
+          ? common || (k === QUERY.service && vocab.services.has(v)) || (k === QUERY.net && v === '1')
           : url.pathname === '/voice/whisper' || url.pathname === '/voice/whisper/key'
             ? (k === QUERY.lang && vocab.langs.has(v)) ||
               (k === QUERY.service && vocab.services.has(v)) ||
@@ -405,7 +402,8 @@ function checkUrl(u: string, vocab: Vocabulary): void {
     if (!ok) throw new Error(`unexpected ${k}=${JSON.stringify(v)} in ${u}`);
   }
   if (url.pathname === '/voice/menu' && !seen.has(QUERY.menu)) throw new Error(`no menu in ${u}`);
-  if (url.pathname === '/voice/dial' && !(seen.has(QUERY.service) && seen.has(QUERY.lang)))
+  // No language: only a transfer for a caller who chose none (put through by the safety net).
+  if (url.pathname === '/voice/dial' && !(seen.has(QUERY.service) && (seen.has(QUERY.lang) || seen.has(QUERY.net))))
     throw new Error(`no service or language in ${u}`);
   if (url.pathname.startsWith('/voice/whisper') && !(seen.has(QUERY.service) && seen.has(QUERY.why)))
     throw new Error(`no service or reason in ${u}`);
