@@ -117,7 +117,7 @@ describe('every transfer carries a whisper', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const safe = parseTwiml(fallbackTwiml(config));
+    const safe = parseTwiml(fallbackTwiml(config, new Date('2026-11-30T10:00:00+01:00')));
     expect(
       all(safe, 'Number')
         .concat(all(safe, 'Sip'))
