@@ -85,36 +85,40 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
 
   /** `run` is the configuration in force when the request started (see Helpline.current):
    * the engine's answer is rendered, and counted, with that same configuration. */
-  function answer(request: FastifyRequest<Webhook<CallForm>>, reply: FastifyReply, run: Runtime, result: Result): void {
+  function answer(
+    request: FastifyRequest<Webhook<CallForm>>,
+    reply: FastifyReply,
+    run: Runtime,
+    result: Result,
+  ): string {
     record(request, run, result.events);
-    const twiml = run.renderer.renderBytes(result.step, {
+    const twiml = run.renderer.render(result.step, {
       baseUrl: h.baseUrl,
       to: param(request.body, 'To', 32),
       from: param(request.body, 'From', 32),
     });
-    void reply.type('text/xml').send(twiml);
+    reply.type('text/xml');
+    return twiml;
   }
 
-  // Synchronous handlers that send and return nothing (docs/architecture.md); an exception
-  // still reaches the error handler.
-  app.post<Webhook<CallForm>>(WEBHOOKS.call, (request, reply) => {
+  app.post<Webhook<CallForm>>(WEBHOOKS.call, async (request, reply) => {
     const run = h.current;
-    answer(request, reply, run, run.engine.start());
+    return answer(request, reply, run, run.engine.start());
   });
 
-  app.post<Webhook<MenuForm>>(WEBHOOKS.menu, (request, reply) => {
+  app.post<Webhook<MenuForm>>(WEBHOOKS.menu, async (request, reply) => {
     const run = h.current;
     const { state, silent } = readMenuQuery(request.query, run.config);
     const digits = param(request.body, 'Digits', 8);
-    answer(request, reply, run, run.engine.input({ state, digits, silent, now: h.clock() }));
+    return answer(request, reply, run, run.engine.input({ state, digits, silent, now: h.clock() }));
   });
 
-  app.post<Webhook<DialForm>>(WEBHOOKS.dial, (request, reply) => {
+  app.post<Webhook<DialForm>>(WEBHOOKS.dial, async (request, reply) => {
     const run = h.current;
     const state = readDialQuery(request.query, run.config);
     const status = param(request.body, 'DialCallStatus', 16);
     const bridged = param(request.body, 'DialBridged', 8);
-    answer(request, reply, run, run.engine.dialResult({ state, status, bridged, now: h.clock() }));
+    return answer(request, reply, run, run.engine.dialResult({ state, status, bridged, now: h.clock() }));
   });
 
   // The answering leg (its CallSid is the transfer's, not the caller's call).
@@ -123,20 +127,21 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     reply: FastifyReply,
     run: Runtime,
     result: WhisperResult,
-  ): void {
+  ): string {
     record(request, run, result.events);
-    void reply.type('text/xml').send(run.renderer.whisper(result.step, { baseUrl: h.baseUrl }));
+    reply.type('text/xml');
+    return run.renderer.whisper(result.step, { baseUrl: h.baseUrl });
   }
 
-  app.post<Webhook<CallForm>>(WEBHOOKS.whisper, (request, reply) => {
+  app.post<Webhook<CallForm>>(WEBHOOKS.whisper, async (request, reply) => {
     const run = h.current;
-    whispered(request, reply, run, run.engine.whisper(readWhisperQuery(request.query, run.config)));
+    return whispered(request, reply, run, run.engine.whisper(readWhisperQuery(request.query, run.config)));
   });
 
-  app.post<Webhook<MenuForm>>(WEBHOOKS.whisperKey, (request, reply) => {
+  app.post<Webhook<MenuForm>>(WEBHOOKS.whisperKey, async (request, reply) => {
     const run = h.current;
     const digits = param(request.body, 'Digits', 8);
-    whispered(request, reply, run, run.engine.whisperKey(readWhisperQuery(request.query, run.config), digits));
+    return whispered(request, reply, run, run.engine.whisperKey(readWhisperQuery(request.query, run.config), digits));
   });
 
   // The fallback document is public text and the caller's last resort: it is answered even when
@@ -146,7 +151,7 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   const signed = token
     ? (request: FastifyRequest) => isValidTwilioRequest(request, token, h.publicBaseUrl)
     : () => true;
-  app.post<Webhook<FallbackForm>>(WEBHOOKS.fallback, (request, reply) => {
+  app.post<Webhook<FallbackForm>>(WEBHOOKS.fallback, async (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
     const errorCode = code && /^\d{5}$/.test(code) ? code : undefined;
@@ -160,6 +165,7 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
       });
     }
     h.metrics.fallback();
-    void reply.type('text/xml').send(h.safeTwiml);
+    reply.type('text/xml');
+    return h.safeTwiml;
   });
 };
