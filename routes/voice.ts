@@ -4,6 +4,8 @@
  *   POST /voice/menu      a key, or silence, in a menu (state in the query string)
  *   POST /voice/dial      the outcome of a transfer (DialCallStatus)
  *   POST /voice/fallback  the number's fallback URL: the safe bilingual TwiML
+ *   POST /voice/whisper   the answering leg of a transfer, before it is put through (<Number url>)
+ *   POST /voice/whisper/key  the whisper's key, or its time-out (whisper: confirm)
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -12,10 +14,11 @@ import {
   param,
   readDialQuery,
   readMenuQuery,
+  readWhisperQuery,
   type WebhookQuery,
   WEBHOOKS,
 } from '../src/call/call-state.js';
-import type { Result } from '../src/engine/index.js';
+import type { Result, WhisperResult } from '../src/engine/index.js';
 import type { OverloadGate } from '../src/http/overload.js';
 import type { Helpline, Runtime } from '../src/http/runtime.js';
 import { isValidTwilioRequest, signatureCheck } from '../src/http/signature.js';
@@ -35,6 +38,8 @@ interface MenuForm extends CallForm {
 }
 interface DialForm extends CallForm {
   DialCallStatus?: FormValue;
+  /** "true" when the caller was connected to the person who answered. */
+  DialBridged?: FormValue;
 }
 interface FallbackForm {
   ErrorCode?: FormValue;
@@ -67,6 +72,17 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     done();
   });
 
+  /** The call record and the metrics of one webhook's events. */
+  function record(request: FastifyRequest<Webhook<CallForm>>, run: Runtime, events: Result['events']): void {
+    // Checked first: with info off, nothing is read or built for the call record.
+    if ((request.log as Logger).isLevelEnabled('info')) {
+      const sid = param(request.body, 'CallSid');
+      const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
+      for (const e of events) request.log.info({ callSid, ...e }, 'flow');
+    }
+    h.metrics.record(events, run.config);
+  }
+
   /** `run` is the configuration in force when the request started (see Helpline.current):
    * the engine's answer is rendered, and counted, with that same configuration. */
   function answer(
@@ -75,13 +91,7 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     run: Runtime,
     result: Result,
   ): string {
-    // The call record. Checked first: with info off, nothing is read or built for it.
-    if ((request.log as Logger).isLevelEnabled('info')) {
-      const sid = param(request.body, 'CallSid');
-      const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
-      for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
-    }
-    h.metrics.record(result.events, run.config);
+    record(request, run, result.events);
     const twiml = run.renderer.render(result.step, {
       baseUrl: h.baseUrl,
       to: param(request.body, 'To', 32),
@@ -107,7 +117,31 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     const run = h.current;
     const state = readDialQuery(request.query, run.config);
     const status = param(request.body, 'DialCallStatus', 16);
-    return answer(request, reply, run, run.engine.dialResult({ state, status, now: h.clock() }));
+    const bridged = param(request.body, 'DialBridged', 8);
+    return answer(request, reply, run, run.engine.dialResult({ state, status, bridged, now: h.clock() }));
+  });
+
+  // The answering leg (its CallSid is the transfer's, not the caller's call).
+  function whispered(
+    request: FastifyRequest<Webhook<CallForm>>,
+    reply: FastifyReply,
+    run: Runtime,
+    result: WhisperResult,
+  ): string {
+    record(request, run, result.events);
+    reply.type('text/xml');
+    return run.renderer.whisper(result.step, { baseUrl: h.baseUrl });
+  }
+
+  app.post<Webhook<CallForm>>(WEBHOOKS.whisper, async (request, reply) => {
+    const run = h.current;
+    return whispered(request, reply, run, run.engine.whisper(readWhisperQuery(request.query, run.config)));
+  });
+
+  app.post<Webhook<MenuForm>>(WEBHOOKS.whisperKey, async (request, reply) => {
+    const run = h.current;
+    const digits = param(request.body, 'Digits', 8);
+    return whispered(request, reply, run, run.engine.whisperKey(readWhisperQuery(request.query, run.config), digits));
   });
 
   // The fallback document is public text and the caller's last resort: it is answered even when

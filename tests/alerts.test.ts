@@ -47,6 +47,7 @@ const ALERTS = [
   'HelplineWebhooksShed', // webhooks shed under overload
   'HelplineQuiet', // no webhook for hours while the line should be in use
   'HelplineDown', // the line is down
+  'HelplineServiceNotReached', // a service open by the directory is declined or not reached repeatedly
   'HelplinePurgeFailing', // npm run purge has not succeeded for a day (issue 18)
 ];
 

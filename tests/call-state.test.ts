@@ -5,6 +5,9 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
+  readWhisperQuery,
+  whisperUrl,
+  type WhisperState,
   dialUrl,
   menuUrl,
   QUERY,
@@ -254,5 +257,33 @@ describe('query names', () => {
     expect(readDialQuery({ l: 'en', s: 'surya', n: '1' }, config)).toEqual(
       readDialQuery({ lang: 'en', service: 'surya', net: '1' }, config),
     );
+  });
+});
+
+describe('the whisper state', () => {
+  const config = testConfig();
+  const query = (url: string) => Object.fromEntries(new URL(url, 'https://x').searchParams);
+
+  it('reads back every whisper the line writes: the caller language or none, the service, what brought them', () => {
+    const whys = ['now', 'retry', 'service', ...Object.keys(config.flow.groups).map((g) => `group:${g}`)] as const;
+    for (const lang of [...config.languages, undefined])
+      for (const service of Object.keys(config.services))
+        for (const why of whys) {
+          const state: WhisperState = { lang, service, why: why as WhisperState['why'] };
+          for (const key of [false, true]) {
+            const url = whisperUrl(state, key);
+            expect(url.startsWith(key ? '/voice/whisper/key?' : '/voice/whisper?')).toBe(true);
+            expect(readWhisperQuery(query(url), config)).toEqual(state);
+          }
+        }
+  });
+
+  it('reads unknown languages, services, reasons and groups as absent', () => {
+    for (const bad of ['de', '', '__proto__', 'constructor', 'group:', 'group:nope', 'group:__proto__', 'x'.repeat(65)])
+      expect(readWhisperQuery({ lang: bad, service: bad, why: bad }, config)).toEqual({
+        lang: undefined,
+        service: undefined,
+        why: undefined,
+      });
   });
 });

@@ -5,7 +5,7 @@
  * hand-written answers (Gather fall-through, Dial with and without action, Redirect, errors).
  * Assertions are on the transcript's structure: event kinds, numbers dialled, language codes.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -14,6 +14,8 @@ import Fastify from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseAnswerScript } from '../src/cli/call-command.js';
+import { withAnswerers } from '../src/cli/caller/input.js';
 import {
   callCli,
   formatEvent,
@@ -27,7 +29,7 @@ import {
   type DialStatus,
 } from '../src/cli/call.js';
 import { VERBS } from '../src/cli/caller/verbs.js';
-import { UsageError } from '../src/cli/common.js';
+import { loadLineConfig, UsageError } from '../src/cli/common.js';
 import { parseWallClock } from '../src/time/brussels.js';
 import { PLAYED_VERBS } from '../src/cli/twiml-reader.js';
 import { DEFAULT_DIRECTORY } from '../src/config/paths.js';
@@ -89,7 +91,10 @@ describe.each(LANGS)('a scripted call in $code', (lang) => {
       expect(r.end).toBe('caller');
       expect(dialled(r)).toEqual([dial]);
       // greeting, then one menu per key, the transfer, the after-call menu.
-      expect(visible(r).join(' ')).toMatch(/^call( say)+ keys(( say)+ keys)+( say)+ dial outcome( say)+ hangup$/);
+      // The person who answers hears the whisper before the caller is put through.
+      expect(visible(r).join(' ')).toMatch(
+        /^call( say)+ keys(( say)+ keys)+( say)+ dial outcome whisper answer( say)+ hangup$/,
+      );
       // The greeting (everything before the first key): the emergency numbers in each greeting
       // language, then each language's choice in that language.
       const firstKey = r.events.findIndex((e) => e.event === 'keys');
@@ -225,13 +230,68 @@ describe('callCli: the command itself', () => {
     return { code, lines, err };
   }
 
+  it('--answer person,declined,voicemail: prints the whisper, and how each transfer is answered', async () => {
+    // 4: 1712 (whisper in Dutch, its staff language); declined: not bridged, so the offers; 1:
+    // a centre, answered by a voicemail: put through (announce), the caller stays on the line.
+    const { code, lines } = await cli([
+      '--at',
+      MONDAY_MORNING,
+      '--keys',
+      '3,4,1,1,H',
+      '--answer',
+      'declined,voicemail',
+    ]);
+    expect(code).toBe(0);
+    const whispers = lines.filter((l) => l.startsWith('WHISPER '));
+    expect(whispers[0]).toMatch(/^WHISPER \[nl-BE\] \(Polly\.Lisa-Neural\) /);
+    expect(whispers.join(' ')).toContain(config.prompts.nl!.prompts['whisper-lang-en']!);
+    expect(lines.filter((l) => l.startsWith('ANSWERED '))).toEqual([
+      'ANSWERED by a person who declines: not put through (DialBridged=false)',
+      'ANSWERED by a voicemail: put through (DialBridged=true)',
+      // the not-reached key: the next centre, answered by a voicemail again (the last repeats)
+      'ANSWERED by a voicemail: put through (DialBridged=true)',
+    ]);
+    expect(lines.filter((l) => l.startsWith('DIAL ')).length).toBe(3);
+    expect(lines.join('\n')).not.toContain('+32470000000'.slice(1, 8));
+  });
+
+  it('--answer with whisper: confirm: a voicemail never presses the key, so the caller goes on to another service', async () => {
+    const data = parseYaml(readFileSync(DEFAULT_DIRECTORY, 'utf8'));
+    for (const s of Object.values<{ connect?: string; whisper?: string }>(data.services))
+      if (s.connect !== 'say') s.whisper = 'confirm';
+    const dir = mkdtempSync(join(tmpdir(), 'helpline-answer-'));
+    try {
+      writeFileSync(join(dir, 'directory.yaml'), stringifyYaml(data));
+      const confirmed = loadLineConfig({ directory: join(dir, 'directory.yaml') });
+      const r = await runCall({
+        input: withAnswerers(scriptedInput([LANGS[2]!.key, '1', '1', 'H']), ['voicemail', 'person']),
+        at: parseWallClock(MONDAY_MORNING).at,
+        config: confirmed,
+      });
+      const answers = r.events.filter((e) => e.event === 'answer');
+      expect(answers).toEqual([
+        { event: 'answer', by: 'voicemail', key: '', bridged: false },
+        { event: 'answer', by: 'person', key: '1', bridged: true },
+      ]);
+      // The decline leads to the offers; 1 puts the caller through to the next centre.
+      expect(dialled(r).length).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--answer refuses anything else', () => {
+    expect(() => parseAnswerScript('person,robot')).toThrow(/--answer: "robot"/);
+    expect(parseAnswerScript('Person, voicemail')).toEqual(['person', 'voicemail']);
+  });
+
   it('prints one line per event, each starting with its kind', async () => {
     const { code, lines } = await cli(['--at', CHRISTMAS, '--keys', '3,4,1,H']);
     expect(code).toBe(0);
     expect(lines[0]).toBe('CALL Fri 2026-12-25 10:00 Europe/Brussels (UTC+01:00)');
     for (const l of lines)
       expect(l).toMatch(
-        /^(CALL|SAY \[(fr-BE|nl-BE|en-GB)\] \(Polly\.(Isabelle|Lisa|Amy)-Neural\) \S|KEYS [0-9*#]+$|SILENCE$|DIAL \S+ \(|OUTCOME |HANGUP)/,
+        /^(CALL|(SAY|WHISPER) \[(fr-BE|nl-BE|en-GB)\] \(Polly\.(Isabelle|Lisa|Amy)-Neural\) \S|KEYS [0-9*#]+$|SILENCE$|DIAL \S+ \(|OUTCOME |ANSWERED by |HANGUP)/,
       );
     expect(lines.filter((l) => l.startsWith('DIAL '))).toEqual([
       expect.stringMatching(/^DIAL \+3242324030 \(timeout \d+ s, caller ID \+\d+, ring tone be\)$/),

@@ -193,6 +193,34 @@ describe('signed webhooks with hostile parameters answer 200 and valid TwiML', (
     );
   });
 
+  it("POST /voice/whisper and /voice/whisper/key: any state in the query, any Digits; only the answering leg's verbs", async () => {
+    const services = Object.keys(config.services);
+    const whys = ['now', 'retry', 'service', ...Object.keys(config.flow.groups).map((g) => `group:${g}`)];
+    const query = fc.oneof(
+      fc
+        .tuple(fc.constantFrom(...config.languages, ''), fc.constantFrom(...services), fc.constantFrom(...whys))
+        .map(([l, s, w]): Pair[] => [
+          [QUERY.lang, l],
+          [QUERY.service, s],
+          [QUERY.why, w],
+        ]),
+      fc.tuple(fc.constantFrom(...services), hostile).map(([s, w]): Pair[] => [
+        [QUERY.service, s],
+        [QUERY.why, w],
+      ]),
+      pairsArb([QUERY.lang, QUERY.service, QUERY.why], 6),
+    );
+    const path = fc.constantFrom('/voice/whisper', '/voice/whisper/key');
+    await fc.assert(
+      fc.asyncProperty(path, query, digitArb, bodyArb(MENU_READS, base), async (p, q, digits, body) => {
+        const { twiml, refused } = await signedCase(p, q, [['Digits', digits], ...body]);
+        if (refused) return;
+        for (const verb of twiml.children) expect(['Say', 'Play', 'Pause', 'Gather', 'Hangup']).toContain(verb.name);
+      }),
+      fcParams(1200),
+    );
+  });
+
   it('POST /voice: any body, any query', async () => {
     await fc.assert(
       fc.asyncProperty(pairsArb(QUERY_NAMES), bodyArb(VOICE_READS, base), async (query, body) => {
@@ -612,7 +640,8 @@ describe('whole calls at any instant of a year: random keys, silences and transf
     await fc.assert(
       fc.asyncProperty(callPlanArb, async (plan) => {
         const { trace, logs } = await play(plan);
-        for (const a of trace.answers) expect(carriesCaller(a.xml, plan.from), `${a.url}:\n${a.xml}`).toBe(false);
+        for (const a of [...trace.answers, ...trace.whispers])
+          expect(carriesCaller(a.xml, plan.from), `${a.url}:\n${a.xml}`).toBe(false);
         expect(logs.length).toBeGreaterThan(0);
         expect(logs.filter((l) => carriesCaller(l, plan.from))).toEqual([]);
         expect(phoneLeaks(logs)).toEqual([]);

@@ -138,10 +138,12 @@ describe('2. a caller who never chose a language hears everything in every greet
     const c = await silent();
     await c.outcome('completed');
     expect(voices(c)).toEqual(codes);
-    expect(action(c)).toBe(`/voice/menu?menu=${AFTER_CALL_MENU}&tries=0`);
+    // focus: the service just reached, for the "I did not reach anyone" key (issue 15).
+    const reached = `focus=${new URL(c.history.at(-2)!.children.find((n) => n.name === 'Dial')!.attrs.action!).searchParams.get('service')}`;
+    expect(action(c)).toBe(`/voice/menu?menu=${AFTER_CALL_MENU}&tries=0&${reached}`);
     await c.press('7');
     expect(voices(c)).toEqual(codes);
-    expect(action(c)).toBe(`/voice/menu?menu=${AFTER_CALL_MENU}&tries=1`);
+    expect(action(c)).toBe(`/voice/menu?menu=${AFTER_CALL_MENU}&tries=1&${reached}`);
     await c.silence();
     expect(c.hungUp).toBe(true);
     expect(voices(c)).toEqual(codes);

@@ -44,6 +44,11 @@ function withGerman(opts: { greeting?: boolean } = {}): Fixture {
     m.languages.de = { ...GERMAN };
     if (opts.greeting) m.greeting = [...m.greeting, 'de'];
   });
+  // The whisper names the caller's language in every prompts file (src/engine/whisper.ts).
+  for (const lang of ['fr', 'nl', 'en'] as const)
+    change(data, lang, (p) => {
+      p.prompts['whisper-lang-de'] = 'German';
+    });
   data.write('de', data.read('en'));
   change(data, 'directory', (d) => {
     for (const s of Object.values(d.services)) if (s.name.en) s.name.de = s.name.en;

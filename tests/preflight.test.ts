@@ -361,16 +361,23 @@ describe('npm run preflight -- --call SERVICE', () => {
       expect(Number(c.form.get('TimeLimit'))).toBeLessThanOrEqual(60);
       expect(c.form.get('Url')).toBeNull();
       const twiml = assertValidTwiml(c.form.get('Twiml')!);
-      // One <Say> per language of the greeting, in its voice, then hang up.
+      // One <Say> per language of the greeting, in its voice; then the whisper the service's
+      // staff will hear before each call, in its staff language; then hang up.
       const greeting = SHIPPED.config.flow.greeting;
-      expect(twiml.children.map((n) => n.name)).toEqual([...greeting.map(() => 'Say'), 'Hangup']);
-      expect(languagesSaid(twiml)).toEqual(greeting.map((l) => SHIPPED.config.prompts[l]!.language));
+      const staff = SHIPPED.config.services.surya!.staffLanguage;
+      expect(twiml.children.map((n) => n.name)).toEqual([...greeting.map(() => 'Say'), 'Say', 'Hangup']);
+      expect(languagesSaid(twiml)).toEqual([...greeting, staff].map((l) => SHIPPED.config.prompts[l]!.language));
       expect(all(twiml, 'Say').map((s) => s.attrs.voice)).toEqual(
-        greeting.map((l) => SHIPPED.config.prompts[l]!.voice),
+        [...greeting, staff].map((l) => SHIPPED.config.prompts[l]!.voice),
       );
-      expect(all(twiml, 'Say').map((s) => s.text)).toEqual(
-        greeting.map((l) => SHIPPED.config.prompts[l]!.prompts['test-call']),
-      );
+      expect(
+        all(twiml, 'Say')
+          .map((s) => s.text)
+          .slice(0, greeting.length),
+      ).toEqual(greeting.map((l) => SHIPPED.config.prompts[l]!.prompts['test-call']));
+      const whisper = all(twiml, 'Say').at(-1)!.text;
+      expect(whisper.startsWith(SHIPPED.config.prompts[staff]!.prompts['test-call-whisper']!)).toBe(true);
+      expect(whisper).toContain(SHIPPED.config.prompts[staff]!.prompts['helpline-name']);
       // No caller data and nothing to dial in the message.
       expect(numbersIn(c.form.get('Twiml')!)).toEqual([]);
       expect(api.requests.filter((q) => q.method === 'GET')).toHaveLength(3);

@@ -51,8 +51,8 @@ describe.each(LANGS)('in $code', (lang) => {
     '%s: the after-call menu, whose back key leads to the main menu',
     async (status) => {
       const call = await to(lang.key, 'pag-asa');
-      await call.outcome(status);
-      expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=0`);
+      await call.outcome(status, true);
+      expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=0&focus=pag-asa`);
       expect(new Set(call.languages)).toEqual(new Set([lang.code]));
       await call.press(config.flow.keys.back);
       expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=main&tries=0`);
@@ -70,10 +70,10 @@ describe.each(LANGS)('in $code', (lang) => {
     const wrong = await (await to(lang.key, 'pag-asa')).outcome('completed');
     await wrong.press('5');
     expect(wrong.hungUp).toBe(false);
-    expect(action(wrong)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=1`);
+    expect(action(wrong)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=1&focus=pag-asa`);
     expect(says(wrong)[0]!.text.startsWith(prompt(lang.id, 'invalid-key'))).toBe(true);
     await wrong.press('7');
-    expect(action(wrong)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=2`);
+    expect(action(wrong)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=2&focus=pag-asa`);
     await wrong.press('#');
     // The third: the caller has spoken to someone; the emergency numbers and goodbye, no new transfer.
     expect(says(wrong)[0]!.text).toMatch(/112/);
@@ -83,7 +83,7 @@ describe.each(LANGS)('in $code', (lang) => {
     const silent = await (await to(lang.key, 'pag-asa')).outcome('completed');
     await silent.silence();
     expect(silent.hungUp).toBe(false);
-    expect(action(silent)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=1`);
+    expect(action(silent)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=1&focus=pag-asa`);
     expect(says(silent)[0]!.text.startsWith(prompt(lang.id, 'no-input'))).toBe(true);
     await silent.silence();
     expect(silent.dial).toBeUndefined();

@@ -35,6 +35,18 @@ export interface DialState {
   net: boolean;
 }
 
+/** What brought a caller to a transfer, for the whisper: asked to speak to someone now, after
+ * another service could not answer, this service chosen, or a group of the data chosen. */
+export type WhisperWhy = 'now' | 'retry' | 'service' | `group:${string}`;
+
+/** What the whisper to the person who answers a transfer needs (the <Number url>). */
+export interface WhisperState {
+  /** The caller's language; undefined: they chose none. */
+  lang: Lang | undefined;
+  service: string | undefined;
+  why: WhisperWhy | undefined;
+}
+
 /** A state as read back from a URL, checked: `menu` is undefined when the URL names no menu
  * the configuration knows (a forged URL, or one from before a reload removed the menu). */
 export type ReceivedState = Omit<CallState, 'menu'> & { menu?: string | undefined };
@@ -51,6 +63,10 @@ export const WEBHOOKS = {
   menu: '/voice/menu',
   dial: '/voice/dial',
   fallback: '/voice/fallback',
+  /** The answering leg of a transfer, before it is put through (<Number url>). */
+  whisper: '/voice/whisper',
+  /** The key (or its time-out) of a whisper that asks for one (whisper: confirm). */
+  whisperKey: '/voice/whisper/key',
 } as const;
 export const WEBHOOK_PATHS: readonly string[] = Object.values(WEBHOOKS);
 
@@ -67,11 +83,13 @@ export const QUERY = {
   service: 'service',
   /** /voice/dial: the transfer was made for a caller who did not choose. */
   net: 'net',
+  /** /voice/whisper: what brought the caller (WhisperWhy). */
+  why: 'why',
 } as const;
 
 /** The one-letter names of release 0.1, still read (never written) so that calls in progress
  * across the deploy that renamed them keep working. Remove in the release after. */
-export const LEGACY_QUERY: Readonly<Record<keyof typeof QUERY, string>> = {
+export const LEGACY_QUERY: Readonly<Partial<Record<keyof typeof QUERY, string>>> = {
   lang: 'l',
   menu: 'm',
   tries: 't',
@@ -125,6 +143,19 @@ const DIAL_FIELDS: Fields<DialState> = {
   failed,
   net: { name: QUERY.net, write: (v) => (v ? '1' : undefined), read: (raw) => raw === '1' },
 };
+
+const WHISPER_FIELDS: { [K in keyof WhisperState]-?: Field<WhisperState[K]> } = {
+  lang,
+  service: DIAL_FIELDS.service,
+  why: { name: QUERY.why, write: (v) => v, read: readWhy },
+};
+
+/** A reason the engine writes; a group only when the data has it. */
+function readWhy(raw: string | undefined, config: Config): WhisperWhy | undefined {
+  if (raw === 'now' || raw === 'retry' || raw === 'service') return raw;
+  const group = raw?.startsWith('group:') ? raw.slice('group:'.length) : undefined;
+  return group !== undefined && Object.hasOwn(config.flow.groups, group) ? `group:${group}` : undefined;
+}
 
 /** Own properties only: `menu=constructor` or `service=__proto__` must not find Object's members. */
 function isMenu(id: string | undefined, config: Config): id is string {
@@ -182,7 +213,10 @@ function value(query: unknown, name: string, max = MAX_VALUE): string | undefine
 }
 
 const LEGACY_NAME: ReadonlyMap<string, string> = new Map(
-  (Object.keys(QUERY) as (keyof typeof QUERY)[]).map((k) => [QUERY[k], LEGACY_QUERY[k]]),
+  (Object.keys(QUERY) as (keyof typeof QUERY)[]).flatMap((k) => {
+    const old = LEGACY_QUERY[k];
+    return old === undefined ? [] : [[QUERY[k], old] as const];
+  }),
 );
 
 /** The names of a state's fields, in the order its Fields list them. */
@@ -213,8 +247,9 @@ function read<S>(fields: Fields<S>, query: unknown, config: Config): S {
 }
 
 /** The state as a string that differs exactly when the written URLs do (the renderer's cache key). */
-export function stateKey(state: CallState | DialState): string {
-  return 'menu' in state ? write(MENU_FIELDS, state) : write(DIAL_FIELDS, state);
+export function stateKey(state: CallState | DialState | WhisperState): string {
+  if ('menu' in state) return write(MENU_FIELDS, state);
+  return 'net' in state ? write(DIAL_FIELDS, state) : write(WHISPER_FIELDS, state);
 }
 
 /** The URL a menu's key is posted to; `silent`: the one its time-out is redirected to. */
@@ -225,6 +260,16 @@ export function menuUrl(state: CallState, silent = false): string {
 /** The URL a transfer's outcome is posted to. */
 export function dialUrl(state: DialState): string {
   return `${WEBHOOKS.dial}?${write(DIAL_FIELDS, state)}`;
+}
+
+/** The URL of a transfer's whisper (<Number url>); `key`: where its key, or silence, is posted. */
+export function whisperUrl(state: WhisperState, key = false): string {
+  return `${key ? WEBHOOKS.whisperKey : WEBHOOKS.whisper}?${write(WHISPER_FIELDS, state)}`;
+}
+
+/** POST /voice/whisper's (and /voice/whisper/key's) query, read and checked. */
+export function readWhisperQuery(query: unknown, config: Config): WhisperState {
+  return read(WHISPER_FIELDS, query, config) as unknown as WhisperState;
 }
 
 /** POST /voice/menu's query, read and checked. */

@@ -3,11 +3,13 @@
  * `twilio` package's builder (which escapes text and attributes).
  */
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
-import { dialUrl, menuUrl, stateKey } from './call-state.js';
+import { dialUrl, menuUrl, stateKey, whisperUrl, type WhisperState } from './call-state.js';
 import type { Config, Lang, Service } from '../config/types.js';
 import { E164 } from '../config/constants.js';
 import { fallbackService } from '../engine/services.js';
 import type { Speech, Step } from '../engine/types.js';
+import { Whisper, type WhisperStep } from '../engine/whisper.js';
+import { Words } from '../engine/words.js';
 import { fill } from './placeholders.js';
 
 export interface RenderContext {
@@ -37,10 +39,12 @@ export function fallbackTwiml(config: Config, now: Date): string {
 
 /**
  * The test call of `npm run preflight -- --call SERVICE`, sent inline to Twilio's REST API:
- * the test-call prompt in each language of the greeting, then hang up.
+ * the test-call prompt in each language of the greeting; for a service with a whisper, the
+ * whisper its staff will hear before each call (an English-speaking caller, put through now),
+ * in its staff language; then hang up.
  */
-export function testCallTwiml(config: Config): string {
-  return new TwimlRenderer(config).testCall();
+export function testCallTwiml(config: Config, service?: Service): string {
+  return new TwimlRenderer(config).testCall(service);
 }
 
 export function audioPath(lang: Lang, key: string): string {
@@ -90,7 +94,8 @@ export class TwimlRenderer {
   private cacheKey(step: Step, ctx: RenderContext): string {
     let k = `${step.kind}\u0000${ctx.baseUrl}`;
     if (step.kind === 'gather') k += `\u0000${stateKey(step.state)}\u0000${step.timeout}`;
-    else if (step.kind === 'dial') k += `\u0000${stateKey(step.state)}\u0000${this.callerId(step.service, ctx) ?? ''}`;
+    else if (step.kind === 'dial')
+      k += `\u0000${stateKey(step.state)}\u0000${this.callerId(step.service, ctx) ?? ''}\u0000${step.whisper ? stateKey(step.whisper) : ''}`;
     for (const s of step.say) {
       k += `\u0001${s.lang}\u0000${s.key}`;
       if (s.vars) for (const name of Object.keys(s.vars)) k += `\u0000${name}\u0002${s.vars[name]}`;
@@ -118,7 +123,7 @@ export class TwimlRenderer {
       }
       case 'dial': {
         this.say(r, step.say, ctx);
-        this.dial(r, step.service, ctx, ctx.baseUrl + dialUrl(step.state));
+        this.dial(r, step.service, ctx, ctx.baseUrl + dialUrl(step.state), step.whisper);
         break;
       }
       case 'hangup': {
@@ -158,15 +163,30 @@ export class TwimlRenderer {
   }
 
   /** Spoken, never <Play>ed: the document goes to Twilio inline, with no server to fetch a recording from. */
-  testCall(): string {
+  testCall(service?: Service): string {
     const r = new VoiceResponse();
     const say = this.config.flow.greeting.map((lang): Speech => ({ lang, key: 'test-call' }));
+    if (service && service.whisper !== 'none') {
+      const staff = service.staffLanguage;
+      const sample = this.config.languages.includes('en') ? 'en' : this.config.flow.defaultLanguage;
+      const whisper = new Whisper(this.config, new Words(this.config));
+      say.push(
+        { lang: staff, key: 'test-call-whisper' },
+        ...whisper.speech(service, { lang: sample, why: 'now' }, service.whisper === 'confirm'),
+      );
+    }
     this.say(r, say, { baseUrl: '' }, false);
     r.hangup();
     return r.toString();
   }
 
-  private dial(r: VoiceResponse, service: Service, ctx: RenderContext, action: string | undefined): void {
+  private dial(
+    r: VoiceResponse,
+    service: Service,
+    ctx: RenderContext,
+    action: string | undefined,
+    whisper?: WhisperState,
+  ): void {
     const callerId = this.callerId(service, ctx);
     const d = r.dial({
       ...(action ? { action, method: 'POST' } : {}),
@@ -174,8 +194,39 @@ export class TwimlRenderer {
       ringTone: this.config.settings.ringTone as never,
       ...(callerId ? { callerId } : {}),
     });
-    if (service.dialKind === 'sip') d.sip(service.dial);
-    else d.number(service.dial);
+    // The whisper runs on the answering leg once someone answers, before the caller is put
+    // through; the caller hears the ring tone meanwhile (docs/architecture.md).
+    const answered = whisper ? { url: ctx.baseUrl + whisperUrl(whisper), method: 'POST' as const } : {};
+    if (service.dialKind === 'sip') d.sip(answered, service.dial);
+    else d.number(answered, service.dial);
+  }
+
+  /**
+   * The answering leg's TwiML (POST /voice/whisper and /voice/whisper/key): only the verbs
+   * Twilio allows there (<Say>, <Play>, <Pause>, <Gather>, <Hangup>). An empty document puts
+   * the caller through; <Hangup/> ends the answering leg, so the transfer is not bridged.
+   * Always spoken (a recording could not say the caller's language).
+   */
+  whisper(step: WhisperStep, ctx: RenderContext): string {
+    const r = new VoiceResponse();
+    if (step.kind === 'decline') r.hangup();
+    if (step.kind === 'whisper' && !step.confirm) this.say(r, step.say, ctx, false);
+    if (step.kind === 'whisper' && step.confirm) {
+      // Any key takes the call. No key: actionOnEmptyResult posts the time-out to the same
+      // URL (counted there), which hangs up; the <Hangup/> after it is for a Gather that falls through.
+      const g = r.gather({
+        input: ['dtmf'],
+        numDigits: 1,
+        timeout: step.confirm.timeout,
+        finishOnKey: '',
+        actionOnEmptyResult: true,
+        action: ctx.baseUrl + whisperUrl(step.confirm.state, true),
+        method: 'POST',
+      });
+      this.say(g, step.say, ctx, false);
+      r.hangup();
+    }
+    return r.toString();
   }
 
   /** hotline: the helpline's own number, so the service never sees the caller's. caller: no

@@ -7,12 +7,14 @@
  * prompt short); silence counts the Gather's time-out.
  */
 import type { Config, Lang, Service } from '../config/types.js';
-import { Engine, type Speech, type Step } from '../engine/index.js';
+import { Engine, type Speech, type Step, type WhisperWhy } from '../engine/index.js';
+import { Whisper } from '../engine/whisper.js';
+import { Words } from '../engine/words.js';
 import { blank, placeholderUses } from '../call/placeholders.js';
 import { spoken } from './menu-paths.js';
 
 export const WORDS_PER_MINUTE = 150;
-export const LIMITS = { emergency: 5, speakNow: 30, service: 45, silent: 60 } as const;
+export const LIMITS = { emergency: 5, speakNow: 30, service: 45, silent: 60, whisper: 8 } as const;
 /** Keys in a row the silent walk may take before it counts as never reaching anyone. */
 const MAX_STEPS = 20;
 
@@ -180,6 +182,43 @@ export function budgets(config: Config, lang: Lang, at: Date): Figure[] {
       rings: rung(silent.last),
     }),
   );
+  return [...out, ...whisperFigures(config, lang)];
+}
+
+/**
+ * The whisper each service's staff hear before the caller is put through (the caller rings
+ * meanwhile), for a caller in `lang` (and, in the default language, one who chose none): the
+ * longest over what can bring a caller there, with the key's request for `whisper: confirm`.
+ */
+export function whisperFigures(config: Config, lang: Lang): Figure[] {
+  const whisper = new Whisper(config, new Words(config));
+  const out: Figure[] = [];
+  const callers = lang === config.flow.defaultLanguage ? [lang, undefined] : [lang];
+  for (const service of Object.values(config.services)) {
+    if (service.whisper === 'none' || service.connect !== 'transfer') continue;
+    const groups = Object.values(config.flow.groups).filter((g) => g.order.includes(service.id));
+    const whys: WhisperWhy[] = ['now', 'retry', 'service', ...groups.map((g) => `group:${g.id}` as const)];
+    const longest = (confirm: boolean) =>
+      Math.max(
+        ...callers.flatMap((caller) =>
+          whys.map((why) => seconds(config, whisper.speech(service, { lang: caller, why }, confirm))),
+        ),
+      );
+    const confirm = service.whisper === 'confirm';
+    const other = confirm ? '' : `; with whisper: confirm ${longest(true).toFixed(1)} s`;
+    const none = callers.length > 1 ? ', or chose none' : '';
+    out.push({
+      lang,
+      budget: 'whisper',
+      what: `whisper to ${service.id}`,
+      note: `${service.whisper}, in ${service.staffLanguage}, the longest for a caller in ${lang}${none}; the caller rings meanwhile${other}`,
+      keys: [],
+      seconds: longest(confirm),
+      limit: LIMITS.whisper,
+      rings: service.id,
+      over: longest(confirm) > LIMITS.whisper,
+    });
+  }
   return out;
 }
 

@@ -10,10 +10,17 @@ import { buildApp } from '../http/app.js';
 import type { Config } from '../config/types.js';
 import { TIME_ZONE } from '../config/constants.js';
 import { createLogger } from '../http/logging.js';
-import { interactiveInput, isKeys, scriptedInput, type CallerInput } from './caller/input.js';
+import { interactiveInput, isKeys, scriptedInput, withAnswerers, type CallerInput } from './caller/input.js';
 import { DEFAULT_FROM, DEFAULT_TO, type LineUnderTest } from './caller/line.js';
 import { playCall } from './caller/runner.js';
-import { DIAL_STATUSES, formatEvent, type CallEvent, type DialStatus } from './caller/transcript.js';
+import {
+  ANSWERERS,
+  DIAL_STATUSES,
+  formatEvent,
+  type Answerer,
+  type CallEvent,
+  type DialStatus,
+} from './caller/transcript.js';
 import type { CallEnd } from './caller/verbs.js';
 import { loadLineConfig, parseOptions, UsageError } from './common.js';
 import { isoBrussels, parseWallClock } from '../time/brussels.js';
@@ -111,6 +118,16 @@ export function parseDialScript(script: string): DialStatus[] {
   });
 }
 
+/** --answer "person,declined,voicemail": who answers each transfer that rings through, in order;
+ * the last one repeats. */
+export function parseAnswerScript(script: string): Answerer[] {
+  return script.split(',').map((raw) => {
+    const a = raw.trim().toLowerCase();
+    if ((ANSWERERS as readonly string[]).includes(a)) return a as Answerer;
+    throw new UsageError(`--answer: "${raw}" is not one of ${ANSWERERS.join(', ')}`);
+  });
+}
+
 export const USAGE = `Usage: npm run call -- [options]
 
 Plays a caller against the line, in-process (no port, no Twilio account, no phone).
@@ -122,6 +139,13 @@ Options:
   --keys 1,2,T,3          play these keys, one item per menu, then exit (T = silence, H = hang up)
   --dial busy,completed   with --keys: how each transfer ends, in order, the last one repeating:
                           completed (or answered), busy, no-answer, failed (default: completed)
+  --answer person,declined,voicemail
+                          who answers each transfer that rings through, in order, the last
+                          one repeating (default: person). Prints the whisper the answerer
+                          hears (WHISPER [fr-BE] ...). person: takes the call (presses the
+                          whisper's key if asked); declined: presses nothing, or hangs up;
+                          voicemail: presses nothing, so it is put through only without a key
+                          to press, and the caller stays on the line afterwards
   --json                  one JSON object per event instead of text lines
   --verbose               also show the webhooks behind the call (POST, GATHER, REDIRECT)
   --log                   the line's own log lines, on stderr
@@ -148,6 +172,7 @@ const OPTIONS = {
   at: { type: 'string' },
   keys: { type: 'string' },
   dial: { type: 'string' },
+  answer: { type: 'string' },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
   log: { type: 'boolean', default: false },
@@ -180,10 +205,13 @@ export async function callCli(argv: string[], io: CliIO): Promise<number> {
   }
   // Before reading the terminal: a broken data file must not leave stdin open.
   const config = loadLineConfig();
-  const input =
+  const answerers = values.answer !== undefined ? parseAnswerScript(values.answer) : ['person' as const];
+  const input = withAnswerers(
     values.keys !== undefined
       ? scriptedInput(parseKeyScript(values.keys), values.dial !== undefined ? parseDialScript(values.dial) : undefined)
-      : interactiveInput(io.stdin ?? process.stdin, io.prompts ?? process.stderr);
+      : interactiveInput(io.stdin ?? process.stdin, io.prompts ?? process.stderr),
+    answerers,
+  );
   try {
     const result = await runCall({
       input,

@@ -115,7 +115,8 @@ function budgetSection(config: Config, figures: Figure[]): string[] {
       'said, then presses (a key cuts a prompt short); a silence counts the Gather time-out ' +
       `(${config.flow.gatherTimeout} s). Timed at ${formatWallClock(REFERENCE)} (Brussels time), or at a service's first opening after it. ` +
       `Budgets: the emergency numbers within ${LIMITS.emergency} s; a person ringing within ${LIMITS.speakNow} s on the "speak to someone" path; ` +
-      `every service within ${LIMITS.service} s on its shortest path; a caller who never presses a key ringing a 24/7 service within ${LIMITS.silent} s. ` +
+      `every service within ${LIMITS.service} s on its shortest path; a caller who never presses a key ringing a 24/7 service within ${LIMITS.silent} s; ` +
+      `the whisper each service's staff hear (in its staff language) before the caller is put through, which the caller spends ringing, within ${LIMITS.whisper} s. ` +
       '`npm run map -- --check` fails when one is over.',
   );
   out.push('');

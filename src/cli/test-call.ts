@@ -104,7 +104,7 @@ export async function testCallCommand(o: RemoteCommand, id: string, client: Clie
     client,
     service,
     from,
-    twiml: testCallTwiml(o.config),
+    twiml: testCallTwiml(o.config, service),
     sleep: o.sleep,
     onStatus: (s, sid) => say(`  ${s}${s === 'queued' ? ` (${sid})` : ''}`),
   });

@@ -30,6 +30,8 @@ export interface DirectoryInput {
   /** False when the menus or a prompts file could not be read: the names given in languages
    * the line does not speak are then not reported (the directory's other checks still run). */
   languagesKnown: boolean;
+  /** The line's default language (menus.yaml): the staff language of a service that names none. */
+  defaultLanguage?: Lang | undefined;
   now: Date;
   problems: Problems;
 }
@@ -73,6 +75,7 @@ export function directorySettings(data: DirectoryData, hotlineNumber?: string): 
     hotlineNumber: hotlineNumber || data.settings.hotline_number || undefined,
     verifyMaxAgeDays: data.settings.verify_max_age_days,
     holidays: data.settings.holidays,
+    whisperTimeout: data.settings.whisper_timeout,
   };
 }
 
@@ -86,7 +89,8 @@ function readService(ctx: Context, id: string, s: ServiceData): Service | undefi
   const holidays = [...(PH_OFF.test(s.hours) ? ctx.commonHolidays : []), ...(own ?? [])];
   const hours = overrides && readHours(ctx, at, s, [...overrides, ...holidayOverrides(holidays, ctx.now)]);
   collectReasons(ctx, at, s);
-  if (!kind || !hours || !overrides || !own || verified === null) return undefined;
+  const staffLanguage = readStaffLanguage(ctx, at, s);
+  if (!kind || !hours || !overrides || !own || verified === null || !staffLanguage) return undefined;
   return {
     id,
     name: s.name,
@@ -103,11 +107,35 @@ function readService(ctx: Context, id: string, s: ServiceData): Service | undefi
     hoursSource: s.hours_source,
     verified,
     holidays,
+    staffLanguage,
+    whisper: s.connect === 'say' ? 'none' : (s.whisper ?? 'announce'),
   };
 }
 
 /** Hours that close on public holidays: the extra holidays of settings.holidays apply to them. */
 const PH_OFF = /\bPH\s+off\b/;
+
+/** The language the service's staff hear the whisper in: one of the line's, default the line's
+ * default language. A service whose number is only said has no whisper to set. */
+function readStaffLanguage(ctx: Context, at: string, s: ServiceData): Lang | undefined {
+  const { languages, languagesKnown, report } = ctx;
+  if (s.connect === 'say' && s.whisper !== undefined)
+    report.error(
+      'HL_ERR_WHISPER_SAY',
+      `${at}.whisper`,
+      "the line says this service's number (connect: say) and never dials it, so nobody answers to hear a whisper: remove whisper, or set connect: transfer",
+    );
+  const lang = s.staff_language ?? ctx.defaultLanguage ?? languages[0] ?? '';
+  if (languagesKnown && s.staff_language !== undefined && !languages.includes(s.staff_language)) {
+    report.error(
+      'HL_ERR_STAFF_LANGUAGE',
+      `${at}.staff_language`,
+      `"${s.staff_language}" is not a language of the line (${languages.join(', ')}): the whisper is said in one of them`,
+    );
+    return undefined;
+  }
+  return lang || undefined;
+}
 
 /** A real date, not in the future; null when it is wrong (reported). */
 function readVerified({ now, report }: Context, at: string, s: ServiceData): Service['verified'] | null {

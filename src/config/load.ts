@@ -6,7 +6,7 @@
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from './paths.js';
 import { checkDirectory, directorySettings } from './directory.js';
 import { checkMenus, menuLanguages } from './menus.js';
-import { checkPrompts, readPrompts, systemPromptUses } from './prompts.js';
+import { checkPrompts, readPrompts, systemPromptUses, whisperPromptUses } from './prompts.js';
 import { formatProblem, noProblems, type Problem } from './problems.js';
 import { parseData, readYaml } from './read.js';
 import { inBrusselsTime } from '../time/zone.js';
@@ -66,7 +66,15 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
   // When the menus or a prompt file cannot be read, the directory's own problems (numbers,
   // hours) are still checked, so one start lists them all.
   const languagesKnown = menus !== undefined && Object.keys(prompts.catalogs).length === languages.length;
-  const directory = checkDirectory({ data: dir, file: sources.directory, languages, languagesKnown, now, problems });
+  const directory = checkDirectory({
+    data: dir,
+    file: sources.directory,
+    languages,
+    languagesKnown,
+    defaultLanguage: menus?.default_language,
+    now,
+    problems,
+  });
   if (!menus || !languagesKnown) return failed();
 
   const serviceIds = new Set(Object.keys(dir.services));
@@ -81,7 +89,12 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     problems,
   };
   const callFlow = checkMenus(menusInput, entries);
-  checkPrompts(prompts, [...callFlow.promptUses, ...directory.promptUses, ...systemPromptUses()], problems.errors);
+  const whisperUses = whisperPromptUses(languages, Object.keys(callFlow.flow.groups), sources.menus);
+  checkPrompts(
+    prompts,
+    [...callFlow.promptUses, ...directory.promptUses, ...systemPromptUses(), ...whisperUses],
+    problems.errors,
+  );
   if (problems.errors.length > 0) return failed();
 
   return {

@@ -22,6 +22,8 @@ export const PROBLEM_CODES = {
   HL_ERR_SPAN_ORDER: 'a closure or opening that ends before it starts',
   HL_ERR_SPAN_OVERLAP: 'two closures or openings of one service that overlap',
   HL_ERR_VERIFIED_DATE: 'a `verified` date that does not exist or is in the future',
+  HL_ERR_WHISPER_SAY: 'a `whisper` on a service whose number is said (connect: say), never dialled',
+  HL_ERR_STAFF_LANGUAGE: 'a `staff_language` that is not a language of the line',
   HL_ERR_HOLIDAY: 'an extra holiday that is not "MM-DD" or "YYYY-MM-DD", or is not a real date',
   HL_ERR_TIME_ZONE: 'the process does not run in Europe/Brussels time (see src/time/zone.ts)',
   // The menus

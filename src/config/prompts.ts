@@ -29,6 +29,8 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'dial-busy': ['name'],
   'dial-no-answer': ['name'],
   'dial-failed': ['name'],
+  // The person who answered did not take the call (whisper: confirm), or it was never bridged.
+  'dial-declined': ['name'],
   closed: ['name'],
   // Why it is closed, said after "closed" (one per kind of closure; see src/time/hours.ts).
   'closed-after-hours': [],
@@ -58,11 +60,34 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'callback-reopens': ['day', 'time'],
   'callback-reopens-day': ['day'],
   'after-call': ['key'],
+  'after-call-not-reached': ['key'],
   goodbye: [],
   error: [],
   // Heard by a service, not a caller: the test call of `npm run preflight -- --call SERVICE`.
   'test-call': [],
+  'test-call-whisper': [],
+  // Heard by the person who answers a transfer, in the service's staff_language (src/engine/whisper.ts).
+  'helpline-name': [],
+  whisper: ['helpline', 'language', 'why'],
+  'whisper-confirm': [],
+  'whisper-lang-none': [],
+  'whisper-why-now': [],
+  'whisper-why-retry': [],
+  'whisper-why-service': [],
 };
+
+/** The whisper's words for the caller's language, and for what brought a caller to a group. */
+export const whisperLanguageKey = (lang: Lang) => `whisper-lang-${lang}`;
+export const whisperGroupKey = (group: string) => `whisper-group-${group}`;
+
+/** The whisper prompts the data calls for: one per language of the line, one per group. */
+export function whisperPromptUses(languages: Lang[], groups: string[], menusFile: string): PromptUse[] {
+  return [
+    ...languages.map((l) => ({ key: whisperLanguageKey(l), vars: [], place: `${menusFile}: languages.${l}` })),
+    ...groups.map((g) => ({ key: whisperGroupKey(g), vars: [], place: `${menusFile}: groups.${g}` })),
+  ];
+}
+
 /** Prompts whose placeholders may differ between languages: a clock time is said on the
  * 24-hour clock in French and Dutch ("17 heures") and on the 12-hour clock in English ("5 pm"). */
 const OWN_FORMS: ReadonlySet<string> = new Set(['time-hour', 'time-hour-minute']);

@@ -51,6 +51,10 @@ const serviceSchema = z.strictObject({
   verified_note: z.string().optional(),
   // Days this service alone closes, besides public holidays: "MM-DD" or "YYYY-MM-DD" (src/time/holidays.ts).
   holidays: z.array(z.string({ error: 'a day such as "07-11" or "2027-07-11" (quoted)' })).default([]),
+  // The language the service's staff hear the whisper in (a language of the line), and how
+  // the person who answers is told of the call (src/engine/whisper.ts). Checked by directory.ts.
+  staff_language: z.string().optional(),
+  whisper: z.enum(['none', 'announce', 'confirm']).optional(),
 });
 
 const settingsSchema = z
@@ -65,8 +69,16 @@ const settingsSchema = z
     verify_max_age_days: z.number().int().min(1).max(3660).default(365),
     // Extra holidays of every service whose hours say "PH off": "MM-DD" or "YYYY-MM-DD".
     holidays: z.array(z.string({ error: 'a day such as "07-11" or "2027-07-11" (quoted)' })).default([]),
+    whisper_timeout: z.number().int().min(3).max(30).default(8),
   })
-  .default({ holidays_country: 'be', dial_timeout: 25, ring_tone: 'be', verify_max_age_days: 365, holidays: [] });
+  .default({
+    holidays_country: 'be',
+    dial_timeout: 25,
+    ring_tone: 'be',
+    verify_max_age_days: 365,
+    holidays: [],
+    whisper_timeout: 8,
+  });
 
 export const directorySchema = z.strictObject({
   settings: settingsSchema,

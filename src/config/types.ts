@@ -14,6 +14,9 @@ export type DialKind = 'e164' | 'short' | 'sip';
 export type HoursSource = 'document' | 'secondary';
 /** transfer: the line dials the service; say: the line says the number instead (one Twilio cannot dial). */
 export type ConnectMode = 'transfer' | 'say';
+/** How the person who answers a transfer is told of the call before it is put through:
+ * none; announce (a sentence); confirm (a sentence, then a key to take the call, or no call). */
+export type WhisperMode = 'none' | 'announce' | 'confirm';
 
 export interface Service {
   id: string;
@@ -33,6 +36,9 @@ export interface Service {
   connect: ConnectMode;
   /** Extra holidays it closes on (settings.holidays when its hours say "PH off", and its own). */
   holidays: Holiday[];
+  /** The language the whisper is said in (a language of the line). */
+  staffLanguage: Lang;
+  whisper: WhisperMode;
 }
 
 export interface DirectorySettings {
@@ -44,6 +50,8 @@ export interface DirectorySettings {
   verifyMaxAgeDays: number;
   /** Extra holidays of every service whose hours say "PH off", as written. */
   holidays: string[];
+  /** Seconds the person who answers has to press a key, for a service with whisper: confirm. */
+  whisperTimeout: number;
 }
 
 export type Action =

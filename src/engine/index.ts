@@ -8,12 +8,22 @@ import type { Config, Lang, Menu } from '../config/types.js';
 import { Links } from './links.js';
 import { withFailed } from './services.js';
 import { Menus } from './menus.js';
-import { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, dialOutcome, dialStatus, own } from './types.js';
-import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step } from './types.js';
+import {
+  AFTER_CALL_MENU,
+  ALTERNATIVES_MENU,
+  LANGUAGE_MENU,
+  dialOutcome,
+  dialStatus,
+  own,
+  transferResult,
+} from './types.js';
+import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step, WhisperState } from './types.js';
+import type { WhisperResult } from './whisper.js';
 import { speech, Words } from './words.js';
 
 export * from './types.js';
 export { clockVars, spokenNumber } from './words.js';
+export type { WhisperStep, WhisperResult } from './whisper.js';
 
 /** A key, or silence, in a menu. `digits` is Twilio's Digits as received. */
 export interface Input {
@@ -29,6 +39,8 @@ export interface DialResult {
   /** The state the transfer's URL carried, checked (src/call/call-state.ts). */
   state: DialState;
   status: string | undefined;
+  /** Twilio's DialBridged: "true" when the caller was connected to the person who answered. */
+  bridged?: string | undefined;
   now: Date;
 }
 
@@ -71,7 +83,7 @@ export class Engine {
     const key = silent || !digits ? undefined : digits.length === 1 ? digits : '?';
     const { lang, tries, failed } = state;
     // After a call: a caller who chose no language is spoken to in every greeting language.
-    if (state.menu === AFTER_CALL_MENU) return this.afterCallInput({ lang, key, tries, failed, now });
+    if (state.menu === AFTER_CALL_MENU) return this.afterCallInput({ lang, key, tries, failed, now }, state.focus);
     if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput({ key, tries, failed, now });
     const at: At = { lang, key, tries, failed, now };
     if (state.menu === ALTERNATIVES_MENU) return this.offersInput(at, state.focus);
@@ -84,35 +96,50 @@ export class Engine {
     return this.menuInput(at, menu);
   }
 
-  dialResult({ state, status, now }: DialResult): Result {
+  /** A transfer's outcome: reached only when Twilio bridged it (DialBridged); a completed
+   * transfer that was not bridged (the whisper's key not pressed) fails like a busy one. */
+  dialResult({ state, status, bridged, now }: DialResult): Result {
     const { lang, failed: known } = state;
     const service = own(this.config.services, state.service);
+    const result = transferResult(status, bridged);
     const outcome = dialOutcome(status);
     const events: FlowEvent[] = [
       {
         event: 'dial-result',
         lang,
         service: service?.id ?? 'unknown',
-        outcome: status ? outcome : 'missing',
+        outcome: !status ? 'missing' : result === 'declined' ? 'declined' : outcome,
         status: dialStatus(status),
+        result,
       },
     ];
-    if (outcome === 'completed' && service)
-      return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [] }), events };
+    if (result === 'reached' && service)
+      return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [], focus: service.id }), events };
     const failed = service ? withFailed(known, service.id) : known;
     // Briefly for a caller who chose no language (every greeting language): the next
     // "putting you through" names the next service; why the last one failed is left unsaid.
     const prefix: Speech[] =
       service && lang !== undefined
         ? [
-            speech(lang, service.onFailure ?? `dial-${outcome === 'completed' ? 'failed' : outcome}`, {
+            speech(lang, service.onFailure ?? `dial-${result === 'reached' ? 'failed' : result}`, {
               name: this.words.name(lang, service),
             }),
           ]
         : [];
     // A caller who did not choose goes on to the next service; one who chose hears the offers.
-    if (state.net || lang === undefined) return this.links.putThrough({ lang, failed, now, prefix, events });
+    if (state.net || lang === undefined)
+      return this.links.putThrough({ lang, failed, now, prefix, events, why: 'retry' });
     return this.links.offers({ lang, failed, now, prefix, events, focus: service?.id });
+  }
+
+  /** POST /voice/whisper: the person who answered a transfer hears the whisper. */
+  whisper(state: WhisperState): WhisperResult {
+    return this.links.whisper.answer(state);
+  }
+
+  /** POST /voice/whisper/key: the whisper's key, or its time-out (no digits). */
+  whisperKey(state: WhisperState, digits: string | undefined): WhisperResult {
+    return this.links.whisper.key(state, digits);
   }
 
   // --- the language choice ---------------------------------------------------------------
@@ -181,7 +208,8 @@ export class Engine {
       }
       case 'first_open': {
         const service = this.links.services.pick({ type: 'group', group: a.group }, lang, failed, now);
-        if (service) return this.links.transfer({ lang, failed, now, prefix: [], events, service });
+        if (service)
+          return this.links.transfer({ lang, failed, now, prefix: [], events, service, why: `group:${a.group}` });
         // No such service open now: "someone now" is the next person the line can reach.
         return this.links.putThrough({ lang, failed, now, prefix: [], events });
       }
@@ -259,6 +287,8 @@ export class Engine {
         prefix: [],
         events: [{ event: 'choice', menu: ALTERNATIVES_MENU, key: chosen.key, lang }],
         service: chosen.service,
+        // The offers follow a service that could not answer (closed, failed, or its number said).
+        why: 'retry',
       });
     }
     return this.failedTry(at, ALTERNATIVES_MENU, (prefix, tries) =>
@@ -266,18 +296,27 @@ export class Engine {
     );
   }
 
-  private afterCallInput(at: At<Lang | undefined>): Result {
-    const { lang, failed } = at;
+  private afterCallInput(at: At<Lang | undefined>, focus: string | undefined): Result {
+    const { lang, failed, key, now } = at;
     const common = this.commonKey(at, AFTER_CALL_MENU, (l) =>
-      this.links.afterCall({ lang: l, failed, tries: 0, prefix: [] }),
+      this.links.afterCall({ lang: l, failed, tries: 0, prefix: [], focus }),
     );
     if (common) return common;
+    // "I did not reach anyone": the service just reached fails for this call, and the caller
+    // is put through at once to the next open service like it.
+    if (focus !== undefined && key === this.links.notReachedKey) {
+      const events: FlowEvent[] = [{ event: 'not-reached', lang, service: focus, result: 'not-reached' }];
+      const left = withFailed(failed, focus);
+      const next = this.links.nextLike(lang, left, now, focus);
+      if (!next) return this.links.ending({ lang, failed: left, now, prefix: [], events });
+      return this.links.putThroughTo({ lang, failed: left, now, prefix: [], events, service: next, why: 'retry' });
+    }
     // The caller has spoken to someone: a caller who stays on the line without a key is not
     // put through again (a loop with no end), but hears the emergency numbers and goodbye.
     return this.failedTry(
       at,
       AFTER_CALL_MENU,
-      (prefix, tries) => ({ step: this.links.afterCall({ lang, failed, tries, prefix }), events: [] }),
+      (prefix, tries) => ({ step: this.links.afterCall({ lang, failed, tries, prefix, focus }), events: [] }),
       (events) => this.links.farewell(lang, events),
     );
   }

@@ -6,8 +6,17 @@
  */
 import type { Config, Lang, Service } from '../config/types.js';
 import { calendarDaysBetween } from '../time/hours.js';
-import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type Speech, type Step } from './types.js';
+import {
+  ALTERNATIVES_MENU,
+  AFTER_CALL_MENU,
+  type FlowEvent,
+  type Result,
+  type Speech,
+  type Step,
+  type WhisperWhy,
+} from './types.js';
 import { Services, withFailed } from './services.js';
+import { Whisper } from './whisper.js';
 import { speech, spokenNumber, type Words } from './words.js';
 
 /** For a caller who may have chosen no language (undefined): spoken in every greeting language. */
@@ -18,6 +27,8 @@ interface AnyContext {
   /** Said first. */
   prefix: Speech[];
   events: FlowEvent[];
+  /** For the whisper: what brought the caller (default: now when not chosen, else the service). */
+  why?: WhisperWhy | undefined;
 }
 
 /** For a caller who chose a language. */
@@ -25,12 +36,14 @@ type Context = AnyContext & { lang: Lang };
 
 export class Links {
   readonly services: Services;
+  readonly whisper: Whisper;
 
   constructor(
     private readonly config: Config,
     private readonly words: Words,
   ) {
     this.services = new Services(config);
+    this.whisper = new Whisper(config, words);
   }
 
   private get flow() {
@@ -94,11 +107,14 @@ export class Links {
         ...(c.quiet ? [] : [speech(l, service.intro ?? 'transfer', { name: this.words.name(l, service) })]),
       ]),
     ]);
+    const why = c.why ?? (c.net ? 'now' : 'service');
     const step: Step = {
       kind: 'dial',
       say,
       service,
       state: { lang, service: service.id, failed: c.failed, net: c.net ?? false },
+      // The person who answers hears the caller's language, or that they chose none.
+      whisper: this.whisper.state(service, lang, why),
     };
     return { step, events: [...c.events, { event: 'transfer', lang, service: service.id }] };
   }
@@ -162,19 +178,54 @@ export class Links {
     return said ? { key, service: said } : undefined;
   }
 
-  /** After a transfer that ended normally: a way back to the menus (for a caller who chose no
-   * language, in every greeting language: back is then the language choice). */
-  afterCall(c: { lang: Lang | undefined; failed: readonly string[]; tries: number; prefix: Speech[] }): Step {
+  /** After a transfer that was bridged: first, when `focus` names the service, a key for a
+   * caller who reached nobody (a voicemail, a wrong person); then a way back to the menus (for a
+   * caller who chose no language, in every greeting language: back is then the language choice). */
+  afterCall(c: {
+    lang: Lang | undefined;
+    failed: readonly string[];
+    tries: number;
+    prefix: Speech[];
+    focus?: string | undefined;
+  }): Step {
     const back = (l: Lang) => this.words.keyName(l, this.flow.keys.back);
+    const nobody = (l: Lang) =>
+      c.focus === undefined
+        ? []
+        : [speech(l, 'after-call-not-reached', { key: this.words.keyName(l, this.notReachedKey) })];
     return {
       kind: 'gather',
       say: this.words.grouped(c.lang, [
         ...c.prefix,
-        ...this.words.each(c.lang, (l) => speech(l, 'after-call', { key: back(l) })),
+        ...this.words.each(c.lang, (l) => [...nobody(l), speech(l, 'after-call', { key: back(l) })]),
       ]),
-      state: { lang: c.lang, menu: AFTER_CALL_MENU, tries: c.tries, failed: c.failed },
+      state: { lang: c.lang, menu: AFTER_CALL_MENU, tries: c.tries, failed: c.failed, focus: c.focus },
       timeout: this.flow.gatherTimeout,
     };
+  }
+
+  /** The after-call key for "I did not reach anyone": 1, unless the data gave 1 to every menu. */
+  get notReachedKey(): string {
+    const common = Object.values(this.flow.keys);
+    return ['1', '2', '3', '4', '5', '6', '7', '8'].find((k) => !common.includes(k)) ?? '1';
+  }
+
+  /** The next open service like `like` (in an offer's or the safety net's target with it),
+   * else the safety net's next: for a caller who reached nobody at `like`. */
+  nextLike(lang: Lang | undefined, failed: readonly string[], now: Date, like: string): Service | undefined {
+    const order = lang ?? this.flow.defaultLanguage;
+    for (const target of [...this.flow.offers.map((o) => o.target), ...this.flow.safetyNet]) {
+      const members = this.services.members(target, order, now);
+      if (!members.some((s) => s.id === like)) continue;
+      const s = members.find((x) => x.connect === 'transfer' && !failed.includes(x.id) && this.services.isOpen(x, now));
+      if (s) return s;
+    }
+    return this.services.next(order, failed, now);
+  }
+
+  /** Put through at once to `service` (open, dialled): for a caller who reached nobody. */
+  putThroughTo(c: AnyContext & { service: Service }): Result {
+    return this.connect(c);
   }
 
   /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye.

@@ -1,11 +1,11 @@
 /** The engine's vocabulary: what a call's state is, what is said, what happens next. */
 import type { ClosureKind } from '../time/hours.js';
-import type { CallState, DialState } from '../call/call-state.js';
+import type { CallState, DialState, WhisperState } from '../call/call-state.js';
 import type { Lang, Service } from '../config/types.js';
 
 export { AFTER_CALL_MENU, ALTERNATIVES_MENU, LANGUAGE_MENU, RESERVED_MENU_IDS } from '../config/types.js';
 
-export type { CallState, DialState, ReceivedState } from '../call/call-state.js';
+export type { CallState, DialState, ReceivedState, WhisperState, WhisperWhy } from '../call/call-state.js';
 
 /** One thing said: a prompt of a language, with its placeholders filled. */
 export interface Speech {
@@ -18,7 +18,7 @@ export type Step =
   /** Say, then wait for one key; the key (or silence) goes back with `state`. */
   | { kind: 'gather'; say: Speech[]; state: CallState; timeout: number }
   /** Say, then put the caller through; the outcome comes back with `state`. */
-  | { kind: 'dial'; say: Speech[]; service: Service; state: DialState }
+  | { kind: 'dial'; say: Speech[]; service: Service; state: DialState; whisper?: WhisperState | undefined }
   /** Say, then end the call. */
   | { kind: 'hangup'; say: Speech[] };
 
@@ -38,10 +38,38 @@ export type FlowEvent =
       event: 'dial-result';
       lang?: Lang | undefined;
       service: string;
-      outcome: DialOutcome | 'missing';
+      outcome: DialOutcome | 'declined' | 'missing';
       /** Twilio's DialCallStatus when it is one Twilio documents, else "unknown". */
       status: DialStatus | 'unknown' | 'missing';
-    };
+      /** The transfer's result for the evidence of real hours (reached only when bridged). */
+      result: TransferResult;
+    }
+  /** The caller said, after a bridged transfer, that they reached nobody there. */
+  | { event: 'not-reached'; lang?: Lang | undefined; service: string; result: 'not-reached' }
+  /** The answering side of a transfer: no caller data, only the service and what it did. */
+  | { event: 'whisper'; service: string; whisper: WhisperResult };
+
+/** How a transfer ended, for the metrics: reached only when Twilio bridged it (DialBridged);
+ * not-reached: the caller said afterwards that they reached nobody (the after-call key). */
+export const TRANSFER_RESULTS = ['reached', 'busy', 'no-answer', 'failed', 'declined', 'not-reached'] as const;
+export type TransferResult = (typeof TRANSFER_RESULTS)[number];
+
+/** The answering side: the whisper said (announce) or asked for a key (confirm), then the key
+ * pressed (accepted) or its time-out (timed-out: the answering leg is hung up). */
+export const WHISPER_RESULTS = ['announced', 'asked', 'accepted', 'timed-out'] as const;
+export type WhisperResult = (typeof WHISPER_RESULTS)[number];
+
+/**
+ * A transfer's result from Twilio's DialCallStatus and DialBridged. `completed` (or `answered`)
+ * counts as reached only when bridged: a whisper that hung up the answering leg, or a leg that
+ * ended before it was connected, is a decline. Twilio does not document the status sent after
+ * a whisper hangs up (docs/architecture.md): a non-completed one is read as it says.
+ */
+export function transferResult(status: string | undefined, bridged: string | undefined): TransferResult {
+  const outcome = dialOutcome(status);
+  if (outcome !== 'completed') return outcome;
+  return bridged === 'true' ? 'reached' : 'declined';
+}
 
 export interface Result {
   step: Step;

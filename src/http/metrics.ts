@@ -12,13 +12,13 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RESERVED_MENU_IDS, type Config } from '../config/types.js';
 import { KEY } from '../config/constants.js';
-import { DIAL_STATUSES, type FlowEvent } from '../engine/types.js';
+import { DIAL_STATUSES, TRANSFER_RESULTS, WHISPER_RESULTS, type FlowEvent } from '../engine/types.js';
 import { CLOSURE_KINDS } from '../time/hours.js';
 import { droppedLogLines } from './logging.js';
 
 const PREFIX = 'helpline_';
 const OTHER = 'other';
-const OUTCOMES = ['completed', 'busy', 'no-answer', 'failed', 'missing'];
+const OUTCOMES = ['completed', 'busy', 'no-answer', 'failed', 'declined', 'missing'];
 const STATUSES = [...DIAL_STATUSES, 'unknown', 'missing'];
 const METHODS = ['GET', 'HEAD', 'POST'];
 
@@ -45,6 +45,10 @@ export class Metrics {
   private readonly numbersSaid: Counter<'service'>;
   private readonly outcomes: Counter<'service' | 'outcome' | 'status'>;
   private readonly closed: Counter<'service' | 'reason'>;
+  private readonly results: Counter<'service' | 'result'>;
+  private readonly whispers: Counter<'service' | 'result'>;
+  /** The configuration in force and the line's clock, read at each scrape (serviceOpen). */
+  private hours: (() => { config: Config; now: Date }) | undefined;
   private readonly fallbacks: Counter;
   private readonly fallbacksUnsigned: Counter;
   private readonly internalErrors: Counter;
@@ -100,6 +104,30 @@ export class Metrics {
       'service',
       'reason',
     ]);
+    this.results = counter(
+      'transfer_results_total',
+      'Transfers by result, per service: reached (bridged), busy, no-answer, failed, declined (answered, never bridged: the whisper key not pressed), not-reached (bridged, then the caller pressed the after-call key: nobody there).',
+      ['service', 'result'],
+    );
+    this.whispers = counter(
+      'whispers_total',
+      'The answering side of transfers, per service: whisper announced, key asked, key pressed (accepted), no key (timed-out).',
+      ['service', 'result'],
+    );
+    const metrics = this;
+    new Gauge({
+      name: PREFIX + 'service_open',
+      help: 'Per service that the line dials: 1 while the directory says it is open, else 0 (hours, holidays, closures).',
+      labelNames: ['service'],
+      registers,
+      collect() {
+        this.reset();
+        const source = metrics.hours?.();
+        if (!source) return;
+        for (const s of Object.values(source.config.services))
+          if (s.connect === 'transfer') this.set({ service: s.id }, s.hours.isOpen(source.now) ? 1 : 0);
+      },
+    });
     this.fallbacks = counter(
       'fallbacks_total',
       "Requests to the number's fallback URL (Twilio could not use the line's answer).",
@@ -141,6 +169,11 @@ export class Metrics {
     // Known series start at 0, so rates and alerts work before the first event.
     for (const result of ['ok', 'failed']) this.reloads.inc({ result }, 0);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+  }
+
+  /** Export helpline_service_open from this configuration and clock, read at each scrape. */
+  watchHours(source: () => { config: Config; now: Date }): void {
+    this.hours = source;
   }
 
   get contentType(): string {
@@ -205,6 +238,13 @@ export class Metrics {
             outcome: oneOf(e.outcome, OUTCOMES),
             status: oneOf(e.status, STATUSES),
           });
+          this.results.inc({ service: service(e.service), result: oneOf(e.result, TRANSFER_RESULTS) });
+          break;
+        case 'not-reached':
+          this.results.inc({ service: service(e.service), result: 'not-reached' });
+          break;
+        case 'whisper':
+          this.whispers.inc({ service: service(e.service), result: oneOf(e.whisper, WHISPER_RESULTS) });
           break;
         case 'closed':
           this.closed.inc({ service: service(e.service), reason: oneOf(e.reason, CLOSURE_KINDS) });

@@ -65,6 +65,7 @@ export class Helpline {
     this.unsignedFallbacks = new RefusalLog(() => this.metrics.fallbackUnsigned());
     this.runtime = build(config, this.clock());
     this.metrics.configLoadedNow();
+    this.metrics.watchHours(() => ({ config: this.runtime.config, now: this.clock() }));
   }
 
   /** The configuration in force, as one consistent whole: read it once per request. */

@@ -90,7 +90,16 @@ export function fixture(): Fixture {
 /** The directory and the menus as the loader reads them (before defaults), for builders. */
 export type DirectoryDoc = z.input<typeof directorySchema>;
 export type MenusDoc = z.input<typeof menusSchema>;
-type Docs = { directory: DirectoryDoc; menus: MenusDoc };
+/** A prompts file as data (its comments are not kept in the copy). */
+export type PromptsDoc = { prompts: Record<string, unknown> } & Record<string, unknown>;
+type Docs = {
+  directory: DirectoryDoc;
+  menus: MenusDoc;
+  fr: PromptsDoc;
+  nl: PromptsDoc;
+  en: PromptsDoc;
+  de: PromptsDoc;
+};
 
 /**
  * Test data built as data: the shipped file parsed, changed as an object, written to the copy.

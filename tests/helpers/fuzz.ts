@@ -342,6 +342,8 @@ export interface Vocabulary {
   menus: Set<string>;
   services: Set<string>;
   dials: Set<string>;
+  /** What can bring a caller to a transfer, as the whisper's URL says it. */
+  whys: Set<string>;
   /** Strings that may appear in an answer or a log without being a reflection of input. */
   legit: Set<string>;
 }
@@ -351,12 +353,13 @@ export function vocabulary(config: Config): Vocabulary {
   const menus = new Set([...Object.keys(config.flow.menus), LANGUAGE_MENU, ALTERNATIVES_MENU, AFTER_CALL_MENU]);
   const services = new Set(Object.keys(config.services));
   const dials = new Set(Object.values(config.services).map((s) => s.dial));
-  const legit = new Set<string>([...langs, ...menus, ...services, ...dials]);
+  const whys = new Set(['now', 'retry', 'service', ...Object.keys(config.flow.groups).map((g) => `group:${g}`)]);
+  const legit = new Set<string>([...langs, ...menus, ...services, ...dials, ...whys]);
   for (const c of Object.values(config.prompts)) {
     legit.add(c.voice);
     legit.add(c.language);
   }
-  return { langs, menus, services, dials, legit };
+  return { langs, menus, services, dials, whys, legit };
 }
 
 /** Is `v` caller input distinctive enough that finding it in an answer means it was reflected? */
@@ -394,13 +397,19 @@ function checkUrl(u: string, vocab: Vocabulary): void {
           (k === QUERY.silent && v === '1')
         : url.pathname === '/voice/dial'
           ? common || (k === QUERY.service && vocab.services.has(v)) || (k === QUERY.net && v === '1')
-          : false;
+          : url.pathname === '/voice/whisper' || url.pathname === '/voice/whisper/key'
+            ? (k === QUERY.lang && vocab.langs.has(v)) ||
+              (k === QUERY.service && vocab.services.has(v)) ||
+              (k === QUERY.why && vocab.whys.has(v))
+            : false;
     if (!ok) throw new Error(`unexpected ${k}=${JSON.stringify(v)} in ${u}`);
   }
   if (url.pathname === '/voice/menu' && !seen.has(QUERY.menu)) throw new Error(`no menu in ${u}`);
   // No language: only a transfer for a caller who chose none (put through by the safety net).
   if (url.pathname === '/voice/dial' && !(seen.has(QUERY.service) && (seen.has(QUERY.lang) || seen.has(QUERY.net))))
     throw new Error(`no service or language in ${u}`);
+  if (url.pathname.startsWith('/voice/whisper') && !(seen.has(QUERY.service) && seen.has(QUERY.why)))
+    throw new Error(`no service or reason in ${u}`);
 }
 
 /**
@@ -419,6 +428,7 @@ export function checkAnswer(sent: Sent, vocab: Vocabulary): TwimlNode {
   for (const r of all(root, 'Redirect')) checkUrl(r.text, vocab);
   for (const d of all(root, 'Dial')) {
     if (d.attrs.action) checkUrl(d.attrs.action, vocab);
+    for (const n of d.children) if (n.attrs.url) checkUrl(n.attrs.url, vocab);
     const dest = d.children[0]?.text ?? '';
     if (!vocab.dials.has(dest)) throw new Error(`dials ${dest}, which is not in the directory`);
     const cid = d.attrs.callerId;
@@ -519,9 +529,12 @@ const moveArb: fc.Arbitrary<Move> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ silence: true as const }) },
 );
 
-/** Twilio's DialCallStatus, failures more often than answers; '' leaves it out. */
+/** Twilio's DialCallStatus, failures more often than answers; '' leaves it out. `declined`:
+ * answered, but the whisper's key not pressed (or the person hung up during it): Twilio posts
+ * `completed` with DialBridged=false. */
 const outcomeArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('completed', 'answered') },
+  { weight: 1, arbitrary: fc.constant('declined') },
   { weight: 6, arbitrary: fc.constantFrom('busy', 'no-answer', 'failed') },
   { weight: 1, arbitrary: fc.constantFrom('canceled', '', 'ringing') },
 );
@@ -568,6 +581,8 @@ export interface Answer {
 
 export interface CallTrace {
   answers: Answer[];
+  /** The answering legs' documents (<Number url>, and the whisper's key), in order. */
+  whispers: Answer[];
   end: 'hangup' | 'completed' | 'unfinished';
 }
 
@@ -617,12 +632,43 @@ export async function walkCall(o: {
     });
     return twiml;
   };
+  const whispers: Answer[] = [];
+  /** The person who answers: the whisper, and its key when it asks for one (pressed unless the
+   * transfer is declined). Resolves with whether the answering leg is put through. */
+  const answerLeg = async (dial: TwimlNode, status: string): Promise<boolean> => {
+    const url = dial.children[0]?.attrs.url;
+    if (!url) return status !== 'declined';
+    let doc: TwimlNode | undefined;
+    for (let next: { url: string; extra: Pair[] } | undefined = { url, extra: [] }; next; ) {
+      const u = new URL(next.url, BASE);
+      const leg: Pair[] = [...o.body.filter(([k]) => k !== 'CallSid'), ['CallSid', `CA${'d'.repeat(32)}`]];
+      const { xml, twiml: w } = await send(u.pathname, [...u.searchParams], [...leg, ...next.extra]);
+      const verbs = w.children.map((c) => c.name);
+      const wrong = verbs.find((v) => !['Say', 'Play', 'Pause', 'Gather', 'Hangup'].includes(v));
+      if (wrong) throw new Error(`<${wrong}> on the answering leg: ${xml}`);
+      whispers.push({
+        url: u.pathname + u.search,
+        xml,
+        twiml: w,
+        said: all(w, 'Say')
+          .map((x) => x.text)
+          .join(' '),
+      });
+      doc = w;
+      const g = w.children.find((c) => c.name === 'Gather');
+      next =
+        g && next.extra.length === 0
+          ? { url: g.attrs.action ?? url, extra: [['Digits', status === 'declined' ? '' : '1']] }
+          : undefined;
+    }
+    return doc !== undefined && !doc.children.some((c) => c.name === 'Hangup') && status !== 'declined';
+  };
   let twiml = await record('/voice', [], {});
   let moves = 0;
   let outcomes = 0;
   let waits = 0;
   while (answers.length <= o.maxSteps) {
-    if (twiml.children.some((c) => c.name === 'Hangup')) return { answers, end: 'hangup' };
+    if (twiml.children.some((c) => c.name === 'Hangup')) return { answers, whispers, end: 'hangup' };
     now += (plan.waits[waits++] ?? 8) * 1000;
     o.setNow(new Date(now));
     const dial = twiml.children.find((c) => c.name === 'Dial');
@@ -630,8 +676,12 @@ export async function walkCall(o: {
     if (dial) {
       if (!dial.attrs.action) throw new Error('a <Dial> without action: the call cannot go on after it');
       const status = plan.outcomes[outcomes++] ?? 'failed';
-      twiml = await record(dial.attrs.action, status ? [['DialCallStatus', status]] : [], { outcome: status });
-      if (status === 'completed' || status === 'answered') return { answers, end: 'completed' };
+      const answered = status === 'completed' || status === 'answered' || status === 'declined';
+      const bridged = answered && (await answerLeg(dial, status));
+      const posted: Pair[] = status ? [['DialCallStatus', status === 'declined' ? 'completed' : status]] : [];
+      if (answered) posted.push(['DialBridged', String(bridged)]);
+      twiml = await record(dial.attrs.action, posted, { outcome: bridged ? status : answered ? 'declined' : status });
+      if (bridged) return { answers, whispers, end: 'completed' };
     } else if (gather) {
       const move: Move = plan.moves[moves++] ?? { silence: true };
       const action = gather.attrs.action ?? '';
@@ -649,7 +699,7 @@ export async function walkCall(o: {
       throw new Error('an answer with neither <Gather>, <Dial> nor <Hangup>: the call leads nowhere');
     }
   }
-  return { answers, end: 'unfinished' };
+  return { answers, whispers, end: 'unfinished' };
 }
 
 /** The sentences that would offer a service ("For Sürya, press 1."), in every language, on

@@ -28,6 +28,12 @@ export function addGerman(data: DataCopy, opts: { greeting: boolean }): void {
     m.languages[id] = { key, voice, code };
     if (opts.greeting) m.greeting = [...m.greeting, id];
   });
+  // Every prompts file names the caller's language in the whisper (src/engine/whisper.ts).
+  const whisper = { fr: 'Appel en allemand', nl: 'Oproep in het Duits', en: 'Caller speaks German' } as const;
+  for (const [lang, words] of Object.entries(whisper) as [keyof typeof whisper, string][])
+    changeCopy(data, lang, (p) => {
+      p.prompts[`whisper-lang-${id}`] = words;
+    });
   changeCopy(data, 'directory', (d) => {
     for (const [service, s] of Object.entries(d.services)) {
       const name = NAMES[service];

@@ -35,7 +35,9 @@ export async function exportedSeries(): Promise<Exported> {
     await a.keys('1', '2', '1'); // French, centres, the first centre
     await a.outcome('busy');
     await a.press('1'); // an alternative
+    await a.answer(); // the whisper to the person who answers
     await a.outcome('completed');
+    await a.press('1'); // the caller reached nobody
     now = new Date('2026-11-28T11:00:00+01:00'); // a Saturday: a service closed at weekends
     const b = await new Call(app).start();
     await b.keys('2', '4'); // Dutch, 1712: closed on Saturdays

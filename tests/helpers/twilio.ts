@@ -131,8 +131,9 @@ const GRAMMAR: Record<string, { attrs: string[]; children: string[]; text?: bool
     children: ['Number', 'Sip'],
     text: false,
   },
-  Number: { attrs: [], children: [], text: true },
-  Sip: { attrs: [], children: [], text: true },
+  // url: the whisper, run on the answering leg before the caller is put through.
+  Number: { attrs: ['url', 'method'], children: [], text: true },
+  Sip: { attrs: ['url', 'method'], children: [], text: true },
   Redirect: { attrs: ['method'], children: [], text: true },
   Hangup: { attrs: [], children: [] },
   Reject: { attrs: ['reason'], children: [] },
@@ -171,6 +172,17 @@ export function twimlProblems(node: TwimlNode): string[] {
       problems.push(`<${node.children[idx]!.name}> is followed by unreachable verbs`);
   }
   return problems;
+}
+
+/** The verbs Twilio allows in a <Number url> document (the answering leg): no <Dial>, <Redirect>. */
+export const ANSWERING_LEG_VERBS = ['Say', 'Play', 'Pause', 'Gather', 'Hangup'];
+
+/** A whisper document: valid TwiML with only the answering leg's verbs. */
+export function assertValidWhisperTwiml(xml: string): TwimlNode {
+  const root = assertValidTwiml(xml);
+  const wrong = root.children.filter((c) => !ANSWERING_LEG_VERBS.includes(c.name));
+  if (wrong.length) throw new Error(`not allowed on the answering leg: <${wrong[0]!.name}>\n${xml}`);
+  return root;
 }
 
 export function assertValidTwiml(xml: string): TwimlNode {
@@ -271,15 +283,52 @@ export class Call {
     return this.request(next.text);
   }
 
-  /** The transfer ends with this DialCallStatus; Twilio posts it to the Dial action. */
-  outcome(status: Outcome): Promise<this> {
+  /** The transfer ends with this DialCallStatus; Twilio posts it to the Dial action.
+   * `bridged`: DialBridged (default: true for completed, as when a person took the call). */
+  outcome(status: Outcome, bridged = status === 'completed'): Promise<this> {
     const d = this.dial;
     if (!d?.attrs.action) throw new Error('no <Dial action> to report to:\n' + this.xml);
     return this.request(d.attrs.action, {
       DialCallStatus: status,
       DialCallSid: 'CA' + 'b'.repeat(32),
       DialCallDuration: status === 'completed' ? '42' : '0',
-      DialBridged: String(status === 'completed'),
+      DialBridged: String(bridged),
     });
   }
+
+  /** The whisper documents the person who answers the current transfer got, in order. */
+  readonly whispers: TwimlNode[] = [];
+
+  /**
+   * Someone answers the current transfer: the <Number url> is requested as Twilio does for the
+   * answering leg, and its <Gather> (whisper: confirm) gets `key`, or its time-out (undefined).
+   * Returns whether the answering leg was put through (the document ended without <Hangup/>).
+   */
+  async answer(key?: string): Promise<boolean> {
+    const url = this.dial?.children[0]?.attrs.url;
+    if (!url) throw new Error('no whisper (<Number url>) on this transfer:\n' + this.xml);
+    const leg = callParams({ CallSid: 'CA' + 'c'.repeat(32), Direction: 'outbound-dial' });
+    let doc = await whisperRequest(this.app, url, leg);
+    this.whispers.push(doc);
+    const g = doc.children.find((c) => c.name === 'Gather');
+    if (g) {
+      doc = await whisperRequest(this.app, g.attrs.action ?? url, { ...leg, Digits: key ?? '' });
+      this.whispers.push(doc);
+    }
+    return !doc.children.some((c) => c.name === 'Hangup');
+  }
+
+  /** Someone answers and the transfer ends as Twilio reports it: bridged (reached), or not
+   * (the whisper hung up: `completed` with DialBridged false, or `shape: 'no-answer'`). */
+  async answered(key?: string, shape: 'completed' | 'no-answer' = 'completed'): Promise<this> {
+    const bridged = await this.answer(key);
+    if (bridged) return this.outcome('completed', true);
+    return shape === 'completed' ? this.outcome('completed', false) : this.outcome('no-answer', false);
+  }
+}
+
+async function whisperRequest(app: FastifyInstance, url: string, params: Record<string, string>): Promise<TwimlNode> {
+  const res = await post(app, url, params);
+  if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
+  return assertValidWhisperTwiml(res.body);
 }

@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { KEY } from '../../config/constants.js';
-import type { DialStatus } from './transcript.js';
+import type { Answerer, DialStatus } from './transcript.js';
 
 export interface GatherPrompt {
   timeout: number;
@@ -26,7 +26,15 @@ export type DialAnswer = { kind: 'outcome'; status: DialStatus } | { kind: 'hang
 export interface CallerInput {
   keys(prompt: GatherPrompt): Promise<KeyAnswer>;
   dial(prompt: DialPrompt): Promise<DialAnswer>;
+  /** Who answers a transfer that rings through (default: a person). */
+  answerer?(): Answerer;
   close?(): void;
+}
+
+/** The input, with who answers each transfer that rings through: in order, the last repeating. */
+export function withAnswerers(input: CallerInput, answerers: readonly Answerer[]): CallerInput {
+  let i = 0;
+  return { ...input, answerer: () => answerers[Math.min(i++, answerers.length - 1)] ?? 'person' };
 }
 
 /** One or more telephone keys (0-9 * #). */

@@ -66,6 +66,7 @@ export async function playCall(options: PlayOptions): Promise<PlayedCall> {
       withoutCaller = 0;
       return answer;
     },
+    answerer: () => options.input.answerer?.() ?? 'person',
   };
   const line = callLine(options.line, { from: options.from ?? DEFAULT_FROM, to: options.to ?? DEFAULT_TO, emit });
   const maxRequests = options.maxRequests ?? 500;

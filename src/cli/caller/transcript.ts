@@ -7,6 +7,11 @@
 export type DialStatus = 'completed' | 'busy' | 'no-answer' | 'failed';
 export const DIAL_STATUSES: readonly DialStatus[] = ['completed', 'busy', 'no-answer', 'failed'];
 
+/** Who answers a transfer that rings through (--answer): a person, who takes the call (and
+ * presses the whisper's key); a person who declines it; a voicemail, which never presses a key. */
+export type Answerer = 'person' | 'declined' | 'voicemail';
+export const ANSWERERS: readonly Answerer[] = ['person', 'declined', 'voicemail'];
+
 export type CallEvent =
   | { event: 'call'; at: string; timeZone: string; clock: 'fixed' | 'real' }
   | { event: 'request'; method: 'GET' | 'POST'; url: string }
@@ -26,6 +31,9 @@ export type CallEvent =
   | { event: 'redirect'; url: string }
   | { event: 'dial'; number: string; timeout: number; callerId?: string; ringTone?: string; action?: string }
   | { event: 'outcome'; status: DialStatus }
+  /** The answering leg (<Number url>): what the person who answers hears, and who that is. */
+  | { event: 'whisper'; language: string; voice: string; text: string }
+  | { event: 'answer'; by: Answerer; key?: string; bridged: boolean }
   | { event: 'hangup'; by: 'line' | 'end-of-document' | 'reject' | 'caller' }
   | { event: 'stop'; reason: 'keys-ran-out' | 'outcomes-ran-out' }
   | { event: 'error'; message: string };
@@ -78,6 +86,12 @@ const STOPS = {
   'outcomes-ran-out': 'STOP no outcome left for the transfer',
 } as const;
 
+const ANSWERED: Record<Answerer, string> = {
+  person: 'a person',
+  declined: 'a person who declines',
+  voicemail: 'a voicemail',
+};
+
 const loopOf = (loop: number | undefined) => (loop !== undefined ? ` (loop ${loop})` : '');
 
 /** One line of the transcript, or undefined when it is shown only with --verbose. */
@@ -106,6 +120,10 @@ export function formatEvent(e: CallEvent, verbose = false): string | undefined {
       return dialLine(e);
     case 'outcome':
       return `OUTCOME ${e.status}`;
+    case 'whisper':
+      return `WHISPER [${e.language}] (${e.voice}) ${e.text}`;
+    case 'answer':
+      return `ANSWERED by ${ANSWERED[e.by]}${e.key !== undefined ? ` (presses ${e.key || 'nothing'})` : ''}: ${e.bridged ? 'put through (DialBridged=true)' : 'not put through (DialBridged=false)'}`;
     case 'hangup':
       return HANGUPS[e.by];
     case 'stop':

@@ -6,7 +6,7 @@
 import type { TwimlNode } from '../twiml-reader.js';
 import type { CallerInput, GatherPrompt } from './input.js';
 import { CallError, sid, type LineClient } from './line.js';
-import type { CallEvent } from './transcript.js';
+import type { Answerer, CallEvent } from './transcript.js';
 
 /** hangup: the line ended the call; caller: the caller hung up (H, q); keys-ran-out; error. */
 export type CallEnd = 'hangup' | 'caller' | 'keys-ran-out' | 'error';
@@ -142,16 +142,68 @@ export async function dial(verb: TwimlNode, p: Playing): Promise<Step> {
   if (answer.kind === 'hangup') return callerHangsUp(p);
   if (answer.kind === 'exhausted') return ranOut(p, 'outcomes-ran-out');
   p.emit({ event: 'outcome', status: answer.status });
+  // Someone answers: the whisper (<Number url>) runs on the answering leg first.
+  const answered = answer.status === 'completed';
+  const bridged = answered ? await answeringLeg(verb, p, p.input.answerer?.() ?? 'person') : false;
   // Without an action, Twilio goes on with the next verb once the transfer ends.
   if (!action) return NEXT;
-  const answered = answer.status === 'completed';
   const params = {
     DialCallStatus: answer.status,
     DialCallSid: sid('CA'),
-    DialCallDuration: answered ? '60' : '0',
-    DialBridged: String(answered),
+    DialCallDuration: bridged ? '60' : '0',
+    DialBridged: String(bridged),
   };
   return { kind: 'request', url: action, method: methodOf(verb), params };
+}
+
+/** The verbs Twilio runs on the answering leg (twilio.com/docs/voice/twiml/number). */
+const ANSWERING_VERBS = new Set(['Say', 'Play', 'Pause', 'Gather', 'Hangup']);
+/** Documents in a row on the answering leg before it counts as a loop. */
+const MAX_LEG_DOCUMENTS = 5;
+
+/**
+ * The answering leg as Twilio plays it: the <Number url> (or <Sip url>) document, its Says
+ * printed as the answerer hears them; at a <Gather>, a person presses 1, whoever declines or
+ * a voicemail presses nothing. Resolves with whether the caller is put through (the documents
+ * ended without <Hangup/>; a person who declines an announcement hangs up).
+ */
+async function answeringLeg(verb: TwimlNode, p: Playing, by: Answerer): Promise<boolean> {
+  const noun = verb.children.find((c) => c.name === 'Number' || c.name === 'Sip');
+  const first = noun?.attrs.url;
+  const leg = { CallSid: sid('CA'), Direction: 'outbound-dial', CallStatus: 'in-progress' };
+  let key: string | undefined;
+  let next: Request | undefined = first
+    ? { kind: 'request', url: new URL(first, p.document), method: methodOf(noun!), params: leg }
+    : undefined;
+  let bridged = by !== 'declined';
+  for (let n = 0; next && n < MAX_LEG_DOCUMENTS; n++) {
+    const doc = await p.line.twiml(next.url, next.method, next.params);
+    const current: Request = next;
+    next = undefined;
+    for (const v of doc.children) {
+      if (!ANSWERING_VERBS.has(v.name))
+        throw new CallError(`<${v.name}> is not allowed on the answering leg (<Number url>)`);
+      if (v.name === 'Hangup') {
+        bridged = false;
+        break;
+      }
+      for (const said of v.name === 'Gather' ? v.children : [v]) {
+        if (said.name !== 'Say') continue;
+        const { language = '(none)', voice = '(none)' } = said.attrs;
+        p.emit({ event: 'whisper', language, voice, text: said.text.replace(/\s+/g, ' ') });
+      }
+      if (v.name !== 'Gather') continue;
+      key = by === 'person' ? '1' : '';
+      if (!key && v.attrs.actionOnEmptyResult !== 'true') continue;
+      const url = v.attrs.action ? new URL(v.attrs.action, current.url) : current.url;
+      next = { kind: 'request', url, method: methodOf(v), params: { ...leg, Digits: key } };
+      break;
+    }
+    if (!bridged) break;
+  }
+  if (next) throw new CallError(`more than ${MAX_LEG_DOCUMENTS} documents on the answering leg`);
+  p.emit({ event: 'answer', by, ...(key !== undefined ? { key } : {}), bridged });
+  return bridged;
 }
 
 export function redirect(verb: TwimlNode, p: Playing): Step {
