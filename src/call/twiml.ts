@@ -9,6 +9,7 @@ import { E164 } from '../config/constants.js';
 import { Services } from '../engine/services.js';
 import type { Speech, Step } from '../engine/types.js';
 import { fill } from './placeholders.js';
+import { sayText } from './ssml.js';
 
 export interface RenderContext {
   /** Absolute base for URLs in the TwiML (PUBLIC_BASE_URL); empty: URLs relative to the host. */
@@ -241,7 +242,12 @@ export class TwimlRenderer {
     const flush = () => {
       if (!run) return;
       const p = this.config.prompts[run.lang];
-      if (p) target.say({ voice: p.voice as never, language: p.language as never }, run.parts.join(' '));
+      if (p)
+        sayText(
+          target.say({ voice: p.voice as never, language: p.language as never }, ''),
+          run.parts.join(' '),
+          p.pronounce,
+        );
       run = undefined;
     };
     for (const s of speech) {

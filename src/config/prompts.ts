@@ -8,8 +8,8 @@ import { basename, join } from 'node:path';
 import { REASON_PREFIX } from '../time/hours.js';
 import { placeholders } from '../call/placeholders.js';
 import { parseData, readYaml, type Problems } from './read.js';
-import { promptFileSchema } from './schema.js';
-import type { Lang, LanguageEntry, PromptCatalog } from './types.js';
+import { promptFileSchema, type PronounceData } from './schema.js';
+import type { Lang, LanguageEntry, PromptCatalog, Pronunciation } from './types.js';
 
 /** The prompts the engine itself says, with the placeholders it fills in for each. */
 const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
@@ -96,10 +96,19 @@ export function readPrompts(dir: string, languages: LanguageEntry[], problems: P
         voice,
         language: code,
         prompts: data.prompts,
+        pronounce: pronunciations(data.pronounce),
         audio: findAudio(dir, lang, data.prompts, problems.warnings),
       };
   }
   return { dir, languages: languages.map((l) => l.id), catalogs };
+}
+
+/** The pronounce table without its espeak notes (those are for scripts/pronounce.mjs). */
+function pronunciations(data: Record<string, PronounceData>): Record<string, Pronunciation> {
+  const out: Record<string, Pronunciation> = {};
+  for (const [name, p] of Object.entries(data))
+    out[name] = p.say !== undefined ? { say: p.say } : p.ipa !== undefined ? { ipa: p.ipa } : { lang: p.lang! };
+  return out;
 }
 
 /** The prompts the line itself says. */

@@ -105,9 +105,14 @@ export interface PromptCatalog {
   voice: string;
   language: string;
   prompts: Record<string, string>;
+  /** How the voice says names, by the name as written (prompts/<lang>.yaml `pronounce`). */
+  pronounce: Record<string, Pronunciation>;
   /** Prompt keys with a recorded file, and the file's path. */
   audio: Map<string, string>;
 }
+
+/** One name's reading: an alias (<sub>), IPA phonemes (<phoneme>) or another language (<lang>). */
+export type Pronunciation = { say: string } | { ipa: string } | { lang: string };
 
 export interface Config {
   languages: Lang[];
