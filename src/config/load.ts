@@ -8,6 +8,7 @@ import { checkDirectory, directorySettings } from './directory.js';
 import { checkMenus, menuLanguages } from './menus.js';
 import { checkPrompts, readPrompts, systemPromptUses } from './prompts.js';
 import { parseData, readYaml, type Problems } from './read.js';
+import { checkSpokenHours } from './spoken-hours.js';
 import { directorySchema, menusSchema } from './schema.js';
 import type { Config } from './types.js';
 
@@ -64,6 +65,15 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
   };
   const callFlow = checkMenus(menusInput, entries);
   checkPrompts(prompts, [...callFlow.promptUses, ...directory.promptUses, ...systemPromptUses()], problems.errors);
+  const usualWeeks = checkSpokenHours({
+    promptsDir: sources.prompts,
+    directoryFile: sources.directory,
+    catalogs: prompts.catalogs,
+    services: directory.services,
+    groups: callFlow.flow.groups,
+    now,
+    errors: problems.errors,
+  });
   if (problems.errors.length > 0) return failed();
 
   return {
@@ -75,6 +85,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       services: directory.services,
       flow: callFlow.flow,
       prompts: prompts.catalogs,
+      usualWeeks,
       sources,
     },
   };

@@ -6,6 +6,7 @@
 import { KEY } from './constants.js';
 import { readLanguages } from './languages.js';
 import { MENU_VARS, OPTION_VARS, type PromptUse } from './prompts.js';
+import { hoursPlaceholders } from './spoken-hours.js';
 import type { Problems } from './read.js';
 import type { MenusData, OptionData } from './schema.js';
 import {
@@ -223,11 +224,13 @@ function readMenus(ctx: Context): Record<string, Menu> {
   const menus: Record<string, Menu> = {};
   for (const [id, menu] of Object.entries(data.menus)) {
     const place = `menus.${id}`;
+    // Said before and after the options: the common keys, and the hours of any service or group.
+    const vars = [...MENU_VARS, ...hoursPlaceholders(ctx.serviceIds, Object.keys(ctx.groups))];
     menu.say.forEach((key, i) => {
-      ctx.promptUses.push({ key, vars: MENU_VARS, place: `${file}: ${place}.say[${i}]` });
+      ctx.promptUses.push({ key, vars, place: `${file}: ${place}.say[${i}]` });
     });
     menu.footer.forEach((key, i) => {
-      ctx.promptUses.push({ key, vars: MENU_VARS, place: `${file}: ${place}.footer[${i}]` });
+      ctx.promptUses.push({ key, vars, place: `${file}: ${place}.footer[${i}]` });
     });
     const options = Object.entries(menu.options).map(([key, o]) => readOption(ctx, place, key, o));
     menus[id] = { id, say: menu.say, footer: menu.footer, options };

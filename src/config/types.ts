@@ -1,4 +1,5 @@
 import type { Hours } from '../time/hours.js';
+import type { Week } from '../time/weekly.js';
 
 export type Lang = string;
 
@@ -120,6 +121,8 @@ export interface Config {
   services: Record<string, Service>;
   flow: Flow;
   prompts: Record<Lang, PromptCatalog>;
+  /** The usual week of each service or group whose hours a prompt says ({hours:ID}). */
+  usualWeeks: Record<string, Week>;
   /** Where each part was read from, for messages and the docs. */
   sources: { directory: string; menus: string; prompts: string; hotlineNumber?: string | undefined };
 }
