@@ -100,6 +100,22 @@ describe('prompts that state hours take them from the directory', () => {
     }
   });
 
+  it('a service closed for good ("off") is said as closed until it reopens, with a warning; a group leaves it out', async () => {
+    const { load } = withHours({ 'violence-line': 'off', 'care-ghent': 'off' });
+    const r = load();
+    const config = configOf(r);
+    expect(
+      r.warnings.filter((w) => w.includes('{hours:violence-line}') && w.includes('services.violence-line')),
+    ).toHaveLength(2);
+    expect(r.warnings.filter((w) => w.includes('{hours:care}'))).toEqual([]);
+    expect(config.usualWeeks.care).toEqual({ kind: 'always' });
+    for (const lang of LANGS) {
+      const said = await infoHelp(config, lang);
+      const words = new Words(config);
+      expect(said.split(words.text(lang, 'hours-never')).length - 1, lang).toBe(2);
+    }
+  });
+
   it('refuse a group whose services have different hours', () => {
     const { f, load } = withHours({ 'care-ghent': 'Mo-Fr 08:00-20:00' });
     const r = load();
@@ -147,8 +163,8 @@ describe('the usual week of a service', () => {
       'Jan-Jun Mo-Fr 09:00-17:00; Jul-Dec Mo-Fr 10:00-16:00',
       'Mo-Fr 18:00-24:00',
       'Mo-Fr 09:00-17:00; PH 10:00-12:00',
-      'off',
     ])
       expect(week(expr).kind, expr).toBe('unsaid');
+    expect(week('off')).toEqual({ kind: 'never' });
   });
 });

@@ -73,6 +73,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     groups: callFlow.flow.groups,
     now,
     errors: problems.errors,
+    warnings: problems.warnings,
   });
   if (problems.errors.length > 0) return failed();
 

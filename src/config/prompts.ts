@@ -48,12 +48,15 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'none-open': [],
   emergency: [],
   callback: ['name', 'number'],
+  // When the name holds the number ("the 17 12 helpline"): the number is not said twice.
+  'callback-named': ['name'],
   'callback-always': [],
   'callback-until': ['time'],
   'callback-reopens': ['day', 'time'],
   'callback-reopens-day': ['day'],
   // A service's usual hours in words, for {hours:ID} (src/engine/hours-words.ts).
   'hours-always': [],
+  'hours-never': [],
   'hours-every-day': [],
   'hours-working-days': [],
   'hours-day': ['day'],

@@ -21,6 +21,7 @@ export interface SpokenHoursInput {
   groups: Record<string, ServiceGroup>;
   now: Date;
   errors: string[];
+  warnings: string[];
 }
 
 /** The usual week of every ID a prompt says the hours of; each one that cannot be said is an error. */
@@ -36,7 +37,10 @@ export function checkSpokenHours(input: SpokenHoursInput): Record<string, Week> 
         ? groups[id]!.order.flatMap((s) => (Object.hasOwn(services, s) ? [services[s]!] : []))
         : [];
     if (members.length === 0) continue; // an unknown ID is reported with the prompt's placeholders
-    const said = members.map((s) => ({ s, week: usualWeek(s.hours, input.now) }));
+    const all = members.map((s) => ({ s, week: usualWeek(s.hours, input.now) }));
+    // A service closed for good ("off") is left out of its group's hours, as out of its offers.
+    const open = all.filter((m) => m.week.kind !== 'never');
+    const said = open.length > 0 ? open : all;
     const unsaid = said.find((m) => m.week.kind === 'unsaid');
     if (unsaid?.week.kind === 'unsaid') {
       if (!done.has(`${key}\u0000${id}`))
@@ -47,7 +51,13 @@ export function checkSpokenHours(input: SpokenHoursInput): Record<string, Week> 
       errors.push(
         `${place}: the services of group ${id} (${members.map((s) => s.id).join(', ')}) have different hours in ${directoryFile}: name one service instead ({${HOURS_PLACEHOLDER}${members[0]!.id}}), or give them the same hours`,
       );
-    } else weeks[id] = said[0]!.week;
+    } else {
+      weeks[id] = said[0]!.week;
+      if (weeks[id].kind === 'never' && !done.has(`${key}\u0000${id}`))
+        input.warnings.push(
+          `${place}: ${directoryFile}: services.${said[0]!.s.id} is never open: callers hear its hours as prompts.hours-never`,
+        );
+    }
     done.add(`${key}\u0000${id}`);
   }
   return weeks;

@@ -40,6 +40,7 @@ export class HoursWords {
 
   private week(lang: Lang, week: Week): string {
     if (week.kind === 'always') return this.words.text(lang, 'hours-always');
+    if (week.kind === 'never') return this.words.text(lang, 'hours-never');
     if (week.kind === 'unsaid') return '';
     const working = week.holidaysOff && week.runs.length === 1 && week.runs[0]!.days.join(',') === WORKING_DAYS;
     const text = this.and(

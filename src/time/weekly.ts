@@ -2,7 +2,7 @@
  * A service's usual week, as a person would tell it ("on working days, from 9 to 5"): read from
  * its weekly rules over a year, each weekday's most frequent hours (so a dated exception does not
  * count), and whether it closes on public holidays. Hours of another shape (changing with the
- * season, across midnight, public holidays with hours of their own, never open) are `unsaid`,
+ * season, across midnight, public holidays with hours of their own) are `unsaid`,
  * with why: the loader then refuses a prompt that would state them (src/config/spoken-hours.ts).
  */
 import type { Hours } from './hours.js';
@@ -22,6 +22,8 @@ export interface DayRun {
 export type Week =
   | { kind: 'always' }
   | { kind: 'weekly'; runs: DayRun[]; holidaysOff: boolean }
+  /** Closed for good ("off", every opening past): said as "only once it reopens". */
+  | { kind: 'never' }
   | { kind: 'unsaid'; why: string };
 
 /** Monday first, as a week is told. */
@@ -90,7 +92,7 @@ function readWeek(hours: Hours, from: Date): Week {
   const holidaysOff = onOpenDays.length > 0 && closedOnHolidays === onOpenDays.length;
 
   if (WEEK_ORDER.every((d) => usual.get(d) === WHOLE_DAY) && !holidaysOff) return { kind: 'always' };
-  if (!WEEK_ORDER.some(open)) return { kind: 'unsaid', why: 'it is never open' };
+  if (!WEEK_ORDER.some(open)) return { kind: 'never' };
   for (const text of usual.values()) {
     for (const span of text ? text.split(',') : []) {
       const [f, t] = span.split('-').map(Number) as [number, number];
