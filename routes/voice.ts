@@ -11,7 +11,7 @@ import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call/call-
 import type { Result } from '../src/engine/index.js';
 import type { OverloadGate } from '../src/http/overload.js';
 import type { Helpline, Runtime } from '../src/http/runtime.js';
-import { signatureCheck } from '../src/http/signature.js';
+import { isValidTwilioRequest, signatureCheck } from '../src/http/signature.js';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 
@@ -26,11 +26,11 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   // scope only), so any other body is refused with 415 before a webhook runs.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   // One callback preHandler for both checks (docs/architecture.md): shed under overload (a
-  // 503), then refuse what Twilio did not sign (a 403).
+  // 503), then refuse what Twilio did not sign (a 403), except on the fallback URL (below).
   const isTwilio = h.authToken ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }) : undefined;
   app.addHook('preHandler', (request, reply, done) => {
     if (gate.shed(request, reply)) return;
-    if (isTwilio && !isTwilio(request, reply)) return;
+    if (isTwilio && request.routeOptions.url !== WEBHOOKS.fallback && !isTwilio(request, reply)) return;
     done();
   });
 
@@ -73,13 +73,26 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     answer(request, reply, run, run.engine.dialResult({ state, status, now: h.clock() }));
   });
 
+  // The fallback document is public text and the caller's last resort: it is answered even when
+  // the signature does not verify, so a wrong PUBLIC_BASE_URL or token is logged and counted
+  // rather than turned into Twilio's "application error".
+  const signed = h.authToken
+    ? (request: FastifyRequest) =>
+        isValidTwilioRequest(request, { authToken: h.authToken!, publicBaseUrl: h.publicBaseUrl })
+    : () => true;
   app.post(WEBHOOKS.fallback, (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
-    request.log.warn(
-      { event: 'fallback', errorCode: code && /^\d{5}$/.test(code) ? code : undefined },
-      'fallback URL called',
-    );
+    const errorCode = code && /^\d{5}$/.test(code) ? code : undefined;
+    if (signed(request)) {
+      request.log.warn({ event: 'fallback', errorCode }, 'fallback URL called');
+    } else {
+      request.log.warn(
+        { event: 'fallback', errorCode, signature: 'invalid' },
+        'fallback URL called, its signature does not verify (answered all the same): if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
+      );
+      h.metrics.fallbackUnsigned();
+    }
     h.metrics.fallback();
     void reply.type('text/xml').send(h.safeTwiml);
   });

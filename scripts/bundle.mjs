@@ -20,9 +20,8 @@
  * - The bundle's text stays within Latin-1 (scripts/ascii-source.mjs), so V8 keeps its 2.8 MB of
  *   source at one byte per character rather than two.
  *
- * The terminal tools (src/cli/) decide whether to run by comparing their own file with the
- * script Node started; inside the bundle that would be true at the server's start, so the
- * server must never import them (tests/server.test.ts checks the bundle's inputs).
+ * The server never imports the terminal tools (src/cli/): they are not part of the line
+ * (tests/server.test.ts checks the bundle's inputs).
  */
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -5,13 +5,15 @@
  * hand-written answers (Gather fall-through, Dial with and without action, Redirect, errors).
  * Assertions are on the transcript's structure: event kinds, numbers dialled, language codes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import {
   callCli,
   formatEvent,
@@ -28,6 +30,7 @@ import { VERBS } from '../src/cli/caller/verbs.js';
 import { UsageError } from '../src/cli/common.js';
 import { parseWallClock } from '../src/cli/time.js';
 import { PLAYED_VERBS } from '../src/cli/twiml-reader.js';
+import { DEFAULT_DIRECTORY } from '../src/config/paths.js';
 import { spokenNumber } from '../src/engine/index.js';
 import { copyData } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
@@ -544,7 +547,7 @@ describe('the caller reads TwiML as Twilio does', () => {
 });
 
 describe('the built command', () => {
-  it('node dist/src/cli/call.js plays a scripted call and exits 0', () => {
+  it('node dist/src/cli/bin/call.js plays a scripted call and exits 0', () => {
     // English on Christmas Day: Sürya busy, then the police's number, then the caller hangs up.
     const run = runNode(CALL_CLI, {}, ['--at', CHRISTMAS, '--keys', `3,1,${POLICE_KEY},H`, '--dial', 'busy', '--json']);
     expect(run.stderr).toBe('');
@@ -558,6 +561,41 @@ describe('the built command', () => {
       new Set(events.flatMap((e) => (e.event === 'say' ? [e.language] : [])).slice(GREETING.length + LANGS.length)),
     ).toEqual(new Set(['en-GB']));
     expect(events.at(-1)).toEqual({ event: 'hangup', by: 'caller' });
+  });
+
+  /** The exit statuses --help promises: status -> what it says. */
+  function promisedExits(): Map<number, string> {
+    const help = runNode(CALL_CLI, {}, ['--help']).stdout;
+    const lines = help.slice(help.indexOf('Exit status:')).split('\n').slice(1);
+    const out = new Map<number, string>();
+    let last = -1;
+    for (const line of lines) {
+      const m = /^\s+(\d)\s+(.*)$/.exec(line);
+      if (m) {
+        last = Number(m[1]);
+        out.set(last, m[2]!);
+      } else if (last >= 0 && line.trim()) out.set(last, `${out.get(last)} ${line.trim()}`);
+    }
+    return out;
+  }
+
+  it('exits as --help says: a bad option, keys that ran out, broken data', () => {
+    const promised = promisedExits();
+    const bad = runNode(CALL_CLI, {}, ['--keys', 'x']);
+    expect(promised.get(bad.status!)).toMatch(/bad option/);
+    const short = runNode(CALL_CLI, {}, ['--keys', '1']);
+    expect(promised.get(short.status!)).toMatch(/ran out/);
+    // Broken data, built as data: the shipped directory with one number not in E.164.
+    const directory = parseYaml(readFileSync(DEFAULT_DIRECTORY, 'utf8')) as {
+      services: Record<string, { dial: string }>;
+    };
+    directory.services.surya!.dial = '04 232 40 30';
+    const file = join(mkdtempSync(join(tmpdir(), 'helpline-call-')), 'directory.yaml');
+    writeFileSync(file, stringifyYaml(directory));
+    const broken = runNode(CALL_CLI, { HELPLINE_CONFIG: file }, ['--keys', '1']);
+    expect(broken.stderr).toMatch(/services\.surya\.dial/);
+    expect(promised.get(broken.status!)).toMatch(/data is broken/);
+    expect([...promised.values()].filter((t) => /data/.test(t))).toHaveLength(1);
   });
 
   it('exits 3 when the keys run out, and 2 on a bad option', () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fallbackTwiml } from '../src/call/twiml.js';
 import { FALLBACK_CLI, runNode as runBuilt } from './helpers/built.js';
 import { fixture } from './helpers/fixtures.js';
+import { CALLER_NUMBERS } from './helpers/privacy.js';
 import {
   all,
   assertValidTwiml,
@@ -34,6 +35,8 @@ const notes = (stderr: string) =>
     .split('\n')
     .filter((l) => l && !l.startsWith('Recorded for npm run preflight'))
     .join('\n');
+
+const metrics = async (line: TestApp) => (await line.app.inject({ method: 'GET', url: '/metrics' })).body;
 
 let t: TestApp;
 beforeAll(async () => {
@@ -63,6 +66,42 @@ describe('the fallback document', () => {
     assertValidTwiml(cli.stdout.trimEnd());
     assertValidTwiml(res.body);
     expect(res.body).toBe(fallbackTwiml(testConfig()));
+  });
+
+  it('is answered even when the signature does not verify (a wrong PUBLIC_BASE_URL or token), logged and counted', async () => {
+    const line = await makeApp({ publicBaseUrl: 'https://wrong.example.be' });
+    try {
+      const unsigned = async () => Number(/^helpline_fallback_unsigned_total (\d+)$/m.exec(await metrics(line))![1]);
+      const params = callParams({ ErrorCode: '11200' });
+      // Signed for the URL Twilio called, which is not the PUBLIC_BASE_URL the line was given.
+      const wrongBase = await post(line.app, '/voice/fallback', params);
+      const noSignature = await line.app.inject({
+        method: 'POST',
+        url: '/voice/fallback',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(params).toString(),
+      });
+      for (const res of [wrongBase, noSignature]) {
+        expect(res.statusCode).toBe(200);
+        expect(res.body).toBe(fallbackTwiml(testConfig()));
+      }
+      expect(await unsigned()).toBe(2);
+      const logged = line.logs.filter((l) => l.includes('"signature":"invalid"'));
+      expect(logged).toHaveLength(2);
+      for (const l of logged) {
+        expect(l).toContain('"event":"fallback"');
+        for (const n of CALLER_NUMBERS) expect(l).not.toContain(n);
+      }
+      // Signed for the line's own base URL: counted as a fallback, not as unsigned.
+      expect((await post(line.app, '/voice/fallback', params, { base: 'https://wrong.example.be' })).statusCode).toBe(
+        200,
+      );
+      expect(await unsigned()).toBe(2);
+      // The other webhooks still refuse what does not verify.
+      expect((await post(line.app, '/voice', callParams())).statusCode).toBe(403);
+    } finally {
+      await line.app.close();
+    }
   });
 
   it('is what an internal error answers, with 200 and no stack trace', async () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fallbackCli } from '../src/cli/fallback.js';
-import { isTwimlBin } from '../src/cli/number-check.js';
+import { isTwimlBin, startsWithBase } from '../src/cli/number-check.js';
 import { preflightCli, type Report } from '../src/cli/preflight.js';
 import { loadConfig } from '../src/config/load.js';
 import { ROOT } from '../src/config/paths.js';
@@ -20,7 +20,7 @@ import { childEnv, runNode } from './helpers/built.js';
 import { fixture, type Fixture } from './helpers/fixtures.js';
 import { all, assertValidTwiml, HOTLINE, languagesSaid } from './helpers/twilio.js';
 
-const PREFLIGHT_CLI = join(ROOT, 'dist', 'src', 'cli', 'preflight.js');
+const PREFLIGHT_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'preflight.js');
 const SHIPPED = loadConfig();
 if (!SHIPPED.ok) throw new Error('the shipped data does not load');
 const SERVICE_IDS = Object.keys(SHIPPED.config.services);
@@ -477,6 +477,7 @@ describe('npm run preflight -- --twilio', () => {
     voice_fallback_method: 'POST',
     voice_application_sid: null,
     trunk_sid: null,
+    status_callback: '',
     ...over,
   });
   const numbers = (list: unknown[]) => (r: Received) =>
@@ -494,7 +495,7 @@ describe('npm run preflight -- --twilio', () => {
       expect(r.status).toBe(0);
       expect(api.requests).toHaveLength(1);
       expect(api.requests[0]!.query.get('PhoneNumber')).toBe(HOTLINE);
-      expect(r.out.split('\n').filter((l) => l.startsWith('  ok '))).toHaveLength(3);
+      expect(r.out.split('\n').filter((l) => l.startsWith('  ok '))).toHaveLength(4);
       expect(r.out).not.toContain(HOTLINE);
       expect(numbersIn(r.out)).toEqual([]);
     } finally {
@@ -506,7 +507,11 @@ describe('npm run preflight -- --twilio', () => {
     const cases: Array<[unknown[], RegExp]> = [
       [
         [number({ voice_url: 'https://old.example.be/voice' })],
-        /NOT voice URL https:\/\/old\.example\.be\/voice: not this deployment; set it to https:\/\/ivr\.example\.be\/voice/,
+        /NOT voice URL https:\/\/old\.example\.be\/voice: not this deployment \(it does not start with PUBLIC_BASE_URL https:\/\/ivr\.example\.be: .*\); set it to https:\/\/ivr\.example\.be\/voice/,
+      ],
+      [
+        [number({ voice_fallback_url: 'https://old.example.be/voice/fallback' })],
+        /NOT fallback URL https:\/\/old\.example\.be\/voice\/fallback is not a TwiML Bin .* and does not start with PUBLIC_BASE_URL https:\/\/ivr\.example\.be/,
       ],
       [[number({ voice_method: 'GET' })], /NOT voice URL .* is requested with GET/],
       [[number({ voice_application_sid: 'AP' + '3'.repeat(32) })], /NOT calls go to the TwiML App AP3+/],
@@ -529,6 +534,40 @@ describe('npm run preflight -- --twilio', () => {
         await api.close();
       }
     }
+  });
+
+  it("warns, without blocking, about a status callback: elsewhere it receives callers' numbers; under PUBLIC_BASE_URL nothing answers it", async () => {
+    const cases: Array<[string, RegExp]> = [
+      [
+        'https://old.example.be/status',
+        /^ {2}WARN status callback https:\/\/old\.example\.be\/status: it does not start with PUBLIC_BASE_URL https:\/\/ivr\.example\.be/m,
+      ],
+      [
+        `${BASE}/voice/status`,
+        /^ {2}WARN status callback https:\/\/ivr\.example\.be\/voice\/status: the line serves no status callback/m,
+      ],
+    ];
+    for (const [url, warning] of cases) {
+      const api = await standIn(numbers([number({ status_callback: url })]));
+      try {
+        const r = await run(['--twilio'], apiEnv(data(undefined), api));
+        expect(r.status).toBe(0);
+        expect(r.out).toMatch(warning);
+        expect(r.out.trimEnd().split('\n').at(-1)).toMatch(/1 warning\(s\) above\.$/);
+      } finally {
+        await api.close();
+      }
+    }
+  });
+
+  it('compares URLs with PUBLIC_BASE_URL by scheme, host, port and path', () => {
+    expect(startsWithBase('https://ivr.example.be/voice', 'https://ivr.example.be')).toBe(true);
+    expect(startsWithBase('https://ivr.example.be/line/voice', 'https://ivr.example.be/line')).toBe(true);
+    expect(startsWithBase('https://ivr.example.be/lines/voice', 'https://ivr.example.be/line')).toBe(false);
+    expect(startsWithBase('http://ivr.example.be/voice', 'https://ivr.example.be')).toBe(false);
+    expect(startsWithBase('https://ivr.example.be:8443/voice', 'https://ivr.example.be')).toBe(false);
+    expect(startsWithBase('https://ivr.example.be.evil.example/voice', 'https://ivr.example.be')).toBe(false);
+    expect(startsWithBase('not a url', 'https://ivr.example.be')).toBe(false);
   });
 
   it('knows a TwiML Bin from other URLs', () => {

@@ -138,7 +138,7 @@ describe('the built server', () => {
     }
   });
 
-  it("the bundle holds the server, never a terminal tool (which would run at the server's start)", () => {
+  it('the bundle holds the server, never a terminal tool', () => {
     const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'server.mjs.meta.json'), 'utf8')) as {
       inputs: Record<string, unknown>;
     };

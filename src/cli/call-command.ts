@@ -128,9 +128,12 @@ Options:
   --from NUMBER           the caller's number (default ${DEFAULT_FROM})
   --to NUMBER             the helpline's number, the call's To (default ${DEFAULT_TO})
 
-Exit status: 0 the call ended (the line hung up, or H / q); 1 the line answered something
-Twilio would refuse (not 200, not TwiML, a loop); 2 a bad option or broken data;
-3 --keys or --dial ran out before the call ended.`;
+Exit status:
+  0  the call ended (the line hung up, or H / q)
+  1  the line's data is broken (each problem is listed, as at the line's start), or the line
+     answered something Twilio would refuse (not 200, not TwiML, a loop)
+  2  a bad option
+  3  --keys or --dial ran out before the call ended`;
 
 export interface CliIO {
   /** One line of the transcript. */

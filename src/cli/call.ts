@@ -8,9 +8,6 @@
  * app; the caller (caller/: transcript, input, line, verbs, runner) knows only TwiML, an
  * import boundary tests/cli-boundary.test.ts checks. So it hears a flow bug instead of repeating it.
  */
-import { callCli } from './call-command.js';
-import { isMain, runMain } from './common.js';
-
 export * from './call-command.js';
 export {
   interactiveInput,
@@ -23,12 +20,3 @@ export {
 } from './caller/input.js';
 export { DEFAULT_FROM, DEFAULT_TO, type LineUnderTest } from './caller/line.js';
 export { DIAL_STATUSES, formatEvent, type CallEvent, type DialStatus } from './caller/transcript.js';
-
-if (isMain(import.meta.url)) {
-  runMain(() =>
-    callCli(process.argv.slice(2), {
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (text) => process.stderr.write(text),
-    }),
-  );
-}

@@ -1,10 +1,8 @@
 /**
- * What the command-line tools share: loading the line's data as the server does, and knowing
- * whether a module was run as a script. No call-flow logic here.
+ * What the command-line tools share: loading the line's data as the server does, parsing options,
+ * and running a tool's main (its entry file in src/cli/bin/). No call-flow logic here.
  */
-import { realpathSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type ConfigPaths } from '../config/load.js';
 import type { Config } from '../config/types.js';
@@ -43,17 +41,6 @@ export function loadLineConfig(paths: ConfigPaths = envPaths()): Config {
 export function displayPath(path: string): string {
   const rel = relative(ROOT, path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : path;
-}
-
-/** True when the module with this import.meta.url is the script node was started with. */
-export function isMain(metaUrl: string): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(fileURLToPath(metaUrl)) === realpathSync(script);
-  } catch {
-    return false;
-  }
 }
 
 /** Runs a CLI's main, turning UsageErrors into a message and an exit code. */

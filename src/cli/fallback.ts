@@ -13,7 +13,7 @@
  */
 import { loadConfig } from '../config/load.js';
 import { fallbackTwiml } from '../call/twiml.js';
-import { displayPath, envPaths, isMain, runMain } from './common.js';
+import { displayPath, envPaths } from './common.js';
 import { fallbackRecordPath, writeFallbackRecord } from './fallback-record.js';
 
 export interface FallbackIO {
@@ -53,8 +53,4 @@ export async function fallbackCli(
     );
   }
   return 0;
-}
-
-if (isMain(import.meta.url)) {
-  runMain(() => fallbackCli({ out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }));
 }

@@ -4,7 +4,7 @@
  * closed stretch what a caller who picks it is offered and hears, in every language of the
  * line. The audit itself is computed in ./hours-audit.ts; this file prints it, as lines or JSON.
  */
-import { isMain, loadLineConfig, runMain, UsageError, parseOptions } from './common.js';
+import { loadLineConfig, UsageError, parseOptions } from './common.js';
 import { type Audit, auditHours, type Holiday, type OfferIn } from './hours-audit.js';
 import { dateOf, formatDay, formatDuration, formatOffset, formatWallClock, isoBrussels, startOfDay } from './time.js';
 
@@ -111,13 +111,4 @@ export async function hoursCli(argv: string[], io: HoursIO, now: Date = new Date
   if (values.json) io.out(JSON.stringify(auditToJson(audit), null, 2));
   else for (const line of formatAudit(audit)) io.out(line);
   return 0;
-}
-
-if (isMain(import.meta.url)) {
-  runMain(() =>
-    hoursCli(process.argv.slice(2), {
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (t) => process.stderr.write(t),
-    }),
-  );
 }

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../config/paths.js';
-import { displayPath, envPaths, isMain, loadLineConfig, parseOptions, runMain } from './common.js';
+import { displayPath, envPaths, loadLineConfig, parseOptions } from './common.js';
 import { allFigures, renderCallFlowMap } from './map-doc.js';
 
 export const DOC_PATH = join(ROOT, 'docs', 'call-flow.md');
@@ -60,10 +60,4 @@ export async function mapCli(argv: string[], io: MapIO): Promise<number> {
   writeFileSync(target, doc);
   io.err(`wrote ${displayPath(target)}\n`);
   return 0;
-}
-
-if (isMain(import.meta.url)) {
-  runMain(() =>
-    mapCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }),
-  );
 }

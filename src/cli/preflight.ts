@@ -11,7 +11,7 @@ import type { Config } from '../config/types.js';
 import { readEnv } from '../http/env.js';
 import { fallbackTwiml } from '../call/twiml.js';
 import { brusselsDate, unverifiedServices } from '../time/verification.js';
-import { displayPath, envPaths, isMain, parseOptions, runMain, UsageError } from './common.js';
+import { displayPath, envPaths, parseOptions, UsageError } from './common.js';
 import { documentDigest, fallbackRecordPath, readFallbackRecord, type RecordState } from './fallback-record.js';
 
 export type FindingKind =
@@ -242,10 +242,4 @@ export async function preflightCli(argv: string[], io: PreflightIO, deps: Prefli
   const report = preflight({ config, env, now, record: readFallbackRecord(fallbackRecordPath(env)) });
   io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, config));
   return report.ready ? 0 : 1;
-}
-
-if (isMain(import.meta.url)) {
-  runMain(() =>
-    preflightCli(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }),
-  );
 }

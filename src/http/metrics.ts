@@ -46,6 +46,7 @@ export class Metrics {
   private readonly outcomes: Counter<'service' | 'outcome' | 'status'>;
   private readonly closed: Counter<'service' | 'reason'>;
   private readonly fallbacks: Counter;
+  private readonly fallbacksUnsigned: Counter;
   private readonly internalErrors: Counter;
   private readonly reloads: Counter<'result'>;
   private readonly configLoaded: Gauge;
@@ -101,6 +102,10 @@ export class Metrics {
     this.fallbacks = counter(
       'fallbacks_total',
       "Requests to the number's fallback URL (Twilio could not use the line's answer).",
+    );
+    this.fallbacksUnsigned = counter(
+      'fallback_unsigned_total',
+      'Requests to the fallback URL whose signature did not verify, answered all the same (public text): a wrong PUBLIC_BASE_URL or TWILIO_AUTH_TOKEN, or not Twilio.',
     );
     this.internalErrors = counter('internal_errors_total', 'Internal errors answered with the fallback TwiML.');
     this.reloads = counter('config_reloads_total', 'Reloads of the data files (SIGHUP), by result.', ['result']);
@@ -236,6 +241,10 @@ export class Metrics {
 
   fallback(): void {
     this.fallbacks.inc();
+  }
+
+  fallbackUnsigned(): void {
+    this.fallbacksUnsigned.inc();
   }
 
   internalError(): void {
