@@ -8,6 +8,7 @@ import { fill } from '../src/call/placeholders.js';
 import { Hours } from '../src/time/hours.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
+import { clockVars } from '../src/engine/index.js';
 
 const config = testConfig();
 const fr = config.prompts.fr!.prompts;
@@ -98,16 +99,38 @@ describe('1712 by the clock', () => {
       const said = heard(call);
       expect(said).toContain(fill(p.closed!, { name: config.services['violence-line']!.name[l.id]! }));
       expect(said).toContain(p['closed-holiday']);
-      expect(said).toContain(fill(p.reopens!, { day: p['day-1']!, time: fill(p['time-hour']!, { hour: '9' }) }));
+      expect(said).toContain(
+        fill(p.reopens!, {
+          day: p['day-1']!,
+          time: fill(
+            p['time-hour']!,
+            clockVars(9, 0, (k) => p[k]!),
+          ),
+        }),
+      );
     },
   );
 
   it('before opening on a working day it reopens "today"; on a Thursday evening "tomorrow"', async () => {
     const early = await call1712('2026-11-30T07:15:00+01:00');
-    expect(heard(early)).toContain(fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour']!, { hour: '9' }) }));
+    expect(heard(early)).toContain(
+      fill(fr.reopens!, {
+        day: fr.today!,
+        time: fill(
+          fr['time-hour']!,
+          clockVars(9, 0, (k) => fr[k]!),
+        ),
+      }),
+    );
     const evening = await call1712('2026-12-03T18:00:00+01:00', '3');
     expect(heard(evening)).toContain(
-      fill(en.reopens!, { day: en.tomorrow!, time: fill(en['time-hour']!, { hour: '9' }) }),
+      fill(en.reopens!, {
+        day: en.tomorrow!,
+        time: fill(
+          en['time-hour']!,
+          clockVars(9, 0, (k) => en[k]!),
+        ),
+      }),
     );
   });
 
@@ -200,7 +223,12 @@ describe('when a closed service opens again, as said', () => {
         fill(p['reopens-day']!, { day: fill(p.date!, { day: '4', month: p['month-1']! }) }),
       );
       // Never "at 0 o'clock": the time-of-day prompts are not used at all.
-      expect(said(call), l.id).not.toContain(fill(p['time-hour']!, { hour: '0' }));
+      expect(said(call), l.id).not.toContain(
+        fill(
+          p['time-hour']!,
+          clockVars(0, 0, (k) => p[k]!),
+        ),
+      );
     }
   });
 

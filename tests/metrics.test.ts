@@ -99,7 +99,7 @@ describe('counters after scripted calls', () => {
   it('calls, and the language they go on in', () => {
     expect(value(samples, 'helpline_calls_total')).toBe(6);
     expect(value(samples, 'helpline_call_language_total', { language: 'fr', via: 'key' })).toBe(3);
-    expect(value(samples, 'helpline_call_language_total', { language: 'fr', via: 'default' })).toBe(2);
+    expect(value(samples, 'helpline_call_language_total', { language: 'none', via: 'default' })).toBe(2);
     expect(value(samples, 'helpline_call_language_total', { language: 'nl', via: 'key' })).toBe(1);
     expect(value(samples, 'helpline_call_language_total', { language: 'en', via: 'key' })).toBe(1);
     expect(value(samples, 'helpline_language_switches_total', { language: 'nl' })).toBe(1);
@@ -208,7 +208,7 @@ describe('counters after scripted calls', () => {
   it("every flow label is one of the data's own ids, or other/unknown", () => {
     const config = t.app.helpline.config;
     const allowed: Record<string, readonly string[]> = {
-      language: [...config.languages, 'other'],
+      language: [...config.languages, 'none', 'other'],
       menu: [...Object.keys(config.flow.menus), ...RESERVED_MENU_IDS, 'other'],
       service: [...Object.keys(config.services), 'unknown'],
       key: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'other'],

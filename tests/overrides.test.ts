@@ -10,6 +10,7 @@ import { Hours, parseLocalTime } from '../src/time/hours.js';
 import { fill } from '../src/call/placeholders.js';
 import { copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig } from './helpers/twilio.js';
+import { clockVars } from '../src/engine/index.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -205,7 +206,13 @@ describe('callers hear the reason, in their language', () => {
     expect(call.dial).toBeUndefined();
     expect(said(call)).toContain(fr['reason-training']);
     expect(said(call)).toContain(
-      fill(fr.reopens!, { day: fr.today!, time: fill(fr['time-hour-minute']!, { hour: '13', minute: '30' }) }),
+      fill(fr.reopens!, {
+        day: fr.today!,
+        time: fill(
+          fr['time-hour-minute']!,
+          clockVars(13, 30, (k) => fr[k]!),
+        ),
+      }),
     );
     // The offers, focused on PAG-ASA; a closed service has not failed, so f= is absent.
     expect(query(call)).toEqual({ lang: 'fr', menu: 'alt', tries: '0', focus: 'pag-asa' });
@@ -269,7 +276,13 @@ describe('callers hear the reason, in their language', () => {
       await call.keys(l.key, VIOLENCE_KEY);
       expect(said(call), l.id).toContain(p['reason-team-meeting']);
       expect(said(call), l.id).toContain(
-        fill(p.reopens!, { day: p.tomorrow!, time: fill(p['time-hour']!, { hour: '9' }) }),
+        fill(p.reopens!, {
+          day: p.tomorrow!,
+          time: fill(
+            p['time-hour']!,
+            clockVars(9, 0, (k) => p[k]!),
+          ),
+        }),
       );
     }
   });

@@ -27,8 +27,10 @@ describe('the built-in catalogs', () => {
     const [first, ...others] = LANGS.map((l) => catalogs[l]!);
     for (const [i, c] of others.entries()) {
       expect(Object.keys(c.prompts).sort(), LANGS[i + 1]).toEqual(Object.keys(first!.prompts).sort());
+      // A clock time: each language picks its own forms ("17 heures", "5 pm").
       for (const key of Object.keys(first!.prompts))
-        expect(placeholders(c.prompts[key]!), `${LANGS[i + 1]} ${key}`).toEqual(placeholders(first!.prompts[key]!));
+        if (!key.startsWith('time-hour'))
+          expect(placeholders(c.prompts[key]!), `${LANGS[i + 1]} ${key}`).toEqual(placeholders(first!.prompts[key]!));
     }
   });
 

@@ -11,7 +11,8 @@ import { RESERVED_MENU_IDS, type Config, type Lang } from '../config/types.js';
 
 /** What the line remembers of a call between two webhooks. */
 export interface CallState {
-  /** Absent only before a language is chosen. */
+  /** Absent while the caller has chosen none: before the language choice, and after it for a
+   * caller who chose none (put through; then spoken to in every greeting language). */
   lang?: Lang | undefined;
   /** A menu of the data, or one of the engine's pseudo-menus (RESERVED_MENU_IDS). */
   menu: string;
@@ -25,7 +26,8 @@ export interface CallState {
 
 /** What a transfer's outcome needs: the call's state when the transfer was made. */
 export interface DialState {
-  lang: Lang;
+  /** Undefined for a caller who chose no language: every greeting language is spoken to them. */
+  lang: Lang | undefined;
   /** Undefined when the URL names no service of the directory. */
   service: string | undefined;
   failed: readonly string[];
@@ -209,6 +211,5 @@ export function readMenuQuery(query: unknown, config: Config): { state: Received
 
 /** POST /voice/dial's query, read and checked. */
 export function readDialQuery(query: unknown, config: Config): DialState {
-  const state = read(DIAL_FIELDS, query, config) as unknown as DialState;
-  return { ...state, lang: state.lang ?? config.flow.defaultLanguage };
+  return read(DIAL_FIELDS, query, config) as unknown as DialState;
 }

@@ -6,6 +6,7 @@
  */
 import type { Config, Lang, Target } from '../config/types.js';
 import { fill, HOURS_PLACEHOLDER } from '../call/placeholders.js';
+import { clockVars } from '../engine/index.js';
 import { HoursWords } from '../engine/hours-words.js';
 import { Words } from '../engine/words.js';
 import {
@@ -47,17 +48,28 @@ function placeholderWords(config: Config, lang: Lang): Record<string, number> {
   const key = Math.max(1, w('key-star'), w('key-hash'));
   const name = Math.max(1, ...Object.values(config.services).map((s) => countWords(s.name[lang] ?? s.id)));
   const day = Math.max(1, w('today'), w('tomorrow'), ...[0, 1, 2, 3, 4, 5, 6].map((d) => w(`day-${d}`)));
-  const time = Math.max(1, w('time-hour', { hour: '12' }), w('time-hour-minute', { hour: '12', minute: '30' }));
+  // A morning and an afternoon time, on the hour and not: the period's words differ in length.
+  const clock = (h: number, m: number) =>
+    w(
+      m === 0 ? 'time-hour' : 'time-hour-minute',
+      clockVars(h, m, (k) => p[k] ?? ''),
+    );
+  const time = Math.max(1, clock(9, 0), clock(9, 30), clock(17, 0), clock(17, 30));
   const number = Math.max(
     1,
     ...Object.values(config.services).map((s) => Math.ceil(s.dial.replace(/\D/g, '').length / 2)),
   );
+  const period = Math.max(1, w('time-am'), w('time-pm'));
   // {hours:ID}: the directory's hours of ID, in the words the line says them.
   const hoursWords = new HoursWords(config, new Words(config));
   const hours = Object.fromEntries(
     Object.keys(config.usualWeeks).map((id) => [HOURS_PLACEHOLDER + id, countWords(hoursWords.hours(lang, id))]),
   );
-  return { key, repeat: key, back: key, language: key, name, day, time, number, hour: 1, minute: 1, ...hours };
+  return {
+    ...{ key, repeat: key, back: key, language: key, name, day, time, number },
+    ...{ hour: 1, hour12: 1, minute: 1, minute2: 1, period },
+    ...hours,
+  };
 }
 
 function diagram(config: Config): string[] {

@@ -38,8 +38,11 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   date: ['day', 'month'],
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => [`month-${m}`, []])),
   'closed-until-further-notice': [],
-  'time-hour': ['hour'],
-  'time-hour-minute': ['hour', 'minute'],
+  // A clock time: each language picks the forms its speakers say (src/engine/words.ts, clockVars).
+  'time-hour': ['hour', 'hour12', 'period'],
+  'time-hour-minute': ['hour', 'hour12', 'minute', 'minute2', 'period'],
+  'time-am': [],
+  'time-pm': [],
   today: [],
   tomorrow: [],
   ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [`day-${d}`, []])),
@@ -72,6 +75,10 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   // Heard by a service, not a caller: the test call of `npm run preflight -- --call SERVICE`.
   'test-call': [],
 };
+/** Prompts whose placeholders may differ between languages: a clock time is said on the
+ * 24-hour clock in French and Dutch ("17 heures") and on the 12-hour clock in English ("5 pm"). */
+const OWN_FORMS: ReadonlySet<string> = new Set(['time-hour', 'time-hour-minute']);
+
 /** Placeholders available to prompts named by the data. */
 export const OPTION_VARS = ['key'];
 export const MENU_VARS = ['repeat', 'back', 'language'];
@@ -158,6 +165,7 @@ function checkLanguagesAgree(set: PromptSet, allKeys: Set<string>, errors: strin
             .join(', ')})`,
         );
     }
+    if (OWN_FORMS.has(key)) continue;
     const shapes = new Map(present.map((l) => [l, placeholders(set.catalogs[l]!.prompts[key]!).join(',')]));
     if (new Set(shapes.values()).size > 1) {
       errors.push(

@@ -89,7 +89,7 @@ export interface Flow {
   languages: LanguageEntry[];
   /** The languages the greeting is said in, in order. */
   greeting: Lang[];
-  /** The language of a caller who chose none. */
+  /** For a caller who chose no language: whose order of services they are put through in. */
   defaultLanguage: Lang;
   groups: Record<string, ServiceGroup>;
   /** For a caller who cannot or does not use the menus: tried in order. */

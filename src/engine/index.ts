@@ -13,7 +13,7 @@ import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step } from '
 import { speech, Words } from './words.js';
 
 export * from './types.js';
-export { spokenNumber } from './words.js';
+export { clockVars, spokenNumber } from './words.js';
 
 /** A key, or silence, in a menu. `digits` is Twilio's Digits as received. */
 export interface Input {
@@ -32,9 +32,10 @@ export interface DialResult {
   now: Date;
 }
 
-/** Where a call is, once its state is checked: what every handler of a key needs. */
-interface At {
-  lang: Lang;
+/** Where a call is, once its state is checked: what every handler of a key needs. `lang` is
+ * undefined only after a transfer made for a caller who chose no language. */
+interface At<L extends Lang | undefined = Lang> {
+  lang: L;
   key: string | undefined;
   tries: number;
   failed: readonly string[];
@@ -69,10 +70,11 @@ export class Engine {
   input({ state, digits, silent, now }: Input): Result {
     const key = silent || !digits ? undefined : digits.length === 1 ? digits : '?';
     const { lang, tries, failed } = state;
+    // After a call: a caller who chose no language is spoken to in every greeting language.
+    if (state.menu === AFTER_CALL_MENU) return this.afterCallInput({ lang, key, tries, failed, now });
     if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput({ key, tries, failed, now });
     const at: At = { lang, key, tries, failed, now };
     if (state.menu === ALTERNATIVES_MENU) return this.offersInput(at, state.focus);
-    if (state.menu === AFTER_CALL_MENU) return this.afterCallInput(at);
     const menu = own(this.flow.menus, state.menu);
     if (!menu)
       return {
@@ -98,15 +100,18 @@ export class Engine {
     if (outcome === 'completed' && service)
       return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [] }), events };
     const failed = service ? withFailed(known, service.id) : known;
-    const prefix: Speech[] = [];
-    if (service)
-      prefix.push(
-        speech(lang, service.onFailure ?? `dial-${outcome === 'completed' ? 'failed' : outcome}`, {
-          name: this.words.name(lang, service),
-        }),
-      );
+    // Briefly for a caller who chose no language (every greeting language): the next
+    // "putting you through" names the next service; why the last one failed is left unsaid.
+    const prefix: Speech[] =
+      service && lang !== undefined
+        ? [
+            speech(lang, service.onFailure ?? `dial-${outcome === 'completed' ? 'failed' : outcome}`, {
+              name: this.words.name(lang, service),
+            }),
+          ]
+        : [];
     // A caller who did not choose goes on to the next service; one who chose hears the offers.
-    if (state.net) return this.links.putThrough({ lang, failed, now, prefix, events });
+    if (state.net || lang === undefined) return this.links.putThrough({ lang, failed, now, prefix, events });
     return this.links.offers({ lang, failed, now, prefix, events, focus: service?.id });
   }
 
@@ -129,15 +134,15 @@ export class Engine {
       key === undefined ? { event: 'no-input', menu: LANGUAGE_MENU } : { event: 'invalid-key', menu: LANGUAGE_MENU };
     // A caller who stays silent may speak none of the languages: after one repetition of the
     // choice, the line puts them through, saying so in every language of the greeting.
+    // From here on, nothing they hear is in one language only: they chose none.
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
-      const lang = this.flow.defaultLanguage;
       const prefix = this.flow.greeting.map((l) => speech(l, 'putting-through'));
       return this.links.putThrough({
-        lang,
+        lang: undefined,
         failed,
         now,
         prefix,
-        events: [failure, { event: 'default-language', lang }],
+        events: [failure, { event: 'default-language' }],
         quiet: true,
       });
     }
@@ -182,13 +187,18 @@ export class Engine {
 
   /** Keys that do the same in every menu: repeat, back (to the main menu; from it, to the
    * language choice) and the language choice. */
-  private commonKey(at: At, menuId: string, redo: (lang: Lang) => Step): Result | undefined {
+  private commonKey<L extends Lang | undefined>(
+    at: At<L>,
+    menuId: string,
+    redo: (lang: L) => Step,
+  ): Result | undefined {
     const { lang, key, failed } = at;
     const { repeat, back, language } = this.flow.keys;
     if (key === repeat) return { step: redo(lang), events: [{ event: 'repeat', menu: menuId, lang }] };
     if (key === back) {
+      // A caller who chose no language has the language choice for a main menu.
       const step =
-        menuId === 'main'
+        menuId === 'main' || lang === undefined
           ? this.menus.language({ tries: 0, greeting: false, failed, prefix: [] })
           : this.menus.menu({ lang, menu: 'main', tries: 0, failed });
       return { step, events: [{ event: 'back', menu: menuId, lang }] };
@@ -205,8 +215,8 @@ export class Engine {
   /** A wrong key or silence: said, then the menu again; silence after a failed try, or too
    * many tries in a row, puts the caller through to a person (the safety net), or, after a
    * call that went through (`last`), ends the call kindly. */
-  private failedTry(
-    at: At,
+  private failedTry<L extends Lang | undefined>(
+    at: At<L>,
     menuId: string,
     redo: (prefix: Speech[], tries: number) => Result,
     last?: (events: FlowEvent[]) => Result,
@@ -216,9 +226,13 @@ export class Engine {
       key === undefined ? { event: 'no-input', menu: menuId, lang } : { event: 'invalid-key', menu: menuId, lang };
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
       if (last) return last([event]);
-      return this.links.putThrough({ lang, failed, now, prefix: [speech(lang, 'emergency')], events: [event] });
+      const prefix = this.words.each(lang, (l) => speech(l, 'emergency'));
+      return this.links.putThrough({ lang, failed, now, prefix, events: [event] });
     }
-    const again = redo([speech(lang, key === undefined ? 'no-input' : 'invalid-key')], tries + 1);
+    const again = redo(
+      this.words.each(lang, (l) => speech(l, key === undefined ? 'no-input' : 'invalid-key')),
+      tries + 1,
+    );
     return { step: again.step, events: [event, ...again.events] };
   }
 
@@ -226,14 +240,14 @@ export class Engine {
 
   private offersInput(at: At, focus: string | undefined): Result {
     const { lang, key, failed, now } = at;
-    const common = this.commonKey(
-      at,
-      ALTERNATIVES_MENU,
-      (l) => this.links.offers({ lang: l, failed, now, prefix: [], events: [], focus }).step,
-    );
+    // `*` says again all that was said: what became of the service (its number, closed, not
+    // reached), then the offers.
+    const common = this.commonKey(at, ALTERNATIVES_MENU, (l) => {
+      const prefix = this.links.about(l, this.links.services.get(focus), failed, now);
+      return this.links.offers({ lang: l, failed, now, prefix, events: [], focus }).step;
+    });
     if (common) return common;
-    const chosen =
-      key === undefined ? undefined : this.links.openOffers(lang, failed, now, focus).find((o) => o.key === key);
+    const chosen = key === undefined ? undefined : this.links.offerFor(key, lang, failed, now, focus);
     if (chosen) {
       return this.links.transfer({
         lang,
@@ -249,7 +263,7 @@ export class Engine {
     );
   }
 
-  private afterCallInput(at: At): Result {
+  private afterCallInput(at: At<Lang | undefined>): Result {
     const { lang, failed } = at;
     const common = this.commonKey(at, AFTER_CALL_MENU, (l) =>
       this.links.afterCall({ lang: l, failed, tries: 0, prefix: [] }),

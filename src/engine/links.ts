@@ -10,14 +10,18 @@ import { ALTERNATIVES_MENU, AFTER_CALL_MENU, type FlowEvent, type Result, type S
 import { Services, withFailed } from './services.js';
 import { speech, spokenNumber, type Words } from './words.js';
 
-interface Context {
-  lang: Lang;
+/** For a caller who may have chosen no language (undefined): spoken in every greeting language. */
+interface AnyContext {
+  lang: Lang | undefined;
   failed: readonly string[];
   now: Date;
   /** Said first. */
   prefix: Speech[];
   events: FlowEvent[];
 }
+
+/** For a caller who chose a language. */
+type Context = AnyContext & { lang: Lang };
 
 export class Links {
   readonly services: Services;
@@ -34,53 +38,78 @@ export class Links {
   }
 
   /** A chosen service: its number said, closed, or a transfer. `net`: not chosen by the caller. */
-  transfer(c: Context & { service: Service; net?: boolean; quiet?: boolean }): Result {
+  transfer(c: Context & { service: Service; net?: boolean }): Result {
     const { lang, service, now } = c;
-    const name = this.words.name(lang, service);
     const events: FlowEvent[] = [...c.events];
     if (service.connect === 'say') {
       events.push({ event: 'number-said', lang, service: service.id });
       const failed = withFailed(c.failed, service.id);
-      const say = [...c.prefix, speech(lang, 'police-number', { number: spokenNumber(service.dial) })];
-      // "Or stay on the line" only while someone can still be reached by staying.
-      if (this.services.next(lang, failed, now)) say.push(speech(lang, 'police-stay'));
-      return this.offers({ ...c, prefix: say, events, failed, focus: service.id });
+      const prefix = [...c.prefix, ...this.about(lang, service, failed, now)];
+      return this.offers({ ...c, prefix, events, failed, focus: service.id });
     }
     const state = service.hours.state(now);
     if (!state.open) {
-      const closure = state.closure ?? { kind: 'after-hours' as const };
-      const say = [
-        ...c.prefix,
-        speech(lang, 'closed', { name }),
-        speech(lang, closure.reason ?? `closed-${closure.kind}`),
-      ];
-      say.push(
-        state.nextChange
-          ? this.words.when(lang, now, state.nextChange, { at: 'reopens', day: 'reopens-day' })
-          : speech(lang, 'closed-until-further-notice'),
-      );
-      events.push({ event: 'closed', lang, service: service.id, reason: closure.kind });
-      return this.offers({ ...c, prefix: say, events, focus: service.id });
+      events.push({ event: 'closed', lang, service: service.id, reason: state.closure?.kind ?? 'after-hours' });
+      const prefix = [...c.prefix, ...this.about(lang, service, c.failed, now)];
+      return this.offers({ ...c, prefix, events, focus: service.id });
     }
-    const say = [...c.prefix];
-    if (service.callerId === 'caller') say.push(speech(lang, 'caller-id-notice'));
-    // quiet: the caller was just told, in every language, that they are being put through.
-    if (!c.quiet) say.push(speech(lang, service.intro ?? 'transfer', { name }));
+    return this.connect({ ...c, events });
+  }
+
+  /**
+   * What is said of the service the offers follow, before them, so that `*` says it again:
+   * the number to call (a service whose number is said), or that it is closed, why and when it
+   * opens again, or, once it failed, that it could not be reached.
+   */
+  about(lang: Lang, service: Service | undefined, failed: readonly string[], now: Date): Speech[] {
+    if (!service) return [];
+    const name = this.words.name(lang, service);
+    if (service.connect === 'say') {
+      const say = [speech(lang, 'police-number', { number: spokenNumber(service.dial) })];
+      // "Or stay on the line" only while someone can still be reached by staying.
+      if (this.services.next(lang, failed, now)) say.push(speech(lang, 'police-stay'));
+      return say;
+    }
+    const state = service.hours.state(now);
+    if (state.open)
+      return failed.includes(service.id) ? [speech(lang, service.onFailure ?? 'dial-failed', { name })] : [];
+    const closure = state.closure ?? { kind: 'after-hours' as const };
+    return [
+      speech(lang, 'closed', { name }),
+      speech(lang, closure.reason ?? `closed-${closure.kind}`),
+      state.nextChange
+        ? this.words.when(lang, now, state.nextChange, { at: 'reopens', day: 'reopens-day' })
+        : speech(lang, 'closed-until-further-notice'),
+    ];
+  }
+
+  /** An open service put through: said in the caller's language, or, for a caller who chose
+   * none, in every greeting language. `quiet`: the caller was just told they are being put through. */
+  private connect(c: AnyContext & { service: Service; net?: boolean; quiet?: boolean }): Result {
+    const { lang, service } = c;
+    const say = this.words.grouped(lang, [
+      ...c.prefix,
+      ...this.words.each(lang, (l) => [
+        ...(service.callerId === 'caller' ? [speech(l, 'caller-id-notice')] : []),
+        ...(c.quiet ? [] : [speech(l, service.intro ?? 'transfer', { name: this.words.name(l, service) })]),
+      ]),
+    ]);
     const step: Step = {
       kind: 'dial',
       say,
       service,
       state: { lang, service: service.id, failed: c.failed, net: c.net ?? false },
     };
-    return { step, events: [...events, { event: 'transfer', lang, service: service.id }] };
+    return { step, events: [...c.events, { event: 'transfer', lang, service: service.id }] };
   }
 
   /** For a caller who did not choose: the safety net's next service open now, else the end. */
-  putThrough(c: Context & { quiet?: boolean }): Result {
+  putThrough(c: AnyContext & { quiet?: boolean }): Result {
     const events: FlowEvent[] = [...c.events, { event: 'safety-net', lang: c.lang }];
-    const service = this.services.next(c.lang, c.failed, c.now);
+    const service = this.services.next(c.lang ?? this.flow.defaultLanguage, c.failed, c.now);
     if (!service) return this.ending({ ...c, events });
-    return this.transfer({ ...c, events, service, net: true });
+    // next() gives only services open now that are put through, never one whose number is said.
+    return this.connect({ ...c, events, service, net: true });
   }
 
   /** The offers open now, each on its fixed key, those like `focus` first; none: the end. */
@@ -111,36 +140,64 @@ export class Links {
       const like = focus !== undefined && this.services.members(target, lang, now).some((s) => s.id === focus);
       if (service) out.push({ key, service, like });
     }
-    return [...out.filter((o) => o.like), ...out.filter((o) => !o.like)].map(({ key, service }) => ({ key, service }));
+    // Like services first: they save the caller the most time. Then key order, so the caller
+    // hears the keys rise; a key is never renumbered to read in order (one key, one meaning).
+    out.sort((a, b) => Number(b.like) - Number(a.like) || keyRank(a.key) - keyRank(b.key));
+    return out.map(({ key, service }) => ({ key, service }));
   }
 
-  /** After a transfer that ended normally: a way back to the menus. */
-  afterCall(c: { lang: Lang; failed: readonly string[]; tries: number; prefix: Speech[] }): Step {
+  /** What an offer key does now: the open service it stands for; a service whose number is
+   * said keeps its key even once said (one key, one meaning: it says the number again). */
+  offerFor(
+    key: string,
+    lang: Lang,
+    failed: readonly string[],
+    now: Date,
+    focus?: string,
+  ): { key: string; service: Service } | undefined {
+    const open = this.openOffers(lang, failed, now, focus).find((o) => o.key === key);
+    if (open) return open;
+    const target = this.flow.offers.find((o) => o.key === key)?.target;
+    const said = target && this.services.members(target, lang, now).find((s) => s.connect === 'say');
+    return said ? { key, service: said } : undefined;
+  }
+
+  /** After a transfer that ended normally: a way back to the menus (for a caller who chose no
+   * language, in every greeting language: back is then the language choice). */
+  afterCall(c: { lang: Lang | undefined; failed: readonly string[]; tries: number; prefix: Speech[] }): Step {
+    const back = (l: Lang) => this.words.keyName(l, this.flow.keys.back);
     return {
       kind: 'gather',
-      say: [...c.prefix, speech(c.lang, 'after-call', { key: this.words.keyName(c.lang, this.flow.keys.back) })],
+      say: this.words.grouped(c.lang, [
+        ...c.prefix,
+        ...this.words.each(c.lang, (l) => speech(l, 'after-call', { key: back(l) })),
+      ]),
       state: { lang: c.lang, menu: AFTER_CALL_MENU, tries: c.tries, failed: c.failed },
       timeout: this.flow.gatherTimeout,
     };
   }
 
-  /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye. */
-  ending(c: Context): Result {
-    const { lang } = c;
-    const say = [
+  /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye.
+   * For a caller who chose no language, briefly, as it is said in every greeting language:
+   * the emergency numbers first, the number to call back without its hours. */
+  ending(c: AnyContext): Result {
+    const brief = c.lang === undefined;
+    const say = this.words.grouped(c.lang, [
       ...c.prefix,
-      speech(lang, 'none-open'),
-      speech(lang, 'emergency'),
-      ...this.callback(lang, c.failed, c.now),
-      speech(lang, 'goodbye'),
-    ];
-    return { step: { kind: 'hangup', say }, events: [...c.events, { event: 'none-open', lang }] };
+      ...this.words.each(c.lang, (l) => [
+        ...(brief ? [] : [speech(l, 'none-open')]),
+        speech(l, 'emergency'),
+        ...this.callback(l, c.failed, c.now).slice(0, brief ? 1 : undefined),
+        speech(l, 'goodbye'),
+      ]),
+    ]);
+    return { step: { kind: 'hangup', say }, events: [...c.events, { event: 'none-open', lang: c.lang }] };
   }
 
   /** The end of a call that reached someone: the emergency numbers and goodbye. */
-  farewell(lang: Lang, events: FlowEvent[]): Result {
+  farewell(lang: Lang | undefined, events: FlowEvent[]): Result {
     return {
-      step: { kind: 'hangup', say: [speech(lang, 'emergency'), speech(lang, 'goodbye')] },
+      step: { kind: 'hangup', say: this.words.each(lang, (l) => [speech(l, 'emergency'), speech(l, 'goodbye')]) },
       events: [...events, { event: 'goodbye', lang }],
     };
   }
@@ -174,4 +231,9 @@ export class Links {
       this.words.when(lang, now, state.nextChange, { at: 'callback-reopens', day: 'callback-reopens-day' }),
     ];
   }
+}
+
+/** Keys in the order they are read: digits as numbers, then * and #. */
+function keyRank(key: string): number {
+  return '0123456789*#'.indexOf(key);
 }

@@ -44,7 +44,8 @@ export interface FlowEvent {
   menu?: string;
   /** Only a key the menu knows; never what the caller typed otherwise. */
   key?: string;
-  lang?: Lang;
+  /** Absent, or undefined, for a caller who chose no language. */
+  lang?: Lang | undefined;
   service?: string;
   outcome?: string;
   /** dial-result: Twilio's DialCallStatus when it is one Twilio documents, else "unknown". */

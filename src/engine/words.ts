@@ -11,6 +11,25 @@ export function speech(lang: Lang, key: string, vars?: Record<string, string>): 
 export class Words {
   constructor(private readonly config: Config) {}
 
+  /** The languages to speak to a caller in: the one chosen, or, for a caller who chose none,
+   * every language of the greeting (in its order). */
+  langs(lang: Lang | undefined): readonly Lang[] {
+    return lang === undefined ? this.config.flow.greeting : [lang];
+  }
+
+  /** `say` in each language of `langs(lang)`, grouped by language (one voice after the other). */
+  each(lang: Lang | undefined, say: (lang: Lang) => Speech | Speech[]): Speech[] {
+    return this.langs(lang).flatMap(say);
+  }
+
+  /** Speech for a caller who chose none, regrouped so that each language is said whole, in the
+   * greeting's order (one voice, then the next), not sentence by sentence in turn. */
+  grouped(lang: Lang | undefined, say: Speech[]): Speech[] {
+    if (lang !== undefined) return say;
+    const order = this.config.flow.greeting;
+    return order.flatMap((l) => say.filter((s) => s.lang === l));
+  }
+
   text(lang: Lang, key: string, vars?: Record<string, string>): string {
     return fill(this.config.prompts[lang]?.prompts[key] ?? '', vars);
   }
@@ -45,13 +64,27 @@ export class Words {
     return speech(lang, keys.at, { day, time: this.time(lang, next) });
   }
 
+  /** A clock time as the language says it: the pattern is the language's own (time-hour,
+   * time-hour-minute), picking from the 24-hour or 12-hour forms (clockVars). */
   time(lang: Lang, at: Date): string {
-    const hour = String(at.getHours());
-    const minute = at.getMinutes();
-    return minute === 0
-      ? this.text(lang, 'time-hour', { hour })
-      : this.text(lang, 'time-hour-minute', { hour, minute: String(minute) });
+    const vars = clockVars(at.getHours(), at.getMinutes(), (key) => this.text(lang, key));
+    return this.text(lang, at.getMinutes() === 0 ? 'time-hour' : 'time-hour-minute', vars);
   }
+}
+
+/**
+ * The forms of a clock time a language's time patterns pick from: {hour} (0-23), {hour12}
+ * (1-12), {minute} ("5"), {minute2} ("05"), {period} (the language's time-am or time-pm).
+ * 17:00 is "17 heures", "17 uur", "5 pm"; 13:05 "13 heures 5", "13 uur 5", "1:05 pm".
+ */
+export function clockVars(hour: number, minute: number, word: (key: string) => string): Record<string, string> {
+  return {
+    hour: String(hour),
+    hour12: String(hour % 12 === 0 ? 12 : hour % 12),
+    minute: String(minute),
+    minute2: String(minute).padStart(2, '0'),
+    period: word(hour < 12 ? 'time-am' : 'time-pm'),
+  };
 }
 
 /**

@@ -59,7 +59,7 @@ export class Metrics {
     this.calls = counter('calls_total', 'Calls answered (POST /voice).');
     this.languages = counter(
       'call_language_total',
-      'Languages calls continue in: chosen by key, or the default after silence.',
+      'Languages calls continue in: chosen by key, or none (language "none", via "default") after silence or wrong keys: then every greeting language.',
       ['language', 'via'],
     );
     this.switches = counter(
@@ -151,7 +151,8 @@ export class Metrics {
           this.languages.inc({ language: lang(e.lang), via: 'key' });
           break;
         case 'default-language':
-          this.languages.inc({ language: lang(e.lang), via: 'default' });
+          // A caller who chose none goes on in every greeting language: counted as "none".
+          this.languages.inc({ language: 'none', via: 'default' });
           break;
         case 'switch-language':
           this.switches.inc({ language: lang(e.lang) });
