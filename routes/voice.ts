@@ -7,13 +7,44 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { param, readDialQuery, readMenuQuery, WEBHOOKS } from '../src/call/call-state.js';
+import {
+  type FormValue,
+  param,
+  readDialQuery,
+  readMenuQuery,
+  type WebhookQuery,
+  WEBHOOKS,
+} from '../src/call/call-state.js';
 import type { Result } from '../src/engine/index.js';
 import type { OverloadGate } from '../src/http/overload.js';
 import type { Helpline, Runtime } from '../src/http/runtime.js';
 import { isValidTwilioRequest, signatureCheck } from '../src/http/signature.js';
 
 const CALL_SID = /^CA[0-9a-f]{32}$/;
+
+/** The fields of Twilio's form that the line reads (Twilio sends many more). Not trusted: each
+ * is read, bounded and checked by param() and the engine. */
+interface CallForm {
+  CallSid?: FormValue;
+  /** The helpline's number and the caller's: for caller ID only, never logged. */
+  To?: FormValue;
+  From?: FormValue;
+}
+interface MenuForm extends CallForm {
+  Digits?: FormValue;
+}
+interface DialForm extends CallForm {
+  DialCallStatus?: FormValue;
+}
+interface FallbackForm {
+  ErrorCode?: FormValue;
+}
+
+/** A webhook's request: its form (absent when the body is empty) and its query. */
+interface Webhook<Form> {
+  Body: Form | undefined;
+  Querystring: WebhookQuery;
+}
 
 export interface VoiceRoutesOptions {
   helpline: Helpline;
@@ -27,7 +58,9 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   app.removeContentTypeParser(['application/json', 'text/plain']);
   // One callback preHandler for both checks (docs/architecture.md): shed under overload (a
   // 503), then refuse what Twilio did not sign (a 403), except on the fallback URL (below).
-  const isTwilio = h.authToken ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl }) : undefined;
+  const isTwilio = h.authToken
+    ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl, refusals: h.refusals })
+    : undefined;
   app.addHook('preHandler', (request, reply, done) => {
     if (gate.shed(request, reply)) return;
     if (isTwilio && request.routeOptions.url !== WEBHOOKS.fallback && !isTwilio(request, reply)) return;
@@ -36,7 +69,7 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
 
   /** `run` is the configuration in force when the request started (see Helpline.current):
    * the engine's answer is rendered, and counted, with that same configuration. */
-  function answer(request: FastifyRequest, reply: FastifyReply, run: Runtime, result: Result): void {
+  function answer(request: FastifyRequest<Webhook<CallForm>>, reply: FastifyReply, run: Runtime, result: Result): void {
     // The call record. Checked first: with info off, nothing is read or built for it.
     if ((request.log as Logger).isLevelEnabled('info')) {
       const sid = param(request.body, 'CallSid');
@@ -54,19 +87,19 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
 
   // Synchronous handlers that send and return nothing (docs/architecture.md); an exception
   // still reaches the error handler.
-  app.post(WEBHOOKS.call, (request, reply) => {
+  app.post<Webhook<CallForm>>(WEBHOOKS.call, (request, reply) => {
     const run = h.current;
     answer(request, reply, run, run.engine.start());
   });
 
-  app.post(WEBHOOKS.menu, (request, reply) => {
+  app.post<Webhook<MenuForm>>(WEBHOOKS.menu, (request, reply) => {
     const run = h.current;
     const { state, silent } = readMenuQuery(request.query, run.config);
     const digits = param(request.body, 'Digits', 8);
     answer(request, reply, run, run.engine.input({ state, digits, silent, now: h.clock() }));
   });
 
-  app.post(WEBHOOKS.dial, (request, reply) => {
+  app.post<Webhook<DialForm>>(WEBHOOKS.dial, (request, reply) => {
     const run = h.current;
     const state = readDialQuery(request.query, run.config);
     const status = param(request.body, 'DialCallStatus', 16);
@@ -76,22 +109,22 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   // The fallback document is public text and the caller's last resort: it is answered even when
   // the signature does not verify, so a wrong PUBLIC_BASE_URL or token is logged and counted
   // rather than turned into Twilio's "application error".
-  const signed = h.authToken
-    ? (request: FastifyRequest) =>
-        isValidTwilioRequest(request, { authToken: h.authToken!, publicBaseUrl: h.publicBaseUrl })
+  const token = h.authToken;
+  const signed = token
+    ? (request: FastifyRequest) => isValidTwilioRequest(request, token, h.publicBaseUrl)
     : () => true;
-  app.post(WEBHOOKS.fallback, (request, reply) => {
+  app.post<Webhook<FallbackForm>>(WEBHOOKS.fallback, (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
     const errorCode = code && /^\d{5}$/.test(code) ? code : undefined;
     if (signed(request)) {
       request.log.warn({ event: 'fallback', errorCode }, 'fallback URL called');
     } else {
-      request.log.warn(
-        { event: 'fallback', errorCode, signature: 'invalid' },
-        'fallback URL called, its signature does not verify (answered all the same): if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
-      );
-      h.metrics.fallbackUnsigned();
+      h.unsignedFallbacks.refused('fallback-unsigned', request.log, {
+        event: 'fallback',
+        msg: 'fallback URL called, its signature does not verify (answered all the same): if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
+        fields: { errorCode, signature: 'invalid' },
+      });
     }
     h.metrics.fallback();
     void reply.type('text/xml').send(h.safeTwiml);

@@ -48,12 +48,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 # --- Prometheus --------------------------------------------------------------------------
 say "promtool check rules"
-promtool check rules deploy/alerts.yml deploy/in-use-hours.yml
+promtool check rules deploy/alerts.yml deploy/in-use-hours.yml deploy/figures.yml
 
 say "promtool check config"
 # The scrape reads the token from the file the container's entrypoint writes: check a copy
 # that points at a token file here, with the rule files beside it as in the container.
-cp deploy/prometheus.yml deploy/alerts.yml deploy/in-use-hours.yml "$tmp/"
+cp deploy/prometheus.yml deploy/alerts.yml deploy/in-use-hours.yml deploy/figures.yml "$tmp/"
 printf 'check-ops' > "$tmp/metrics_token"
 sed -i "s|/tmp/metrics_token|$tmp/metrics_token|" "$tmp/prometheus.yml"
 promtool check config "$tmp/prometheus.yml"
@@ -62,19 +62,23 @@ say "promtool check rules: the dashboard's queries"
 # Each query of the Grafana dashboard as a recording rule, so that promtool parses it
 # (Grafana's own variables replaced by durations). tests/dashboard.test.ts checks its names.
 node -e '
-  const d = JSON.parse(require("fs").readFileSync("deploy/grafana/dashboards/helpline.json", "utf8"));
-  const rules = d.panels.flatMap((p) => (p.targets || []).map((t, i) => ({
-    record: "dashboard:panel" + p.id + ":" + i,
-    expr: t.expr.replace(/\$__range|\$__rate_interval|\$__interval/g, "5m"),
-  })));
+  const fs = require("fs");
+  const dir = "deploy/grafana/dashboards";
+  const rules = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).flatMap((f) => {
+    const d = JSON.parse(fs.readFileSync(dir + "/" + f, "utf8"));
+    return d.panels.flatMap((p) => (p.targets || []).map((t, i) => ({
+      record: "dashboard:" + f.replace(/\W/g, "_") + ":panel" + p.id + ":" + i,
+      expr: t.expr.replace(/\$__range|\$__rate_interval|\$__interval/g, "5m"),
+    })));
+  });
   process.stdout.write(JSON.stringify({ groups: [{ name: "dashboard", rules }] }));
 ' > "$tmp/dashboard-rules.yml"
 promtool check rules "$tmp/dashboard-rules.yml"
 
 say "promtool test rules"
-promtool test rules deploy/alerts.test.yml deploy/in-use-hours.test.yml
+promtool test rules deploy/alerts.test.yml deploy/in-use-hours.test.yml deploy/figures.test.yml
 # promtool prints no count: these are the cases it has just passed.
-for f in deploy/alerts.test.yml deploy/in-use-hours.test.yml; do
+for f in deploy/alerts.test.yml deploy/in-use-hours.test.yml deploy/figures.test.yml; do
   echo "$f: $(grep -c '^  - interval:\|^  - name:' "$f") test groups," \
     "$(grep -c 'alertname:' "$f") alert checks, $(grep -c '^      - expr:' "$f") expression checks"
 done
@@ -104,8 +108,10 @@ cp .env.example "$tmp/compose/.env"
 compose() { docker-compose --project-directory "$tmp/compose" -f "$tmp/compose/docker-compose.yml" "$@"; }
 compose config -q
 compose --profile metrics config -q
+compose --profile purge config -q
 services=$(compose --profile metrics config --services | sort | tr '\n' ' ')
 echo "services with --profile metrics: $services"
+[[ $(compose --profile purge config --services | sort | tr '\n' ' ') == *purge* ]] || { echo "check-ops: no service purge in docker-compose.yml" >&2; exit 1; }
 for s in helpline prometheus alertmanager grafana; do
   [[ " $services " == *" $s "* ]] || { echo "check-ops: no service $s in docker-compose.yml" >&2; exit 1; }
 done

@@ -219,6 +219,30 @@ describe('docker-compose.yml', () => {
     expect(prom.entrypoint.join(' ')).toContain(`> ${job.authorization.credentials_file}`);
     expect(prom.read_only).toBe(true);
   });
+
+  it('keeps a year of figures: Prometheus retains 400 days or more, with the daily counts of deploy/figures.yml', () => {
+    const prom = compose.services.prometheus;
+    const days = /--storage\.tsdb\.retention\.time=(\d+)d\b/.exec(prom.entrypoint.join(' '));
+    expect(Number(days?.[1])).toBeGreaterThanOrEqual(400);
+    expect(prom.volumes).toContain('./deploy/figures.yml:/etc/prometheus/figures.yml:ro');
+  });
+
+  it("runs npm run purge every hour in its own profile, with the line's image and .env, its metrics scraped", () => {
+    const purge = compose.services.purge;
+    expect(purge.profiles).toEqual(['purge']);
+    expect(purge.image).toBe(line.image);
+    expect(purge.env_file).toBe('.env');
+    expect(purge.ports).toBeUndefined(); // its metrics stay on the compose network
+    expect(purge.command).toEqual(['node', 'dist/src/cli/bin/purge.js', '--every', '1h', '--metrics-port', '9464']);
+    expect(JSON.parse(read('package.json')).scripts.purge).toBe(
+      'node --import ./scripts/ensure-built.mjs dist/src/cli/bin/purge.js',
+    );
+    expect(purge.read_only).toBe(true);
+    expect(purge.cap_drop).toEqual(['ALL']);
+    const config = parse(read('deploy/prometheus.yml'));
+    const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === 'purge');
+    expect(job.static_configs[0].targets).toEqual(['purge:9464']);
+  });
 });
 
 /** `docker compose` (v2) or `docker-compose` (v1), when installed. */
@@ -232,7 +256,7 @@ function composeCommand(): string[] | undefined {
 const composeCmd = composeCommand();
 
 describe.skipIf(!composeCmd)(`${composeCmd?.join(' ') ?? 'docker compose'} config (no engine needed)`, () => {
-  it('accepts the file with an .env made from .env.example, with and without the metrics profile', () => {
+  it('accepts the file with an .env made from .env.example, with and without the metrics and purge profiles', () => {
     // .env is the operator's and is never committed: validate a copy with one made from the example.
     const dir = mkdtempSync(join(tmpdir(), 'helpline-compose-'));
     for (const f of ['docker-compose.yml', 'Dockerfile', 'deploy'])
@@ -252,12 +276,13 @@ describe.skipIf(!composeCmd)(`${composeCmd?.join(' ') ?? 'docker compose'} confi
     expect(check.status).toBe(0);
     // (v1 lists every service here whatever the profile; v2 only the active ones.)
     expect(run('config', '--services').stdout.split('\n')).toContain('helpline');
-    expect(run('--profile', 'metrics', 'config', '--services').stdout.split('\n').filter(Boolean).sort()).toEqual([
-      'alertmanager',
-      'grafana',
-      'helpline',
-      'prometheus',
-    ]);
+    expect(
+      run('--profile', 'metrics', 'config', '--services')
+        .stdout.split('\n')
+        .filter((s) => s && s !== 'purge') // v1 lists the purge profile's service too
+        .sort(),
+    ).toEqual(['alertmanager', 'grafana', 'helpline', 'prometheus']);
+    expect(run('--profile', 'purge', 'config', '--services').stdout.split('\n')).toContain('purge');
     const full = run('config').stdout;
     expect(full).toMatch(/127\.0\.0\.1:3000:3000/);
     expect(full).toMatch(/stop_grace_period: 15s/);

@@ -161,3 +161,28 @@ describe('the dashboard', () => {
     }
   });
 });
+
+describe('the figures dashboard (deploy/grafana/dashboards/figures.json)', () => {
+  const figures = JSON.parse(read('deploy/grafana/dashboards/figures.json')) as Dashboard;
+  /** The daily counts recorded by the rule files, with the labels they keep. */
+  const recorded: Exported = new Map(
+    ['deploy/figures.yml', 'deploy/alerts.yml'].flatMap((f) =>
+      (parse(read(f)) as { groups: { rules: { record?: string; expr: string }[] }[] }).groups
+        .flatMap((g) => g.rules)
+        .filter((r) => r.record?.endsWith(':increase1d'))
+        .map((r) => [r.record!, new Set(promqlNames(r.expr).grouping)] as const),
+    ),
+  );
+
+  it('shows calls by month, and calls by language, transfers, outcomes and options chosen', () => {
+    expect(figures.uid).not.toBe(JSON.parse(read(DASHBOARD)).uid);
+    const names = new Set(targets(figures).flatMap((t) => promqlNames(t.expr).selectors.map((s) => s.name)));
+    expect([...names].sort()).toEqual([...recorded.keys()].sort());
+    for (const p of figures.panels) expect(p.datasource?.uid, p.title).toBe('helpline-prometheus');
+  });
+
+  it('names only the recorded daily counts, with labels they keep; no personal data', () => {
+    expect(dashboardProblems(figures, recorded)).toEqual([]);
+    expect(privacyLeaks(allStrings(figures))).toEqual([]);
+  });
+});

@@ -65,7 +65,7 @@ describe('the fallback document', () => {
     expect(cli.stdout).toBe(res.body + '\n');
     assertValidTwiml(cli.stdout.trimEnd());
     assertValidTwiml(res.body);
-    expect(res.body).toBe(fallbackTwiml(testConfig()));
+    expect(res.body).toBe(fallbackTwiml(testConfig(), t.app.helpline.clock()));
   });
 
   it('is answered even when the signature does not verify (a wrong PUBLIC_BASE_URL or token), logged and counted', async () => {
@@ -83,20 +83,35 @@ describe('the fallback document', () => {
       });
       for (const res of [wrongBase, noSignature]) {
         expect(res.statusCode).toBe(200);
-        expect(res.body).toBe(fallbackTwiml(testConfig()));
+        expect(res.body).toBe(fallbackTwiml(testConfig(), line.app.helpline.clock()));
       }
       expect(await unsigned()).toBe(2);
-      const logged = line.logs.filter((l) => l.includes('"signature":"invalid"'));
-      expect(logged).toHaveLength(2);
-      for (const l of logged) {
+      // Logged in summary: the first at once, the second in the window's line (written at close).
+      const logged = () => line.logs.filter((l) => l.includes('"signature":"invalid"'));
+      expect(logged()).toHaveLength(1);
+      for (const l of logged()) {
         expect(l).toContain('"event":"fallback"');
         for (const n of CALLER_NUMBERS) expect(l).not.toContain(n);
       }
+      // A forged flood on the public URL: every request answered and counted, a line or two logged.
+      const flood = await Promise.all(
+        Array.from({ length: 500 }, () =>
+          line.app.inject({
+            method: 'POST',
+            url: '/voice/fallback',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: new URLSearchParams(params).toString(),
+          }),
+        ),
+      );
+      expect(flood.every((r) => r.statusCode === 200)).toBe(true);
+      expect(await unsigned()).toBe(502);
+      expect(logged()).toHaveLength(1);
       // Signed for the line's own base URL: counted as a fallback, not as unsigned.
       expect((await post(line.app, '/voice/fallback', params, { base: 'https://wrong.example.be' })).statusCode).toBe(
         200,
       );
-      expect(await unsigned()).toBe(2);
+      expect(await unsigned()).toBe(502);
       // The other webhooks still refuse what does not verify.
       expect((await post(line.app, '/voice', callParams())).statusCode).toBe(403);
     } finally {
@@ -108,7 +123,7 @@ describe('the fallback document', () => {
     const res = await post(t.app, '/voice/broken', callParams());
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe(t.app.helpline.safeTwiml);
-    expect(res.body).toBe(fallbackTwiml(testConfig()));
+    expect(res.body).toBe(fallbackTwiml(testConfig(), t.app.helpline.clock()));
     expect(res.body).not.toMatch(/broken on purpose|\bat \/|Error/);
     expect(t.logs.some((l) => l.includes('"event":"internal-error"'))).toBe(true);
   });
@@ -117,7 +132,7 @@ describe('the fallback document', () => {
     const config = testConfig();
     const codes = config.flow.greeting.map((id) => config.flow.languages.find((l) => l.id === id)!.code);
     expect(codes).toHaveLength(3);
-    const root = assertValidTwiml(fallbackTwiml(config));
+    const root = assertValidTwiml(fallbackTwiml(config, new Date()));
     // Each language once before the transfer and once after, in the greeting's order, each in its own voice.
     expect(languagesSaid(root)).toEqual([...codes, ...codes]);
     const says = all(root, 'Say');
@@ -153,7 +168,7 @@ describe('the fallback document', () => {
       writeFileSync(join(f.prompts, 'audio', 'fr', 'emergency.wav'), Buffer.from('RIFF0000WAVE'));
       const config = testConfig(f);
       expect(config.prompts.fr!.audio.has('error')).toBe(true);
-      const xml = fallbackTwiml(config);
+      const xml = fallbackTwiml(config, new Date());
       expect(xml).not.toMatch(/<Play|<Redirect|<Gather|action=|https?:/);
       const cli = runNode(FALLBACK_CLI, {
         HELPLINE_CONFIG: f.directory,

@@ -80,4 +80,8 @@ it('a saturated loop: webhooks get 503 with Retry-After, the fallback route is s
   expect(overload.length).toBeGreaterThan(0);
   expect(Number(/"eventLoopDelayMs":(\d+)/.exec(overload[0]!)?.[1])).toBeGreaterThan(30);
   expect(phoneLeaks(t.logs)).toEqual([]);
+  // Each shed request is counted: /voice, /voice/menu and /health above.
+  const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+  const shedCount = /^helpline_refused_requests_total\{kind="overload"\} (\d+)$/m.exec(metrics.body)?.[1];
+  expect(Number(shedCount)).toBeGreaterThanOrEqual(3);
 });

@@ -38,7 +38,7 @@ describe('reload in the app', () => {
     expect((await new Call(t.app).start().then((c) => c.keys('1', '2', '1'))).dialled).toBe(PAG_ASA);
 
     renumber(data);
-    const r = reloadFromSources(t.app);
+    const r = reloadFromSources(t.app.helpline, t.app.log);
     expect(r.ok).toBe(true);
     expect(t.logs.some((l) => l.includes('"event":"reloaded"'))).toBe(true);
 
@@ -56,7 +56,7 @@ describe('reload in the app', () => {
     onTestFinished(() => t.app.close());
     const before = t.app.helpline.current;
     breakData(data);
-    const r = reloadFromSources(t.app);
+    const r = reloadFromSources(t.app.helpline, t.app.log);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toContainEqual(
@@ -100,7 +100,7 @@ describe('reload in the app', () => {
         ),
       );
     }
-    const r = reloadFromSources(t.app);
+    const r = reloadFromSources(t.app.helpline, t.app.log);
     expect(r.ok ? [] : r.errors).toEqual([]);
     for (const [i, l] of LANGS.entries()) {
       const call = calls[i]!;
@@ -118,7 +118,7 @@ describe('reload in the app', () => {
     expect((await t.app.inject({ method: 'GET', url: '/audio/nl/goodbye.wav' })).statusCode).toBe(404);
     mkdirSync(join(data.prompts, 'audio', 'nl'), { recursive: true });
     writeFileSync(join(data.prompts, 'audio', 'nl', 'goodbye.wav'), Buffer.from('RIFF....WAVEfmt fake'));
-    expect(reloadFromSources(t.app).ok).toBe(true);
+    expect(reloadFromSources(t.app.helpline, t.app.log).ok).toBe(true);
     expect((await t.app.inject({ method: 'GET', url: '/audio/nl/goodbye.wav' })).statusCode).toBe(200);
   });
 });

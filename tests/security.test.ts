@@ -6,9 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEnv } from '../src/http/env.js';
 import { createLogger } from '../src/http/logging.js';
 import { Writable } from 'node:stream';
-import fc from 'fast-check';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
-import { signedAsReceived } from '../src/http/signature.js';
 import { BASE, CALLER, Call, HOTLINE, TOKEN, callParams, makeApp, post, sign, type TestApp } from './helpers/twilio.js';
 
 const WEBHOOKS = ['/voice', '/voice/menu?lang=fr&menu=main&tries=0', '/voice/dial?lang=nl&service=surya'];
@@ -103,53 +101,12 @@ describe('signature', () => {
   });
 });
 
-describe("the signature's fast path agrees with twilio's validator", () => {
-  // Any text a form field can carry, keys that sort differently by case and by code unit.
-  const text = fc.string({ unit: 'binary', maxLength: 24 });
-  const paramsArb = fc.dictionary(fc.oneof(text, fc.constantFrom('Digits', 'digits', 'CallSid', 'a', 'B', 'Ä')), text, {
-    maxKeys: 12,
-  });
-  const urlArb = fc
-    .tuple(fc.constantFrom('/voice', '/voice/menu', '/voice/dial'), fc.webQueryParameters())
-    .map(([path, q]) => `${BASE}${path}${q ? '?' + q : ''}`);
-  const algorithmArb = fc.constantFrom(webhooks.HMAC_SHA1, webhooks.HMAC_SHA256);
-
-  it('accepts exactly what twilio signs, for any parameters and URL, both algorithms', () => {
-    fc.assert(
-      fc.property(urlArb, paramsArb, algorithmArb, (url, params, algorithm) => {
-        const signature = webhooks.getExpectedTwilioSignature(TOKEN, url, params, algorithm);
-        expect(signedAsReceived(TOKEN, signature, url, params, algorithm)).toBe(true);
-        expect(webhooks.validateRequest(TOKEN, signature, url, params, algorithm)).toBe(true);
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('refuses what twilio refuses: another token, URL, parameter or signature', () => {
-    fc.assert(
-      fc.property(urlArb, paramsArb, algorithmArb, fc.string({ maxLength: 64 }), (url, params, algorithm, other) => {
-        const signature = webhooks.getExpectedTwilioSignature(TOKEN, url, params, algorithm);
-        const cases: Array<[string, string, Record<string, unknown>]> = [
-          [webhooks.getExpectedTwilioSignature('another-token', url, params, algorithm), url, params],
-          [signature, url + '&x=1', params],
-          [signature, url, { ...params, Digits: (params.Digits ?? '') + '1' }],
-          [other, url, params],
-        ];
-        for (const [sig, u, p] of cases) {
-          expect(webhooks.validateRequest(TOKEN, sig, u, p, algorithm)).toBe(false);
-          expect(signedAsReceived(TOKEN, sig, u, p, algorithm)).toBe(false);
-        }
-      }),
-      { numRuns: 1000 },
-    );
-  });
-
-  it("leaves repeated parameters to twilio's validator, which the webhook then uses", async () => {
+describe("twilio's validator decides", () => {
+  it("repeated parameters are checked as twilio's validator signs them, and the webhook then uses them", async () => {
     // Twilio never repeats a parameter of a voice webhook, but its validator knows how they are signed.
     const params = { ...callParams(), Digits: ['2', '1'] };
     const url = BASE + '/voice/menu?lang=fr&menu=main&tries=0';
     const signature = webhooks.getExpectedTwilioSignature(TOKEN, url, params);
-    expect(signedAsReceived(TOKEN, signature, url, params, webhooks.HMAC_SHA1)).toBe(false);
     const body = new URLSearchParams(Object.entries(callParams()));
     body.append('Digits', '2');
     body.append('Digits', '1');
@@ -161,17 +118,6 @@ describe("the signature's fast path agrees with twilio's validator", () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/<Gather[^>]*menu=centres/);
-  });
-
-  it('the fast path knows only the two algorithms Twilio signs with', () => {
-    const params = callParams();
-    const url = BASE + '/voice';
-    expect(
-      signedAsReceived(TOKEN, webhooks.getExpectedTwilioSignature(TOKEN, url, params), url, params, 'hmac_sha1'),
-    ).toBe(true);
-    expect(
-      signedAsReceived(TOKEN, webhooks.getExpectedTwilioSignature(TOKEN, url, params), url, params, 'HMAC_MD5'),
-    ).toBe(false);
   });
 
   it('accepts an HMAC-SHA256 signature when the settings header names it, and only then', async () => {

@@ -39,6 +39,12 @@ export interface DialState {
  * the configuration knows (a forged URL, or one from before a reload removed the menu). */
 export type ReceivedState = Omit<CallState, 'menu'> & { menu?: string | undefined };
 
+/** A form field or query value as Fastify's parsers give it: a repeated name gives an array. */
+export type FormValue = string | string[] | undefined;
+
+/** A webhook's query: the state's names (QUERY), or their one-letter forebears (LEGACY_QUERY). */
+export type WebhookQuery = Readonly<Record<string, FormValue>>;
+
 /** The webhooks Twilio calls (routes/voice.ts). */
 export const WEBHOOKS = {
   call: '/voice',
@@ -91,6 +97,9 @@ interface Field<T> {
   read(raw: string | undefined, config: Config): T;
 }
 
+/** One Field for each field of a state `S`. */
+type Fields<S> = { [K in keyof S]-?: Field<S[K]> };
+
 const lang: Field<Lang | undefined> = {
   name: QUERY.lang,
   write: (v) => v,
@@ -102,7 +111,7 @@ const failed: Field<readonly string[]> = {
   read: readFailed,
 };
 
-const MENU_FIELDS: { [K in keyof CallState]-?: Field<ReceivedState[K]> } = {
+const MENU_FIELDS: Fields<ReceivedState> = {
   lang,
   menu: { name: QUERY.menu, write: (v) => v, read: (raw, c) => (isMenu(raw, c) ? raw : undefined) },
   tries: { name: QUERY.tries, write: String, read: readTries },
@@ -110,7 +119,7 @@ const MENU_FIELDS: { [K in keyof CallState]-?: Field<ReceivedState[K]> } = {
   focus: { name: QUERY.focus, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
 };
 
-const DIAL_FIELDS: { [K in keyof DialState]-?: Field<Partial<DialState>[K]> } = {
+const DIAL_FIELDS: Fields<DialState> = {
   lang,
   service: { name: QUERY.service, write: (v) => v, read: (raw, c) => (isService(raw, c) ? raw : undefined) },
   failed,
@@ -145,9 +154,18 @@ function readTries(raw: string | undefined, config: Config): number {
   return n <= config.flow.maxTries ? n : 0;
 }
 
-/** One parameter of a webhook's query or body as Twilio sends it: a short string. Repeated:
- * the first; missing or not a string: undefined; longer than `max`: cut to `max`. */
-export function param(source: unknown, name: string, max = 64): string | undefined {
+/** One parameter of a webhook's form or query as Twilio sends it: a short string. Repeated:
+ * the first; missing or not a string: undefined; longer than `max`: cut to `max`. `name` is
+ * one the route's type of form or query knows (routes/voice.ts). */
+export function param<T extends object>(
+  source: T | null | undefined,
+  name: keyof T & string,
+  max = 64,
+): string | undefined {
+  return first(source, name, max);
+}
+
+function first(source: unknown, name: string, max: number): string | undefined {
   if (!source || typeof source !== 'object') return undefined;
   let v = Object.hasOwn(source, name) ? (source as Record<string, unknown>)[name] : undefined;
   if (Array.isArray(v)) v = v[0];
@@ -159,7 +177,7 @@ export function param(source: unknown, name: string, max = 64): string | undefin
  * the rename carries the one-letter name instead (LEGACY_QUERY). */
 function value(query: unknown, name: string, max = MAX_VALUE): string | undefined {
   const legacy = LEGACY_NAME.get(name);
-  const v = param(query, name, max + 1) ?? (legacy === undefined ? undefined : param(query, legacy, max + 1));
+  const v = first(query, name, max + 1) ?? (legacy === undefined ? undefined : first(query, legacy, max + 1));
   return v !== undefined && v.length <= max ? v : undefined;
 }
 
@@ -167,23 +185,31 @@ const LEGACY_NAME: ReadonlyMap<string, string> = new Map(
   (Object.keys(QUERY) as (keyof typeof QUERY)[]).map((k) => [QUERY[k], LEGACY_QUERY[k]]),
 );
 
-function write(fields: Record<string, Field<unknown>>, state: object): string {
+/** The names of a state's fields, in the order its Fields list them. */
+function names<S>(fields: Fields<S>): (keyof S)[] {
+  return Object.keys(fields) as (keyof S)[];
+}
+
+function write<S>(fields: Fields<S>, state: S): string {
   let q = '';
-  for (const [k, field] of Object.entries(fields)) {
-    const v = field.write((state as Record<string, unknown>)[k]);
+  for (const k of names(fields)) {
+    const field = fields[k];
+    const v = field.write(state[k]);
     if (v !== undefined) q += `${q ? '&' : ''}${field.name}=${encodeURIComponent(v)}`;
   }
   return q;
 }
 
-function read(fields: Record<string, Field<unknown>>, query: unknown, config: Config): Record<string, unknown> {
-  const state: Record<string, unknown> = {};
-  for (const [k, field] of Object.entries(fields))
+function read<S>(fields: Fields<S>, query: unknown, config: Config): S {
+  const state: Partial<S> = {};
+  for (const k of names(fields)) {
+    const field = fields[k];
     state[k] = field.read(
       value(query, field.name, field.name === QUERY.failed ? failedMax(config) : MAX_VALUE),
       config,
     );
-  return state;
+  }
+  return state as S; // every field was just read
 }
 
 /** The state as a string that differs exactly when the written URLs do (the renderer's cache key). */
@@ -202,14 +228,17 @@ export function dialUrl(state: DialState): string {
 }
 
 /** POST /voice/menu's query, read and checked. */
-export function readMenuQuery(query: unknown, config: Config): { state: ReceivedState; silent: boolean } {
+export function readMenuQuery(
+  query: WebhookQuery | undefined,
+  config: Config,
+): { state: ReceivedState; silent: boolean } {
   return {
-    state: read(MENU_FIELDS, query, config) as unknown as ReceivedState,
+    state: read(MENU_FIELDS, query, config),
     silent: value(query, QUERY.silent) === '1',
   };
 }
 
 /** POST /voice/dial's query, read and checked. */
-export function readDialQuery(query: unknown, config: Config): DialState {
-  return read(DIAL_FIELDS, query, config) as unknown as DialState;
+export function readDialQuery(query: WebhookQuery | undefined, config: Config): DialState {
+  return read(DIAL_FIELDS, query, config);
 }

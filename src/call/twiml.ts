@@ -6,7 +6,7 @@ import VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import { dialUrl, menuUrl, stateKey } from './call-state.js';
 import type { Config, Lang, Service } from '../config/types.js';
 import { E164 } from '../config/constants.js';
-import { Services } from '../engine/services.js';
+import { fallbackService } from '../engine/services.js';
 import type { Speech, Step } from '../engine/types.js';
 import { fill } from './placeholders.js';
 import { sayText } from './ssml.js';
@@ -29,10 +29,11 @@ export function rejectTwiml(): string {
 /**
  * The fallback document: what `npm run fallback` prints for the number's fallback URL (a
  * TwiML Bin), what POST /voice/fallback serves, and what the line answers on an internal
- * error or a refused request. One function, so the three are the same bytes.
+ * error or a refused request. One function, so the three are the same bytes. `now`: when the
+ * document is made (its transfer goes to the service the engine picks for that instant).
  */
-export function fallbackTwiml(config: Config): string {
-  return new TwimlRenderer(config).safe();
+export function fallbackTwiml(config: Config, now: Date): string {
+  return new TwimlRenderer(config).safe(fallbackService(config, now));
 }
 
 /**
@@ -171,7 +172,7 @@ export class TwimlRenderer {
    * this server (no <Play> of a recording, no action), so it works where the server does not.
    * The transfer shows settings.hotline_number, or the caller's own number when it is empty.
    */
-  safe(): string {
+  safe(service: Service | undefined): string {
     const r = new VoiceResponse();
     const ctx: RenderContext = { baseUrl: '' };
     const say: Speech[] = this.config.flow.greeting.flatMap((lang) => [
@@ -179,7 +180,6 @@ export class TwimlRenderer {
       { lang, key: 'emergency' },
     ]);
     this.say(r, say, ctx, false);
-    const service = this.safeService();
     if (service) this.dial(r, service, ctx, undefined);
     this.say(
       r,
@@ -198,22 +198,6 @@ export class TwimlRenderer {
     this.say(r, say, { baseUrl: '' }, false);
     r.hangup();
     return r.toString();
-  }
-
-  private safeService(): Service | undefined {
-    const now = new Date();
-    const services = new Services(this.config);
-    const lang = this.config.flow.defaultLanguage;
-    const candidates = this.config.flow.safetyNet
-      .flatMap((t) => services.members(t, lang, now))
-      .filter((s) => s.connect === 'transfer');
-    // Rendered once per configuration: prefer a service with no closure to come, then one
-    // whose weekly hours are 24/7 (the loader checks there is one).
-    return (
-      candidates.find((s) => s.hours.alwaysOpen(now)) ??
-      candidates.find((s) => s.hours.weeklyAlwaysOpen(now)) ??
-      candidates[0]
-    );
   }
 
   private dial(r: VoiceResponse, service: Service, ctx: RenderContext, action: string | undefined): void {

@@ -40,7 +40,7 @@ export async function fallbackCli(
       "Note: HOTLINE_NUMBER (or settings.hotline_number in the directory) is not set, so the fallback transfer shows the caller's own number to the 24/7 service. Set it to the helpline's number (E.164) and print this again to keep callers private.\n",
     );
   }
-  const doc = fallbackTwiml(config);
+  const doc = fallbackTwiml(config, now);
   io.out(doc + '\n');
   const path = fallbackRecordPath(env);
   try {

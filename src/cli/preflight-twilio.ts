@@ -11,7 +11,7 @@ import { type RemoteCommand, restClient } from './twilio-rest.js';
 
 /** `--call SERVICE` or `--twilio`; resolves with the exit status. */
 export async function runTwilioCheck(o: RemoteCommand): Promise<number> {
-  const client = restClient(o.env);
+  const client = restClient(o.env, o.sleep);
   try {
     return o.call !== undefined ? await testCallCommand(o, o.call, client) : await numberCommand(o, client);
   } catch (err) {

@@ -131,7 +131,7 @@ export function preflight({ config, env, now, record }: PreflightInput): Report 
       blocking: true,
       message: `the fallback document was never printed for this data${why}: run npm run fallback and paste it into the TwiML Bin of the number's fallback URL.`,
     });
-  } else if (record.record.sha256 !== documentDigest(fallbackTwiml(config))) {
+  } else if (record.record.sha256 !== documentDigest(fallbackTwiml(config, now))) {
     add({
       kind: 'fallback-outdated',
       blocking: true,
@@ -180,7 +180,8 @@ line's data (HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS), its environment
                     (a directory id) through Twilio, and report how it ended
   --twilio          check that the helpline's number sends calls to PUBLIC_BASE_URL/voice
                     and has a TwiML Bin as its fallback URL
---call and --twilio use TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN.
+--call and --twilio use TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, in TWILIO_REGION/TWILIO_EDGE
+(empty: US1; ie1 for Ireland, docs/operations.md).
 
 Exit status: 0 nothing blocks (--call: the call completed; --twilio: both URLs are right);
 1 something blocks (the list says what); 2 a bad option, broken data or missing credentials.`;

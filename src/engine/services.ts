@@ -68,3 +68,21 @@ export class Services {
     return undefined;
   }
 }
+
+/**
+ * The service the fallback document puts callers through to, chosen once per configuration at
+ * `now`: a safety-net service that transfers, preferably with no closure to come, then one
+ * whose weekly hours are 24/7 (the loader checks there is one).
+ */
+export function fallbackService(config: Config, now: Date): Service | undefined {
+  const services = new Services(config);
+  const lang = config.flow.defaultLanguage;
+  const candidates = config.flow.safetyNet
+    .flatMap((t) => services.members(t, lang, now))
+    .filter((s) => s.connect === 'transfer');
+  return (
+    candidates.find((s) => s.hours.alwaysOpen(now)) ??
+    candidates.find((s) => s.hours.weeklyAlwaysOpen(now)) ??
+    candidates[0]
+  );
+}

@@ -22,37 +22,26 @@ export type Step =
   /** Say, then end the call. */
   | { kind: 'hangup'; say: Speech[] };
 
-/** What happened, for the logs and metrics: no caller data, only the flow's own words. */
-export interface FlowEvent {
-  event:
-    | 'call'
-    | 'language'
-    | 'choice'
-    | 'repeat'
-    | 'back'
-    | 'switch-language'
-    | 'invalid-key'
-    | 'no-input'
-    | 'default-language'
-    | 'safety-net'
-    | 'transfer'
-    | 'number-said'
-    | 'closed'
-    | 'none-open'
-    | 'dial-result'
-    | 'goodbye';
-  menu?: string;
-  /** Only a key the menu knows; never what the caller typed otherwise. */
-  key?: string;
-  /** Absent, or undefined, for a caller who chose no language. */
-  lang?: Lang | undefined;
-  service?: string;
-  outcome?: string;
-  /** dial-result: Twilio's DialCallStatus when it is one Twilio documents, else "unknown". */
-  status?: DialStatus | 'unknown' | 'missing';
+/** What happened, for the logs and metrics: no caller data, only the flow's own words. A key
+ * is only one the menu knows; never what the caller typed otherwise. `lang` is undefined for a
+ * caller who chose no language. */
+export type FlowEvent =
+  | { event: 'call'; menu: string }
+  | { event: 'language' | 'choice'; menu: string; key: string; lang: Lang | undefined }
+  | { event: 'repeat' | 'back' | 'no-input' | 'invalid-key'; menu: string; lang?: Lang | undefined }
+  | { event: 'switch-language'; menu: string; lang?: Lang | undefined }
+  | { event: 'default-language' | 'safety-net' | 'none-open' | 'goodbye'; lang?: Lang | undefined }
+  | { event: 'transfer' | 'number-said'; lang?: Lang | undefined; service: string }
   /** closed: why the service is closed. */
-  reason?: ClosureKind;
-}
+  | { event: 'closed'; lang?: Lang | undefined; service: string; reason: ClosureKind }
+  | {
+      event: 'dial-result';
+      lang?: Lang | undefined;
+      service: string;
+      outcome: DialOutcome | 'missing';
+      /** Twilio's DialCallStatus when it is one Twilio documents, else "unknown". */
+      status: DialStatus | 'unknown' | 'missing';
+    };
 
 export interface Result {
   step: Step;

@@ -52,12 +52,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A URL Fastify cannot decode (e.g. /voice/%ff): a 400 like the others, without
     // Fastify's own JSON error (which names its internals).
     frameworkErrors: (error, request, reply) => {
-      request.log.warn({ event: 'bad-request', status: 400, code: error.code }, 'request refused');
+      helpline.refusals.refused('bad-request', request.log, {
+        event: 'bad-request',
+        msg: 'request refused',
+        fields: { status: 400, code: error.code },
+      });
       void (reply as FastifyReply).code(400).type('text/xml').send(helpline.safeTwiml);
     },
   });
 
   app.decorate('helpline', helpline);
+  app.addHook('onClose', (_app, done) => {
+    helpline.refusals.flush();
+    helpline.unsignedFallbacks.flush();
+    done();
+  });
 
   // Webhook latency, by route pattern (never the raw URL with its query string). Callback
   // hooks, not async ones: docs/architecture.md.
@@ -77,7 +86,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      request.log.warn({ event: 'bad-request', status, code: error.code }, 'request refused');
+      helpline.refusals.refused('bad-request', request.log, {
+        event: 'bad-request',
+        msg: 'request refused',
+        fields: { status, code: error.code },
+      });
       return reply.code(status).type('text/xml').send(helpline.safeTwiml);
     }
     request.log.error({ event: 'internal-error', err: error }, 'internal error: answered the safe TwiML');
@@ -88,18 +101,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const path = request.url.split('?')[0] ?? '';
     // Another method on a webhook's path: not Twilio (which always POSTs).
     if (request.method !== 'POST' && WEBHOOK_PATHS.includes(path.replace(/\/+$/, ''))) {
+      helpline.refusals.refused('method', request.log, { event: 'method-not-allowed', msg: 'webhook not POSTed' });
       return reply.code(405).header('allow', 'POST').type('text/xml').send(helpline.safeTwiml);
     }
     // A POST to an unknown path mid-call (an old URL after a deploy): the fallback document,
     // which needs no call state. The path is not logged: anyone can write anything there.
     if (request.method === 'POST') {
-      request.log.warn({ event: 'unknown-webhook' }, 'unknown webhook');
+      helpline.refusals.refused('unknown-webhook', request.log, { event: 'unknown-webhook', msg: 'unknown webhook' });
       return reply.code(200).type('text/xml').send(helpline.safeTwiml);
     }
     return reply.code(404).send({ error: 'not found' });
   });
 
-  const gate = await overloadProtection(app, options.overload);
+  const gate = await overloadProtection(app, helpline.refusals, options.overload);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   // Shed under overload: the webhooks in their own preHandler, the other routes here.
   await app.register(async (others) => {
@@ -107,7 +121,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await others.register(healthRoutes);
     await others.register(audioRoutes, { helpline });
     if (options.metricsEnabled ?? true)
-      await others.register(metricsRoutes, { metrics: helpline.metrics, token: helpline.metricsToken });
+      await others.register(metricsRoutes, {
+        metrics: helpline.metrics,
+        token: helpline.metricsToken,
+        refusals: helpline.refusals,
+      });
   });
   await app.register(voiceRoutes, { helpline, gate });
   return app;

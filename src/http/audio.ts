@@ -1,11 +1,9 @@
 /** The recorded prompts of a configuration, read into memory (served by routes/audio.ts). */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/types.js';
 
 export interface AudioFile {
   body: Buffer;
-  etag: string;
   type: string;
 }
 
@@ -15,9 +13,10 @@ export function readAudio(config: Config): Map<string, AudioFile> {
   const files = new Map<string, AudioFile>();
   for (const [lang, catalog] of Object.entries(config.prompts)) {
     for (const [key, file] of catalog.audio) {
-      const body = readFileSync(file);
-      const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-      files.set(`${lang}/${key}`, { body, etag, type: file.endsWith('.mp3') ? 'audio/mpeg' : 'audio/wav' });
+      files.set(`${lang}/${key}`, {
+        body: readFileSync(file),
+        type: file.endsWith('.mp3') ? 'audio/mpeg' : 'audio/wav',
+      });
     }
   }
   return files;

@@ -9,12 +9,12 @@
  * Each app has its own Registry (never prom-client's global one), so several apps in one
  * process (tests, replicas in a bench) keep separate counts.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RESERVED_MENU_IDS, type Config } from '../config/types.js';
 import { KEY } from '../config/constants.js';
 import { DIAL_STATUSES, type FlowEvent } from '../engine/types.js';
 import { CLOSURE_KINDS } from '../time/hours.js';
+import { droppedLogLines } from './logging.js';
 
 const PREFIX = 'helpline_';
 const OTHER = 'other';
@@ -48,6 +48,7 @@ export class Metrics {
   private readonly fallbacks: Counter;
   private readonly fallbacksUnsigned: Counter;
   private readonly internalErrors: Counter;
+  private readonly refusals: Counter<'kind'>;
   private readonly reloads: Counter<'result'>;
   private readonly configLoaded: Gauge;
   private readonly latency: Histogram<'method' | 'route' | 'status_code'>;
@@ -108,6 +109,22 @@ export class Metrics {
       'Requests to the fallback URL whose signature did not verify, answered all the same (public text): a wrong PUBLIC_BASE_URL or TWILIO_AUTH_TOKEN, or not Twilio.',
     );
     this.internalErrors = counter('internal_errors_total', 'Internal errors answered with the fallback TwiML.');
+    this.refusals = counter(
+      'refused_requests_total',
+      'Requests refused before any webhook ran (a forged signature, a malformed request), by kind.',
+      ['kind'],
+    );
+    let counted = 0;
+    new Counter({
+      name: PREFIX + 'log_lines_dropped_total',
+      help: "Log lines given up because stdout's reader was gone or too slow (src/http/logging.ts).",
+      registers,
+      collect() {
+        const now = droppedLogLines();
+        if (now > counted) this.inc(now - counted);
+        counted = now;
+      },
+    });
     this.reloads = counter('config_reloads_total', 'Reloads of the data files (SIGHUP), by result.', ['result']);
     this.configLoaded = new Gauge({
       name: PREFIX + 'config_loaded_timestamp_seconds',
@@ -196,7 +213,7 @@ export class Metrics {
           break;
         default: {
           // A new kind of event must be counted, or left out here on purpose.
-          const unhandled: never = e.event;
+          const unhandled: never = e;
           void unhandled;
         }
       }
@@ -252,6 +269,11 @@ export class Metrics {
     this.internalErrors.inc();
   }
 
+  /** `kind`: a word the code chose (src/http/refusals.ts), never the request's text. */
+  refused(kind: string): void {
+    this.refusals.inc({ kind });
+  }
+
   configLoadedNow(): void {
     this.configLoaded.setToCurrentTime();
   }
@@ -259,14 +281,4 @@ export class Metrics {
   reload(result: 'ok' | 'failed'): void {
     this.reloads.inc({ result });
   }
-}
-
-/** `Authorization: Bearer <token>`, compared in constant time (hashes of equal length). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  if (typeof header !== 'string') return false;
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  if (!m) return false;
-  const given = createHash('sha256').update(m[1]!).digest();
-  const expected = createHash('sha256').update(token).digest();
-  return timingSafeEqual(given, expected);
 }

@@ -2,10 +2,11 @@
  * Overload: while the event loop is saturated, answer 503 at once, so Twilio plays the number's
  * fallback URL (a TwiML Bin) instead of waiting 15 s. The Gate applies the verdict first in the
  * webhooks' preHandler and in an onRequest hook on the other routes. Why, and what it costs:
- * docs/operations.md (Overload) and docs/architecture.md (Rules stated once).
+ * docs/operations.md (Overload). Why not @fastify/under-pressure: docs/architecture.md.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { RefusalLog } from './refusals.js';
 
 export interface OverloadOptions {
   /** Mean event-loop delay (ms) over a window above which requests get 503; 0 turns it off. */
@@ -50,6 +51,7 @@ const OPEN_GATE: OverloadGate = {
 
 export async function overloadProtection(
   app: FastifyInstance,
+  refusals: RefusalLog,
   options: Partial<OverloadOptions> = {},
 ): Promise<OverloadGate> {
   const o = { ...OVERLOAD_DEFAULTS, ...options };
@@ -82,22 +84,15 @@ export async function overloadProtection(
   });
   app.decorate('isUnderPressure', () => overloaded);
 
-  let lastLog = 0;
-  let shed = 0;
   const retryAfter = String(o.retryAfterSeconds);
   const shedRequest = (request: FastifyRequest, reply: FastifyReply): boolean => {
     if (!overloaded || SERVED_UNDER_PRESSURE.has(request.routeOptions.url ?? '')) return false;
-    shed++;
-    // One log line per window at most: under overload, logging is work too.
-    const now = Date.now();
-    if (now - lastLog >= o.sampleIntervalMs) {
-      lastLog = now;
-      request.log.warn(
-        { event: 'overload', eventLoopDelayMs: Math.round(delay), shed },
-        'overloaded: answering 503 so Twilio uses the fallback URL',
-      );
-      shed = 0;
-    }
+    // Counted, and logged in summary: under overload, logging is work too.
+    refusals.refused('overload', request.log, {
+      event: 'overload',
+      msg: 'overloaded: answering 503 so Twilio uses the fallback URL',
+      fields: { eventLoopDelayMs: Math.round(delay) },
+    });
     void reply.code(503).header('retry-after', retryAfter).type('text/plain').send('overloaded');
     return true;
   };

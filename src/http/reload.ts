@@ -5,14 +5,16 @@
  * Calls in flight go on: their state is in the URLs Twilio posts to, and the new
  * configuration is put in force between two requests.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import { loadConfig } from '../config/load.js';
+import type { Helpline } from './runtime.js';
 
 export type ReloadResult = { ok: true; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
 
-export function reloadFromSources(app: FastifyInstance, now: Date = new Date()): ReloadResult {
-  const h = app.helpline;
-  const log = app.log;
+/** What a reload reads and changes: the configuration in force, and its counter. */
+export type Reloadable = Pick<Helpline, 'config' | 'reload' | 'metrics'>;
+
+export function reloadFromSources(h: Reloadable, log: FastifyBaseLogger, now: Date = new Date()): ReloadResult {
   const loaded = loadConfig(h.config.sources, now);
   for (const w of loaded.warnings) log.warn({ event: 'config-warning' }, w);
   let errors: string[] = loaded.ok ? [] : loaded.errors;

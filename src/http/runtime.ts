@@ -7,6 +7,7 @@ import { readAudio, type AudioFile } from './audio.js';
 import type { Config } from '../config/types.js';
 import { Engine } from '../engine/index.js';
 import { Metrics } from './metrics.js';
+import { RefusalLog } from './refusals.js';
 import { fallbackTwiml, TwimlRenderer } from '../call/twiml.js';
 
 /** Everything that follows from one configuration; swapped whole by Helpline.reload(). */
@@ -46,6 +47,11 @@ export class Helpline {
   readonly publicBaseUrl: string | undefined;
   readonly metricsToken: string | undefined;
   readonly metrics: Metrics;
+  /** Refused requests: each counted, logged in summary (src/http/refusals.ts). */
+  readonly refusals: RefusalLog;
+  /** Fallback requests whose signature does not verify: answered, but counted and logged in
+   * summary like refusals, so a forged flood on the public fallback URL writes a few lines. */
+  readonly unsignedFallbacks: RefusalLog;
   private runtime: Runtime;
 
   constructor(config: Config, options: HelplineOptions = {}) {
@@ -55,7 +61,9 @@ export class Helpline {
     this.publicBaseUrl = this.baseUrl || undefined;
     this.metricsToken = options.metricsToken || undefined;
     this.metrics = new Metrics({ processMetrics: options.processMetrics ?? false });
-    this.runtime = build(config);
+    this.refusals = new RefusalLog((kind) => this.metrics.refused(kind));
+    this.unsignedFallbacks = new RefusalLog(() => this.metrics.fallbackUnsigned());
+    this.runtime = build(config, this.clock());
     this.metrics.configLoadedNow();
   }
 
@@ -86,17 +94,18 @@ export class Helpline {
    * read `current` finish with the configuration they started with.
    */
   reload(config: Config): void {
-    this.runtime = build(config);
+    this.runtime = build(config, this.clock());
     this.metrics.configLoadedNow();
   }
 }
 
-function build(config: Config): Runtime {
+/** `now`: the instant the fallback document is made for (the injected clock's). */
+function build(config: Config, now: Date): Runtime {
   return {
     config,
     engine: new Engine(config),
     renderer: new TwimlRenderer(config),
-    safeTwiml: fallbackTwiml(config),
+    safeTwiml: fallbackTwiml(config, now),
     audio: readAudio(config),
   };
 }

@@ -9,12 +9,34 @@ import { loadConfig } from '../config/load.js';
 import { createLogger } from './logging.js';
 import { readEnv } from './env.js';
 import { reloadFromSources } from './reload.js';
-import { installShutdown } from './shutdown.js';
+import { installShutdown, type Stop } from './shutdown.js';
 import { neverVerifiedWarning } from '../time/verification.js';
+
+/** Until the line listens, an uncaught error just ends the process. */
+let stop: Stop = (_reason, code) => process.exit(code);
+
+/** An error's class and where it was thrown, never its message: a message may quote a request. */
+function described(err: unknown): { type: string; code?: string; stack?: string[] } {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const code = (err as NodeJS.ErrnoException).code;
+  const stack = err.stack
+    ?.split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .map((l) => l.trim());
+  return { type: err.name, ...(typeof code === 'string' ? { code } : {}), ...(stack ? { stack } : {}) };
+}
 
 async function main(): Promise<void> {
   const env = readEnv(process.env);
   const log = createLogger(env.logLevel);
+  // A bug that escaped every handler: log it, answer what is in flight (as on SIGTERM), then
+  // exit non-zero so the supervisor restarts the line.
+  for (const kind of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(kind, (err: unknown) => {
+      log.fatal({ event: 'crash', kind, error: described(err) }, 'uncaught error: stopping, to be restarted');
+      stop(kind, 1);
+    });
+  }
   if (!env.ok) {
     for (const e of env.errors) log.fatal(e);
     process.stderr.write(`Refusing to start:\n${env.errors.map((e) => `  - ${e}`).join('\n')}\n`);
@@ -77,10 +99,10 @@ async function main(): Promise<void> {
     );
   }
 
-  installShutdown(app, log);
+  stop = installShutdown(app, log);
   process.on('SIGHUP', () => {
     log.info({ event: 'reload', signal: 'SIGHUP' }, 'reloading the directory, menus and prompts');
-    reloadFromSources(app);
+    reloadFromSources(app.helpline, app.log);
   });
 
   await app.listen({ port: env.port, host: env.host });

@@ -12,6 +12,7 @@
 import { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { EXIT_FLUSH_MS } from './logging.js';
 
 export const SHUTDOWN_GRACE_MS = 8_000;
 
@@ -32,9 +33,14 @@ export const IDLE_CLOSE_MS = 2_000;
 export const ACCEPT_QUIET_MS = 25;
 export const ACCEPT_DRAIN_MAX_MS = 1_000;
 
-/** Call before the app listens (it adds a hook). */
-export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHUTDOWN_GRACE_MS): void {
+/** Stops the line as on SIGTERM; `exitCode` is the code of the exit once all is answered. */
+export type Stop = (reason: string, exitCode: number) => void;
+
+/** Call before the app listens (it adds a hook). Returns the stop, for other reasons to stop
+ * (src/http/server.ts: an uncaught error). */
+export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHUTDOWN_GRACE_MS): Stop {
   let closing = false;
+  let exitCode = 0;
   // Once closing, every answer closes its connection (Node then ends it after the answer).
   // A callback hook, not an async one: an async hook costs every request a promise and a
   // microtask, for a flag that is false until the line stops.
@@ -43,13 +49,15 @@ export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHU
     done(null, payload);
   });
 
-  const shutdown = (signal: string) => {
+  const shutdown: Stop = (signal, code) => {
+    exitCode = Math.max(exitCode, code); // an error while stopping still exits non-zero
     if (closing) return;
     closing = true;
     const timer = setTimeout(() => {
       log.error({ event: 'shutdown-timeout' }, 'webhooks still in flight after the grace period: exiting');
       process.exit(1);
-    }, graceMs);
+      // Leaves the log's exit flush its time (src/http/logging.ts): the process is gone by graceMs.
+    }, graceMs - EXIT_FLUSH_MS);
     timer.unref();
 
     const server = app.server;
@@ -67,8 +75,8 @@ export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHU
       Server.prototype.close.call(server, () => {
         app.close().then(
           () => {
-            log.info({ event: 'stopped' }, 'stopped');
-            process.exit(0);
+            log.info({ event: 'stopped', exitCode }, 'stopped');
+            process.exit(exitCode);
           },
           (err: unknown) => {
             log.error({ err }, 'error while stopping');
@@ -107,6 +115,7 @@ export function installShutdown(app: FastifyInstance, log: Logger, graceMs = SHU
     };
     step();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
+  return shutdown;
 }

@@ -1,10 +1,12 @@
 /**
- * Twilio's request signature (X-Twilio-Signature), checked before any webhook runs.
+ * Twilio's request signature (X-Twilio-Signature), checked before any webhook runs, by the
+ * `twilio` package's validateRequest alone (it also tries the URL with and without its port,
+ * and knows how repeated parameters are signed).
  */
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import { rejectTwiml } from '../call/twiml.js';
+import type { RefusalLog } from './refusals.js';
 
 const REJECT = rejectTwiml();
 
@@ -13,10 +15,10 @@ const ALGORITHMS = new Set([webhooks.HMAC_SHA1, webhooks.HMAC_SHA256]);
 
 export interface SignatureOptions {
   authToken: string;
-  /** The token as a KeyObject for the HMAC, made once (signatureCheck does). */
-  key?: KeyObject;
   /** The public base URL Twilio calls (https://ivr.example.be); empty: rebuilt from the request. */
   publicBaseUrl?: string | undefined;
+  /** Where a refusal is counted and logged in summary (the line always gives one). */
+  refusals?: RefusalLog | undefined;
 }
 
 /** The URL Twilio signed: the configured public base + the path and query as received. */
@@ -26,7 +28,7 @@ export function signedUrl(request: FastifyRequest, publicBaseUrl: string | undef
   return `${request.protocol}://${request.host}${request.url}`;
 }
 
-export function isValidTwilioRequest(request: FastifyRequest, opts: SignatureOptions): boolean {
+export function isValidTwilioRequest(request: FastifyRequest, authToken: string, publicBaseUrl?: string): boolean {
   const header = request.headers['x-twilio-signature'];
   if (typeof header !== 'string' || header.length === 0 || header.length > 512) return false;
   const settings = request.headers['x-twilio-webhooks-signature-settings'];
@@ -35,66 +37,27 @@ export function isValidTwilioRequest(request: FastifyRequest, opts: SignatureOpt
   // so nobody can write to the console through a header.
   if (!ALGORITHMS.has(algorithm.toUpperCase())) return false;
   const params = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
-  const url = signedUrl(request, opts.publicBaseUrl);
-  if (signedAsReceived(opts.key ?? opts.authToken, header, url, params, algorithm)) return true;
   try {
-    return webhooks.validateRequest(opts.authToken, header, url, params, algorithm);
+    return webhooks.validateRequest(authToken, header, signedUrl(request, publicBaseUrl), params, algorithm);
   } catch {
     return false; // a URL or parameter the validator cannot even read is not Twilio's
   }
 }
 
 /**
- * The common case, checked first and cheaply: Twilio's signature of a form webhook is the
- * HMAC (SHA-1, or SHA-256 when the settings header says so), keyed with the auth token, of the
- * URL exactly as Twilio called it followed by every POST parameter's name and value, names
- * sorted (twilio's getExpectedTwilioSignature builds the same string). A match proves the
- * request is Twilio's: only the holder of the token can make it. Anything else (no match, a
- * repeated parameter) goes to twilio's validateRequest, which also tries the URL with and
- * without its port and in its normalised forms. Measured: docs/performance.md.
- */
-export function signedAsReceived(
-  authToken: string | KeyObject,
-  header: string,
-  url: string,
-  params: Record<string, unknown>,
-  algorithm: string,
-): boolean {
-  const name = algorithm.toUpperCase();
-  if (!ALGORITHMS.has(name)) return false;
-  let data = url;
-  for (const key of Object.keys(params).sort()) {
-    const value = params[key];
-    if (typeof value !== 'string') return false;
-    data += key + value;
-  }
-  const expected = Buffer.from(
-    createHmac(name === webhooks.HMAC_SHA256 ? 'sha256' : 'sha1', authToken)
-      .update(data)
-      .digest('base64'),
-  );
-  // Compared as twilio compares: the base64 text, in constant time.
-  const given = Buffer.from(header);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/**
  * The check that refuses (403) a webhook whose signature does not match: true when the request
  * is Twilio's; otherwise it has answered 403 and returns false. Synchronous, for the webhooks'
- * callback-style preHandler (callback hooks, not async hooks: docs/architecture.md).
+ * callback-style preHandler.
  */
 export function signatureCheck(opts: SignatureOptions): (request: FastifyRequest, reply: FastifyReply) => boolean {
-  const checked: SignatureOptions = {
-    authToken: opts.authToken,
-    key: createSecretKey(Buffer.from(opts.authToken, 'utf8')),
-    publicBaseUrl: opts.publicBaseUrl?.replace(/\/+$/, '') || undefined,
-  };
+  const publicBaseUrl = opts.publicBaseUrl?.replace(/\/+$/, '') || undefined;
   return function checkSignature(request, reply) {
-    if (isValidTwilioRequest(request, checked)) return true;
-    request.log.warn(
-      { event: 'signature-rejected', path: request.url.split('?')[0] },
-      'X-Twilio-Signature does not match: if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
-    );
+    if (isValidTwilioRequest(request, opts.authToken, publicBaseUrl)) return true;
+    opts.refusals?.refused('signature', request.log, {
+      event: 'signature-rejected',
+      msg: 'X-Twilio-Signature does not match: if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
+      fields: { path: request.url.split('?')[0] },
+    });
     void reply.code(403).type('text/xml').send(REJECT);
     return false;
   };

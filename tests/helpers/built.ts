@@ -60,9 +60,13 @@ export interface Running {
 }
 
 /** Starts the built server on 127.0.0.1 and a free port, as npm start does (src/http/launch.ts); resolves once it listens.
- * `entry`: another copy of the bundle (default: dist/server.mjs in the repository). */
-export async function startServer(env: Record<string, string | undefined> = {}, entry = SERVER): Promise<Running> {
-  const child = spawn(process.execPath, [...LINE_NODE_FLAGS, entry], {
+ * `entry`: another copy of the bundle (default: dist/server.mjs in the repository); `nodeArgs`: more of Node's flags. */
+export async function startServer(
+  env: Record<string, string | undefined> = {},
+  entry = SERVER,
+  nodeArgs: readonly string[] = [],
+): Promise<Running> {
+  const child = spawn(process.execPath, [...LINE_NODE_FLAGS, ...nodeArgs, entry], {
     cwd: ROOT,
     env: childEnv({ ...LINE_PROCESS_ENV, HOST: '127.0.0.1', PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
