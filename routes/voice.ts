@@ -69,7 +69,12 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
 
   /** `run` is the configuration in force when the request started (see Helpline.current):
    * the engine's answer is rendered, and counted, with that same configuration. */
-  function answer(request: FastifyRequest<Webhook<CallForm>>, reply: FastifyReply, run: Runtime, result: Result): void {
+  function answer(
+    request: FastifyRequest<Webhook<CallForm>>,
+    reply: FastifyReply,
+    run: Runtime,
+    result: Result,
+  ): string {
     // The call record. Checked first: with info off, nothing is read or built for it.
     if ((request.log as Logger).isLevelEnabled('info')) {
       const sid = param(request.body, 'CallSid');
@@ -77,33 +82,32 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
       for (const e of result.events) request.log.info({ callSid, ...e }, 'flow');
     }
     h.metrics.record(result.events, run.config);
-    const twiml = run.renderer.renderBytes(result.step, {
+    const twiml = run.renderer.render(result.step, {
       baseUrl: h.baseUrl,
       to: param(request.body, 'To', 32),
       from: param(request.body, 'From', 32),
     });
-    void reply.type('text/xml').send(twiml);
+    reply.type('text/xml');
+    return twiml;
   }
 
-  // Synchronous handlers that send and return nothing (docs/architecture.md); an exception
-  // still reaches the error handler.
-  app.post<Webhook<CallForm>>(WEBHOOKS.call, (request, reply) => {
+  app.post<Webhook<CallForm>>(WEBHOOKS.call, async (request, reply) => {
     const run = h.current;
-    answer(request, reply, run, run.engine.start());
+    return answer(request, reply, run, run.engine.start());
   });
 
-  app.post<Webhook<MenuForm>>(WEBHOOKS.menu, (request, reply) => {
+  app.post<Webhook<MenuForm>>(WEBHOOKS.menu, async (request, reply) => {
     const run = h.current;
     const { state, silent } = readMenuQuery(request.query, run.config);
     const digits = param(request.body, 'Digits', 8);
-    answer(request, reply, run, run.engine.input({ state, digits, silent, now: h.clock() }));
+    return answer(request, reply, run, run.engine.input({ state, digits, silent, now: h.clock() }));
   });
 
-  app.post<Webhook<DialForm>>(WEBHOOKS.dial, (request, reply) => {
+  app.post<Webhook<DialForm>>(WEBHOOKS.dial, async (request, reply) => {
     const run = h.current;
     const state = readDialQuery(request.query, run.config);
     const status = param(request.body, 'DialCallStatus', 16);
-    answer(request, reply, run, run.engine.dialResult({ state, status, now: h.clock() }));
+    return answer(request, reply, run, run.engine.dialResult({ state, status, now: h.clock() }));
   });
 
   // The fallback document is public text and the caller's last resort: it is answered even when
@@ -113,7 +117,7 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   const signed = token
     ? (request: FastifyRequest) => isValidTwilioRequest(request, token, h.publicBaseUrl)
     : () => true;
-  app.post<Webhook<FallbackForm>>(WEBHOOKS.fallback, (request, reply) => {
+  app.post<Webhook<FallbackForm>>(WEBHOOKS.fallback, async (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
     const code = param(request.body, 'ErrorCode', 8);
     const errorCode = code && /^\d{5}$/.test(code) ? code : undefined;
@@ -127,6 +131,7 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
       });
     }
     h.metrics.fallback();
-    void reply.type('text/xml').send(h.safeTwiml);
+    reply.type('text/xml');
+    return h.safeTwiml;
   });
 };

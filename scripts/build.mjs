@@ -21,7 +21,6 @@ const INPUTS = [
   'node_modules/.package-lock.json',
   'scripts/build.mjs',
   'scripts/bundle.mjs',
-  'scripts/ascii-source.mjs',
 ];
 /** Written last by a build. */
 const OUTPUT = 'dist/server.mjs';

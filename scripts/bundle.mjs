@@ -12,22 +12,18 @@
  * way with esbuild. Nothing is left external: the bundle runs without node_modules
  * (tests/server.test.ts checks that).
  *
- * Two choices keep the process small (docs/restarts.md, "Memory"):
- * - opening_hours is bundled from its CommonJS build, which esbuild wraps in a function that V8
- *   compiles when it is first required, on its own. Its ES build is hoisted into the bundle's top
- *   level, compiled in one piece with everything else: V8 then needed 16.7 MB of compiler memory
- *   at once instead of 9.2, and the C library kept most of it.
- * - The bundle's text stays within Latin-1 (scripts/ascii-source.mjs), so V8 keeps its 2.8 MB of
- *   source at one byte per character rather than two.
+ * opening_hours is bundled from its CommonJS build, which esbuild wraps in a function that V8
+ * compiles when it is first required, on its own. Its ES build is hoisted into the bundle's top
+ * level, compiled in one piece with everything else: V8 then needed 16.7 MB of compiler memory
+ * at once instead of 9.2, and the C library kept most of it (docs/restarts.md, "Memory").
  *
  * The server never imports the terminal tools (src/cli/): they are not part of the line
  * (tests/server.test.ts checks the bundle's inputs).
  */
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { asciiSource } from './ascii-source.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const requireFromRoot = createRequire(`${root}package.json`);
@@ -61,13 +57,5 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
-// (The source map's columns shift only after the characters rewritten, on their lines.)
-const outfile = `${root}dist/server.mjs`;
-const { text, left } = asciiSource(readFileSync(outfile, 'utf8'));
-writeFileSync(outfile, text);
-if (left.length > 0)
-  process.stderr.write(
-    `bundle: ${left.length} character(s) above U+00FF left in dist/server.mjs (V8 keeps its source at two bytes per character): ${[...new Set(left)].join(' ')}\n`,
-  );
 // What went into the bundle, file by file (npm run bench checks that twilio's REST client did not).
 writeFileSync(`${root}dist/server.mjs.meta.json`, JSON.stringify(result.metafile));

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readEnv } from '../src/http/env.js';
-import { LINE_NODE_FLAGS, LINE_PROCESS_ENV } from '../src/http/launch.js';
 import { ROOT } from '../src/config/paths.js';
 import { SHUTDOWN_GRACE_MS } from '../src/http/shutdown.js';
 import { SERVER, startServer } from './helpers/built.js';
@@ -113,18 +112,10 @@ describe('Dockerfile', () => {
   });
 
   it('starts the built server in exec form, as npm start does, stops on SIGTERM, and checks /health', () => {
-    // Node's flags and environment as src/http/launch.ts has them (the bench and the tests import it).
     expect(lines.at(-1)!.startsWith('CMD ')).toBe(true);
-    expect(JSON.parse(lines.at(-1)!.slice(4))).toEqual(['node', ...LINE_NODE_FLAGS, 'dist/server.mjs']);
-    const env = Object.fromEntries(
-      [...runtime.matchAll(/^\s*(?:ENV\s+)?([A-Z_]+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]),
-    );
-    for (const [k, v] of Object.entries(LINE_PROCESS_ENV)) expect(env[k], k).toBe(v);
-    const assignments = Object.entries(LINE_PROCESS_ENV)
-      .map(([k, v]) => `${k}=${v} `)
-      .join('');
+    expect(JSON.parse(lines.at(-1)!.slice(4))).toEqual(['node', 'dist/server.mjs']);
     expect(JSON.parse(read('package.json')).scripts.start).toBe(
-      `${assignments}exec node ${LINE_NODE_FLAGS.join(' ')} --import ./scripts/ensure-built.mjs dist/server.mjs`,
+      'exec node --import ./scripts/ensure-built.mjs dist/server.mjs',
     );
     expect(existsSync(SERVER)).toBe(true); // what npm run build makes (tests/global-setup.ts)
     expect(runtime).toMatch(/^STOPSIGNAL SIGTERM$/m);
@@ -287,5 +278,5 @@ describe.skipIf(!composeCmd)(`${composeCmd?.join(' ') ?? 'docker compose'} confi
     expect(full).toMatch(/127\.0\.0\.1:3000:3000/);
     expect(full).toMatch(/stop_grace_period: 15s/);
     expect(full).toMatch(/profiles:\n\s+- metrics/);
-  });
+  }, 60_000); // four runs of compose (Debian's v1 is Python: a few seconds each)
 });

@@ -10,8 +10,8 @@
  * webhooks; the emergency numbers are said before any hang-up; no service that failed is
  * offered or rung again; the caller's number is in no answer and no log line.
  *
- * About 10,000 cases. A failure prints fast-check's seed and path: see tests/helpers/fuzz.ts
- * for how to replay it (FC_SEED, FC_PATH).
+ * About 10,000 cases with `npm run test:fuzz`, a tenth of them in `npm test`. A failure prints
+ * fast-check's seed and path: see tests/helpers/fuzz.ts for how to replay it (FC_SEED, FC_PATH).
  */
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
@@ -33,6 +33,7 @@ import {
   pairsArb,
   postSigned,
   QUERY_NAMES,
+  RUNS_FACTOR,
   stateQueryArb,
   stepBound,
   vocabulary,
@@ -109,6 +110,14 @@ function checkLogs(app: TestApp, from: number, pairs: readonly Pair[]): void {
   const digits = digitsLeaks(lines, keys);
   if (digits.length) throw new Error('an unknown key in the logs:\n' + digits.join('\n'));
   assertNotReflected(lines.join('\n'), pairs, vocab, 'the logs');
+}
+
+/** The answer to a key pressed at `gather` (its action), or to silence there (the Redirect after it). */
+function atGather(twiml: TwimlNode, gather: TwimlNode, m: { digits: string } | { silence: true }) {
+  const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
+  const u = new URL(url);
+  const key: Pair[] = 'digits' in m ? [['Digits', m.digits]] : [];
+  return signedCase(u.pathname, [...u.searchParams], [...Object.entries(base), ...key]);
 }
 
 async function signedCase(
@@ -480,13 +489,7 @@ describe('whole calls with hostile callers', () => {
             const gather = twiml.children.find((c) => c.name === 'Gather');
             if (!gather) break;
             steps++;
-            const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
-            const u = new URL(url);
-            ({ twiml } = await signedCase(
-              u.pathname,
-              [...u.searchParams],
-              [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])],
-            ));
+            ({ twiml } = await atGather(twiml, gather, m));
           }
           expect(twiml.children.some((c) => c.name === 'Dial' || c.name === 'Hangup')).toBe(true);
           expect(steps).toBeLessThanOrEqual(config.flow.maxTries);
@@ -532,13 +535,7 @@ describe('whole calls with hostile callers', () => {
             }
             const m = moves[webhooks % moves.length]!;
             const gather = twiml.children.find((c) => c.name === 'Gather')!;
-            const url = 'digits' in m ? gather.attrs.action! : twiml.children.find((c) => c.name === 'Redirect')!.text;
-            const u = new URL(url);
-            ({ twiml } = await signedCase(
-              u.pathname,
-              [...u.searchParams],
-              [...Object.entries(base), ...('digits' in m ? ([['Digits', m.digits]] as Pair[]) : [])],
-            ));
+            ({ twiml } = await atGather(twiml, gather, m));
           }
           // Each service that could answer once, never one again: then the end.
           expect([...dialled].sort()).toEqual([...net].sort());
@@ -652,7 +649,7 @@ describe('after all of it', () => {
   it('no log line of the whole run carries a phone number or an unknown key', () => {
     const lines = allLogs();
     // The run did log, at least two lines a request, and the flow's events with their keys.
-    expect(cases).toBeGreaterThanOrEqual(Number(process.env.FC_RUNS_FACTOR ?? '1') >= 1 ? 10_000 : 1000);
+    expect(cases).toBeGreaterThanOrEqual(RUNS_FACTOR >= 1 ? 10_000 : 1000);
     expect(lines.length).toBeGreaterThan(2 * cases);
     expect(lines.some((l) => l.includes('"event":"choice"') && l.includes('"key":"'))).toBe(true);
     expect(phoneLeaks(lines)).toEqual([]);

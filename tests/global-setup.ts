@@ -1,8 +1,11 @@
-/** Builds the server once before the suite (`npm run build`: tsc, then the bundle `npm start`
- * runs), so tests can run dist/ as a user does. Always: a test run checks the code as it is. */
-import { execFileSync } from 'node:child_process';
-import { ROOT } from '../src/config/paths.js';
+/** Builds dist/ before the tests that run it or spawn processes (the `processes` project of
+ * vitest.config.ts) when it is older than its sources, as `npm start` does (scripts/build.mjs:
+ * tsc, then the bundle), so they run dist/ as a user does, built from the code as it is. */
+import { build, staleness } from '../scripts/build.mjs';
 
 export default function setup(): void {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const why = staleness();
+  if (why === undefined) return;
+  process.stderr.write(`Building dist/: ${why}.\n`);
+  if (build() !== 0) throw new Error('the build failed (above)');
 }

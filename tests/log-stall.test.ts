@@ -11,7 +11,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LINE_NODE_FLAGS, LINE_PROCESS_ENV } from '../src/http/launch.js';
 import { SHUTDOWN_GRACE_MS } from '../src/http/shutdown.js';
 import { ROOT } from '../src/config/paths.js';
 import { childEnv, SERVER, startServer } from './helpers/built.js';
@@ -46,10 +45,9 @@ async function startBehindPipe(): Promise<{ server: ChildProcess; reader: ChildP
   spawned.push(reader);
   const fd = openSync(fifo, 'w'); // returns once the reader has opened its end
   const port = await freePort();
-  const server = spawn(process.execPath, [...LINE_NODE_FLAGS, SERVER], {
+  const server = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
     env: childEnv({
-      ...LINE_PROCESS_ENV,
       HOST: '127.0.0.1',
       PORT: String(port),
       TWILIO_AUTH_TOKEN: TOKEN,

@@ -1,12 +1,11 @@
 /**
  * The rendered-TwiML cache (src/call/twiml.ts): an answer served from the cache is the answer a
- * fresh render gives, and answers that depend on the time change when the time does.
+ * fresh render gives (answers that depend on the time: tests/time-answers.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AFTER_CALL_MENU, ALTERNATIVES_MENU, Engine, LANGUAGE_MENU, type Step } from '../src/engine/index.js';
-import { fill } from '../src/call/placeholders.js';
 import { RENDER_CACHE_MAX, TwimlRenderer, type RenderContext } from '../src/call/twiml.js';
-import { BASE, Call, HOTLINE, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
+import { BASE, HOTLINE, testConfig } from './helpers/twilio.js';
 
 const config = testConfig();
 const engine = new Engine(config);
@@ -109,7 +108,7 @@ describe('the rendered-TwiML cache', () => {
     for (const ctx of contexts) {
       const fresh = new Map<string, string>();
       const cached = new TwimlRenderer(config);
-      // Steps whose cached answer differs from the fresh one (text or bytes): none.
+      // Steps whose cached answer differs from the fresh one: none.
       const wrong: string[] = [];
       for (const [i, step] of steps.entries()) {
         const c = contents[i]!;
@@ -119,57 +118,13 @@ describe('the rendered-TwiML cache', () => {
           expected = new TwimlRenderer(config).render(step, ctx);
           fresh.set(c, expected);
         }
-        if (cached.render(step, ctx) !== expected) wrong.push(`text of ${c}`);
-        // The bytes the webhooks send are that text in UTF-8.
-        if (!cached.renderBytes(step, ctx).equals(Buffer.from(expected, 'utf8'))) wrong.push(`bytes of ${c}`);
+        if (cached.render(step, ctx) !== expected) wrong.push(c);
       }
       expect(wrong.slice(0, 5)).toEqual([]);
       // As many cached answers as distinct steps: none merged, none duplicated.
       expect(cached.cached).toBe(fresh.size);
       expect(fresh.size).toBeLessThan(steps.length / 10);
     }
-  });
-
-  it('menus that depend only on the config are one frozen Step, found by identity with the same answer', () => {
-    const now = new Date(INSTANTS[1]!);
-    const greeting = engine.start().step;
-    expect(engine.start().step).toBe(greeting);
-    expect(Object.isFrozen(greeting)).toBe(true);
-    expect(Object.isFrozen(greeting.say)).toBe(true);
-    expect(Object.isFrozen(greeting.say[0])).toBe(true);
-    expect(() => (greeting.say as unknown[]).push({ lang: 'fr', key: 'goodbye' })).toThrow();
-    const main = { lang: 'fr', menu: 'main', tries: 0, failed: [] };
-    const submenu = engine.input({ state: main, digits: '2', now }).step;
-    expect(engine.input({ state: main, digits: '2', now }).step).toBe(submenu);
-    expect(Object.isFrozen(submenu)).toBe(true);
-    // Not shared: a step with a prefix (a wrong key), or one that carries a failed list.
-    const wrong = engine.input({ state: main, digits: '7', now }).step;
-    expect(engine.input({ state: main, digits: '7', now }).step).not.toBe(wrong);
-    expect(Object.isFrozen(wrong)).toBe(false);
-    const afterFailure = engine.input({ state: { ...main, failed: ['surya'] }, digits: '2', now }).step;
-    expect(afterFailure).not.toBe(submenu);
-    expect(Object.isFrozen(afterFailure)).toBe(false);
-    expect(afterFailure.kind === 'gather' && afterFailure.state.failed).toEqual(['surya']);
-    const r = new TwimlRenderer(config);
-    // The same menu, heard the same, but its URLs keep the failed list.
-    const submenuXml = r.render(submenu, contexts[0]!);
-    const afterFailureXml = r.render(afterFailure, contexts[0]!);
-    expect(afterFailureXml).not.toBe(submenuXml);
-    const actions = (xml: string) =>
-      [...xml.matchAll(/(?:action="|<Redirect[^>]*>)([^"<]*)/g)].map((m) => new URL(m[1]!.replaceAll('&amp;', '&')));
-    expect(actions(afterFailureXml).map((u) => u.searchParams.get('failed'))).toEqual(['surya', 'surya']);
-    expect(actions(submenuXml).map((u) => u.searchParams.get('failed'))).toEqual([null, null]);
-    expect(afterFailureXml.replace(/&amp;failed=surya/g, '')).toBe(submenuXml);
-    for (const step of [greeting, submenu, wrong, afterFailure]) {
-      for (const ctx of [...contexts, contexts[0]!, { baseUrl: 'https://other.example' }, contexts[2]!]) {
-        const first = r.render(step, ctx);
-        expect(first).toBe(new TwimlRenderer(config).render(step, ctx));
-        expect(r.render(step, ctx)).toBe(first); // the second time by identity
-      }
-    }
-    // A renderer of its own (for an equal config) answers the same bytes.
-    const changed = { ...config, settings: { ...config.settings } };
-    expect(new TwimlRenderer(changed).render(greeting, contexts[0]!)).toBe(r.render(greeting, contexts[0]!));
   });
 
   it('tells apart steps that differ only in the caller ID of a transfer', () => {
@@ -206,80 +161,5 @@ describe('the rendered-TwiML cache', () => {
     expect(new TwimlRenderer(config).render(step, ctx)).not.toContain('version two');
     expect(new TwimlRenderer(other).render(step, ctx)).toContain('version two');
     expect(new TwimlRenderer(other).render(step, ctx)).not.toContain(en.prompts.greeting!);
-  });
-});
-
-describe('answers that depend on the time, through the app', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await makeApp({ at: INSTANTS[0] });
-  });
-  afterAll(() => t.app.close());
-
-  const fr = config.prompts.fr!.prompts;
-  const VIOLENCE_KEY = config.flow.menus.main!.options.find(
-    (o) => o.action.type === 'transfer' && o.action.service === 'violence-line',
-  )!.key;
-  const heard = (c: Call) => c.gather!.children.map((n) => n.text).join(' ');
-  const reopens = (day: string) => fill(fr.reopens!, { day, time: fill(fr['time-hour']!, { hour: '9' }) });
-
-  it('a closed service is offered once the clock passes its opening time', async () => {
-    t.setNow('2026-11-30T08:58:00+01:00');
-    const early = await new Call(t.app).start();
-    await early.keys('1', VIOLENCE_KEY); // French, 1712
-    expect(early.dial).toBeUndefined();
-    expect(Object.fromEntries(new URL(early.gather!.attrs.action!).searchParams)).toEqual({
-      lang: 'fr',
-      menu: 'alt',
-      tries: '0',
-      focus: 'violence-line',
-    });
-    expect(heard(early)).toContain(reopens(fr.today!));
-    const closedXml = early.xml;
-
-    // A minute later, still closed: the same answer (from the cache).
-    t.setNow('2026-11-30T08:59:59+01:00');
-    const later = await new Call(t.app).start();
-    await later.keys('1', VIOLENCE_KEY);
-    expect(later.xml).toBe(closedXml);
-
-    // 9:00: open, put through.
-    t.setNow('2026-11-30T09:00:00+01:00');
-    const open = await new Call(t.app).start();
-    await open.keys('1', VIOLENCE_KEY);
-    expect(open.dialled).toBe('1712');
-
-    // 17:00: closed again, and it now reopens tomorrow, not today.
-    t.setNow('2026-11-30T17:00:00+01:00');
-    const evening = await new Call(t.app).start();
-    await evening.keys('1', VIOLENCE_KEY);
-    expect(evening.dial).toBeUndefined();
-    expect(heard(evening)).toContain(reopens(fr.tomorrow!));
-    expect(heard(evening)).not.toContain(reopens(fr.today!));
-    expect(evening.xml).not.toBe(closedXml);
-  });
-
-  it('the services open now change with the clock after a failed transfer', async () => {
-    const name = config.services['violence-line']!.name.fr!;
-    /** French, centres, Sürya (24/7); busy; then the offers, and key 4 (1712's) pressed in them. */
-    const afterBusy = async (iso: string) => {
-      t.setNow(iso);
-      const call = await new Call(t.app).start();
-      await call.keys('1', '2', '3');
-      await call.outcome('busy');
-      expect(Object.fromEntries(new URL(call.gather!.attrs.action!).searchParams)).toEqual({
-        lang: 'fr',
-        menu: 'alt',
-        tries: '0',
-        failed: 'surya',
-        focus: 'surya',
-      });
-      const offered = heard(call).includes(name);
-      await call.press(VIOLENCE_KEY);
-      return { offered, dialled: call.dialled };
-    };
-    expect(await afterBusy('2026-11-30T08:59:00+01:00')).toEqual({ offered: false, dialled: undefined });
-    expect(await afterBusy('2026-11-30T09:00:00+01:00')).toEqual({ offered: true, dialled: '1712' });
-    expect(await afterBusy('2026-11-30T08:59:00+01:00')).toEqual({ offered: false, dialled: undefined });
   });
 });

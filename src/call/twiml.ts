@@ -50,81 +50,48 @@ export function audioPath(lang: Lang, key: string): string {
 
 type Sayer = Pick<VoiceResponse, 'say' | 'play'>;
 
-/** One rendered answer, as text and as the bytes sent. */
-interface Rendered {
-  readonly text: string;
-  readonly bytes: Buffer;
-}
-
 /** Rendered answers kept at most; past that the cache starts again (time-dependent answers,
  * such as "it opens again on Monday at 9", make new ones over weeks). */
 export const RENDER_CACHE_MAX = 2_000;
 
 export class TwimlRenderer {
   /**
-   * Rendered TwiML by the content of the Step and the context it depends on. A Step's TwiML is
-   * a pure function of the Step, that context and this renderer's config, so equal keys give
-   * equal answers; what depends on the time (closed services, the services open now) is
-   * already in the Step the engine built for that instant. The cache lives and dies with the
-   * renderer, which is built for one config: a new config gets a new renderer and cache.
+   * Rendered TwiML by everything the rendering reads (cacheKey): twilio's builder costs more
+   * than the rest of a webhook, and without it POST /voice falls below its budget
+   * (docs/performance.md). A Step's TwiML is a pure function of the Step, that context and this
+   * renderer's config; what depends on the time is already in the Step. A new config gets a
+   * new renderer, and a new cache.
    */
-  private readonly cache = new Map<string, Rendered>();
-
-  /**
-   * In front of it, by the Step's identity: the engine returns the same frozen Step for a
-   * menu that depends on nothing but the config (src/engine/index.ts), so the common answers
-   * are found without the content key. Only for steps without a transfer (a transfer's caller
-   * ID can come from the request's To); the base URL is kept with the answer and compared.
-   */
-  private readonly byStep = new WeakMap<Step, { baseUrl: string; rendered: Rendered }>();
+  private readonly cache = new Map<string, string>();
 
   constructor(private readonly config: Config) {}
 
-  /** The Step's TwiML, rendered once per distinct Step and context. */
+  /** The Step's TwiML, built once per distinct Step and context. */
   render(step: Step, ctx: RenderContext): string {
-    return this.rendered(step, ctx).text;
-  }
-
-  /** The same TwiML as UTF-8 bytes, encoded once with it: what the webhooks send. */
-  renderBytes(step: Step, ctx: RenderContext): Buffer {
-    return this.rendered(step, ctx).bytes;
-  }
-
-  private rendered(step: Step, ctx: RenderContext): Rendered {
-    const frozen = step.kind !== 'dial' && Object.isFrozen(step);
-    if (frozen) {
-      const hit = this.byStep.get(step);
-      if (hit !== undefined && hit.baseUrl === ctx.baseUrl) return hit.rendered;
-    }
     const key = this.cacheKey(step, ctx);
-    let rendered = this.cache.get(key);
-    if (rendered === undefined) {
-      const text = this.renderStep(step, ctx);
-      rendered = { text, bytes: Buffer.from(text, 'utf8') };
+    let text = this.cache.get(key);
+    if (text === undefined) {
+      text = this.build(step, ctx);
       if (this.cache.size >= RENDER_CACHE_MAX) this.cache.clear();
-      this.cache.set(key, rendered);
+      this.cache.set(key, text);
     }
-    if (frozen) this.byStep.set(step, { baseUrl: ctx.baseUrl, rendered });
-    return rendered;
+    return text;
   }
 
-  /** How many rendered answers the cache holds (for tests and diagnostics). */
+  /** How many rendered answers the cache holds (for tests). */
   get cached(): number {
     return this.cache.size;
   }
 
   /**
-   * Everything renderStep reads, as a string: the kind, the URLs' parts, the caller ID, every
+   * Everything build() reads, as a string: the kind, the URLs' parts, the caller ID, every
    * speech with its filled-in values. Values come from the config and the engine, never from
    * what the caller sent (the To number only counts once checked as E.164, via callerId).
    */
   private cacheKey(step: Step, ctx: RenderContext): string {
     let k = `${step.kind}\u0000${ctx.baseUrl}`;
-    if (step.kind === 'gather') {
-      k += `\u0000${stateKey(step.state)}\u0000${step.timeout}`;
-    } else if (step.kind === 'dial') {
-      k += `\u0000${stateKey(step.state)}\u0000${this.callerId(step.service, ctx) ?? ''}`;
-    }
+    if (step.kind === 'gather') k += `\u0000${stateKey(step.state)}\u0000${step.timeout}`;
+    else if (step.kind === 'dial') k += `\u0000${stateKey(step.state)}\u0000${this.callerId(step.service, ctx) ?? ''}`;
     for (const s of step.say) {
       k += `\u0001${s.lang}\u0000${s.key}`;
       if (s.vars) for (const name of Object.keys(s.vars)) k += `\u0000${name}\u0002${s.vars[name]}`;
@@ -132,7 +99,7 @@ export class TwimlRenderer {
     return k;
   }
 
-  private renderStep(step: Step, ctx: RenderContext): string {
+  private build(step: Step, ctx: RenderContext): string {
     const r = new VoiceResponse();
     switch (step.kind) {
       case 'gather': {

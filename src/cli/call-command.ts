@@ -1,7 +1,7 @@
 /**
  * The command `npm run call`: its options, its exit status, and the line it calls, built
  * in-process by the app factory from the line's data. The only part of the terminal caller
- * that imports the line's code; the rest (caller/) knows only TwiML (tests/cli-boundary.test.ts).
+ * that imports the line's code; the rest (caller/) knows only TwiML (an import rule in biome.json).
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';

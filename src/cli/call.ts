@@ -6,7 +6,7 @@
  *
  * It shares no call-flow logic with the line: only the command (call-command.ts) builds the
  * app; the caller (caller/: transcript, input, line, verbs, runner) knows only TwiML, an
- * import boundary tests/cli-boundary.test.ts checks. So it hears a flow bug instead of repeating it.
+ * import boundary in biome.json (noRestrictedImports). So it hears a flow bug instead of repeating it.
  */
 export * from './call-command.js';
 export {

@@ -1,15 +1,10 @@
-/**
- * The menus as the caller hears them: the language choice and the data's menus. Those that
- * depend on the config only (no prefix, nothing failed) are built once and frozen, so the
- * renderer finds their TwiML by identity (src/call/twiml.ts). Bounded: languages x menus x tries.
- */
+/** The menus as the caller hears them: the language choice and the data's menus. */
 import type { Config, Lang } from '../config/types.js';
 import { LANGUAGE_MENU, own, type Speech, type Step } from './types.js';
 import { HoursWords } from './hours-words.js';
 import { speech, type Words } from './words.js';
 
 export class Menus {
-  private readonly cache = new Map<string, Step>();
   private readonly hours: HoursWords;
 
   constructor(
@@ -25,22 +20,16 @@ export class Menus {
 
   /** The language choice: with the greeting (the emergency numbers in every greeting language) on the first time. */
   language(o: { tries: number; greeting: boolean; failed: readonly string[]; prefix: Speech[] }): Step {
-    const cacheable = o.prefix.length === 0 && o.failed.length === 0;
-    const id = `lang\u0000${o.tries}\u0000${o.greeting}`;
-    const hit = cacheable ? this.cache.get(id) : undefined;
-    if (hit) return hit;
     const say = [...o.prefix];
     if (o.greeting) for (const lang of this.flow.greeting) say.push(speech(lang, 'greeting'));
     for (const { id: lang, key } of this.flow.languages)
       say.push(speech(lang, 'choose-language', { key: this.words.keyName(lang, key) }));
-    const step: Step = {
+    return {
       kind: 'gather',
       say,
       state: { menu: LANGUAGE_MENU, tries: o.tries, failed: o.failed },
       timeout: this.flow.gatherTimeout,
     };
-    if (cacheable) this.cache.set(id, deepFreeze(step));
-    return step;
   }
 
   /** A menu of the data: its intro, its options, its footer; a prefix ("wrong key") before. */
@@ -55,10 +44,6 @@ export class Menus {
     const menu = own(this.flow.menus, o.menu) ?? this.flow.menus.main!;
     const prefix = o.prefix ?? [];
     const intro = o.intro ?? true;
-    const cacheable = prefix.length === 0 && o.failed.length === 0;
-    const id = `${o.lang}\u0000${menu.id}\u0000${o.tries}\u0000${intro}`;
-    const hit = cacheable ? this.cache.get(id) : undefined;
-    if (hit) return hit;
     const { lang } = o;
     const keys = this.flow.keys;
     const vars = {
@@ -73,23 +58,11 @@ export class Menus {
     for (const opt of menu.options)
       if (opt.say) say.push(speech(lang, opt.say, { key: this.words.keyName(lang, opt.key) }));
     if (intro) for (const k of menu.footer) say.push(withHours(k));
-    const step: Step = {
+    return {
       kind: 'gather',
       say,
       state: { lang, menu: menu.id, tries: o.tries, failed: o.failed },
       timeout: this.flow.gatherTimeout,
     };
-    if (cacheable) this.cache.set(id, deepFreeze(step));
-    return step;
   }
-}
-
-/** Frozen through: a Step shared between requests cannot be changed by one of them. Services
- * (from the config) are left as they are; they are shared by design. */
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const [k, v] of Object.entries(value)) if (k !== 'service') deepFreeze(v);
-  }
-  return value;
 }

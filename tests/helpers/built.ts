@@ -3,7 +3,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { LINE_NODE_FLAGS, LINE_PROCESS_ENV } from '../../src/http/launch.js';
 import { ROOT } from '../../src/config/paths.js';
 
 /** What `npm start` runs: the bundle of dist/src/http/server.js (scripts/bundle.mjs). */
@@ -59,16 +58,16 @@ export interface Running {
   waitFor(re: RegExp, count?: number): Promise<void>;
 }
 
-/** Starts the built server on 127.0.0.1 and a free port, as npm start does (src/http/launch.ts); resolves once it listens.
- * `entry`: another copy of the bundle (default: dist/server.mjs in the repository); `nodeArgs`: more of Node's flags. */
+/** Starts the built server on 127.0.0.1 and a free port, as npm start does; resolves once it listens.
+ * `entry`: another copy of the bundle (default: dist/server.mjs in the repository); `nodeArgs`: Node's flags. */
 export async function startServer(
   env: Record<string, string | undefined> = {},
   entry = SERVER,
   nodeArgs: readonly string[] = [],
 ): Promise<Running> {
-  const child = spawn(process.execPath, [...LINE_NODE_FLAGS, ...nodeArgs, entry], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: ROOT,
-    env: childEnv({ ...LINE_PROCESS_ENV, HOST: '127.0.0.1', PORT: '0', ...env }),
+    env: childEnv({ HOST: '127.0.0.1', PORT: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

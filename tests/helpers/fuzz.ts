@@ -7,7 +7,7 @@
  * Replaying a failure: fast-check prints `{ seed: S, path: "P", endOnFailure: true }`; run
  *   FC_SEED=S FC_PATH="P" npx vitest run tests/fuzz.test.ts -t "<the property's name>"
  * Every run prints its seed first ("fast-check seed S"): FC_SEED=S replays a whole run.
- * FC_RUNS_FACTOR=10 multiplies every property's number of runs for a deeper local search.
+ * `npm test` makes a tenth of each property's runs (below); `npm run test:fuzz` all of them.
  */
 import fc from 'fast-check';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -24,14 +24,17 @@ import { CALLER_NUMBERS } from './privacy.js';
 
 // --- running properties ------------------------------------------------------------------
 
-const FACTOR = Number(process.env.FC_RUNS_FACTOR ?? '1') || 1;
+/** The share of each property's budget of runs this run makes: a tenth by default, so
+ * `npm test` stays quick; `npm run test:fuzz` makes the whole budget (FC_RUNS_FACTOR=1) with a
+ * new seed, and FC_RUNS_FACTOR=10 ten times it. */
+export const RUNS_FACTOR = Number(process.env.FC_RUNS_FACTOR ?? '0.1') || 0.1;
 
-/** The seed of this run: FC_SEED, or a new one. Printed once, so any run, passed or failed,
- * can be replayed whole. */
-export const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 0x7fffffff);
+/** The seed of this run (tests/setup/fast-check.ts). Printed once, so any run, passed or
+ * failed, can be replayed whole. */
+export const SEED = fc.readConfigureGlobal().seed!;
 let announced = false;
 
-/** fast-check parameters: a budget of runs, the run's seed, and the path to replay when given. */
+/** fast-check parameters: a share of a budget of runs, the run's seed, and the path to replay when given. */
 export function fcParams<T>(numRuns: number): fc.Parameters<T> {
   const path = process.env.FC_PATH;
   if (!announced) {
@@ -39,7 +42,7 @@ export function fcParams<T>(numRuns: number): fc.Parameters<T> {
     console.log(`fast-check seed ${SEED} (replay: FC_SEED=${SEED})`);
   }
   return {
-    numRuns: Math.max(1, Math.round(numRuns * FACTOR)),
+    numRuns: Math.max(1, Math.round(numRuns * RUNS_FACTOR)),
     seed: SEED,
     ...(path ? { path, endOnFailure: true } : {}),
     // Shrinking a failure of an HTTP round trip can take long: keep the report readable.

@@ -1,7 +1,7 @@
 /**
  * The caller's side of a call: the keys pressed at each <Gather> and how each <Dial> ends,
  * from a fixed script (--keys, --dial) or asked of the person at the terminal.
- * Part of the terminal caller, which knows only TwiML (tests/cli-boundary.test.ts).
+ * Part of the terminal caller, which knows only TwiML (an import rule in biome.json).
  */
 import { createInterface } from 'node:readline';
 import { KEY } from '../../config/constants.js';

@@ -1,7 +1,7 @@
 /**
  * The line as Twilio sees it: webhooks it signs and posts (or gets), TwiML it reads back, audio
  * it fetches for <Play>. Only HTTP: the line is any app that answers a request, in-process.
- * Part of the terminal caller, which knows only TwiML (tests/cli-boundary.test.ts).
+ * Part of the terminal caller, which knows only TwiML (an import rule in biome.json).
  */
 import { randomBytes } from 'node:crypto';
 import webhooks from 'twilio/lib/webhooks/webhooks.js';

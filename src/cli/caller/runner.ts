@@ -1,7 +1,7 @@
 /**
  * Plays a whole call as Twilio does: posts to /voice, plays the verbs of each TwiML answer in
  * order, and follows the webhooks they lead to, until the line or the caller ends the call.
- * Part of the terminal caller, which knows only TwiML (tests/cli-boundary.test.ts).
+ * Part of the terminal caller, which knows only TwiML (an import rule in biome.json).
  */
 import type { TwimlNode } from '../twiml-reader.js';
 import type { CallerInput } from './input.js';

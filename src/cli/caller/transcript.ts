@@ -1,6 +1,6 @@
 /**
  * The transcript of a call: what happens, one event at a time, and the line each event prints.
- * Part of the terminal caller, which knows only TwiML (tests/cli-boundary.test.ts).
+ * Part of the terminal caller, which knows only TwiML (an import rule in biome.json).
  */
 
 /** How a transfer ends, as Twilio reports it in DialCallStatus. */

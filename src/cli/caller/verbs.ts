@@ -1,7 +1,7 @@
 /**
  * The TwiML verbs the terminal caller plays, one function each, as Twilio plays them: each says
  * what happened (events) and what comes next (the next verb, another webhook, or the end).
- * Part of the terminal caller, which knows only TwiML (tests/cli-boundary.test.ts).
+ * Part of the terminal caller, which knows only TwiML (an import rule in biome.json).
  */
 import type { TwimlNode } from '../twiml-reader.js';
 import type { CallerInput, GatherPrompt } from './input.js';
