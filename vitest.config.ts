@@ -10,6 +10,7 @@ const PROCESSES = [
   'tests/config-errors.test.ts',
   'tests/container.test.ts',
   'tests/crash.test.ts',
+  'tests/data-checks.test.ts',
   'tests/fallback.test.ts',
   'tests/imports.test.ts',
   'tests/languages.test.ts',
@@ -32,6 +33,9 @@ export default defineConfig({
     testTimeout: 15_000,
     hookTimeout: 30_000,
     setupFiles: ['tests/setup/fast-check.ts'],
+    // The server and the tools set it at their start (src/time/zone.ts); tests that import the
+    // code directly run in the same zone.
+    env: { TZ: 'Europe/Brussels' },
     projects: [
       {
         extends: true,

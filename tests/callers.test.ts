@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
-import { copyData } from './helpers/fixtures.js';
+import { changeCopy, copyData } from './helpers/fixtures.js';
 import {
   Call,
   all,
@@ -250,7 +250,7 @@ describe('confirmed hours come first, while the confirmation is recent', () => {
   const at = '2026-12-06T03:00:00+01:00'; // a Sunday night: Payoke's night hours are unconfirmed
   const withPayoke = (verified: string) => {
     const data = copyData();
-    data.edit('directory', (s) => s.replace(/( {2}payoke:\n)/, `$1    verified: "${verified}"\n`));
+    changeCopy(data, 'directory', (d) => (d.services.payoke!.verified = verified));
     return testConfig(data);
   };
 
@@ -269,10 +269,11 @@ describe('confirmed hours come first, while the confirmation is recent', () => {
 describe('the data cannot make the safety net say a number instead of putting through', () => {
   it('a connect: say service in safety_net stops the start, naming the file and place', () => {
     const data = copyData();
-    data.edit('menus', (s) => s.replace('safety_net: [centres, care]', 'safety_net: [police, centres, care]'));
+    changeCopy(data, 'menus', (m) => (m.safety_net = ['police', ...m.safety_net]));
     const r = loadConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
     expect(r.ok).toBe(false);
-    if (!r.ok)
-      expect(r.errors).toContainEqual(expect.stringContaining(`${data.menus}: safety_net: police has connect: say`));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ code: 'HL_ERR_SAFETY_NET_SAY', file: data.menus, path: 'safety_net' }),
+    );
   });
 });

@@ -28,11 +28,11 @@ import {
 } from '../src/cli/call.js';
 import { VERBS } from '../src/cli/caller/verbs.js';
 import { UsageError } from '../src/cli/common.js';
-import { parseWallClock } from '../src/cli/time.js';
+import { parseWallClock } from '../src/time/brussels.js';
 import { PLAYED_VERBS } from '../src/cli/twiml-reader.js';
 import { DEFAULT_DIRECTORY } from '../src/config/paths.js';
 import { spokenNumber } from '../src/engine/index.js';
-import { copyData } from './helpers/fixtures.js';
+import { changeCopy, copyData, TINY_WAV } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
 import { CALL_CLI, runNode } from './helpers/built.js';
 
@@ -359,7 +359,7 @@ describe('recorded prompts', () => {
   it('a prompt with a recording is a PLAY of a URL the line serves as audio', async () => {
     const data = copyData();
     mkdirSync(join(data.prompts, 'audio', 'nl'), { recursive: true });
-    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(40)]);
+    const wav = TINY_WAV;
     writeFileSync(join(data.prompts, 'audio', 'nl', 'putting-through.wav'), wav);
     const withAudio = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
     // Silent at the language choice: "putting you through" in each greeting language, the Dutch one recorded.
@@ -608,7 +608,7 @@ describe('the built command', () => {
 
   it('reads HELPLINE_CONFIG as the line does: broken data is listed, exit 1', () => {
     const data = copyData();
-    data.edit('directory', (t) => t.replace('dial: "+3242324030"', 'dial: "04 232 40 30"'));
+    changeCopy(data, 'directory', (d) => (d.services.surya!.dial = '04 232 40 30'));
     const run = runNode(CALL_CLI, { HELPLINE_CONFIG: data.directory });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/services\.surya\.dial: "04 232 40 30"/);

@@ -9,10 +9,10 @@ import { runCall, scriptedInput, type CallResult } from '../src/cli/call.js';
 import { UsageError } from '../src/cli/common.js';
 import { formatAudit, hoursCli } from '../src/cli/hours.js';
 import { auditHours, type Audit, type OfferIn, type Period } from '../src/cli/hours-audit.js';
-import { wallClockOf } from '../src/cli/time.js';
+import { wallClockOf } from '../src/time/brussels.js';
 import type { Config } from '../src/config/types.js';
 import { spokenNumber } from '../src/engine/index.js';
-import { copyData } from './helpers/fixtures.js';
+import { changeCopy, copyData } from './helpers/fixtures.js';
 import { addGerman, GERMAN } from './helpers/german.js';
 import { testConfig } from './helpers/twilio.js';
 import { HOURS_CLI, runNode } from './helpers/built.js';
@@ -233,7 +233,7 @@ describe('across the change to summer time (from Monday 22 March 2027, 14 days)'
 describe('the offer follows the other services through a closed stretch', () => {
   it('when Sürya closes at 20:00 while 1712 is closed, key 1 stands for the next centre, each language in its own order', async () => {
     const data = copyData();
-    data.edit('directory', (t) => t.replace(/(surya:[\s\S]*?hours: )"24\/7"/, '$1"Mo-Su 08:00-20:00"'));
+    changeCopy(data, 'directory', (d) => (d.services.surya!.hours = 'Mo-Su 08:00-20:00'));
     const edited = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
     const audit = auditHours({ config: edited, from: '2026-11-30', days: 1, services: ['violence-line'] });
     const key1 = (o: { langs: OfferIn[] }) =>
@@ -259,7 +259,7 @@ describe('the offer follows the other services through a closed stretch', () => 
 describe('nothing to offer', () => {
   it('the audit says the ending: nothing open, and the number to call back with its hours, in every language', () => {
     const data = copyData();
-    data.edit('menus', (t) => t.replace(/\noffers:\n( {2}"\d": [a-z-]+\n)+/, '\noffers:\n  "4": violence-line\n'));
+    changeCopy(data, 'menus', (m) => (m.offers = { '4': 'violence-line' }));
     const edited = testConfig({ directory: data.directory, menus: data.menus, prompts: data.prompts });
     const audit = auditHours({ config: edited, from: '2026-11-30', days: 1, services: ['violence-line'] });
     const evening = audit.services[0]!.periods.find((p) => !p.open && hm(p.from) === '17:00')!;

@@ -25,7 +25,7 @@ import { DOC_PATH, mapCli } from '../src/cli/map.js';
 import type { Config } from '../src/config/types.js';
 import { spokenNumber } from '../src/engine/index.js';
 import { fill } from '../src/call/placeholders.js';
-import { copyData, type DataCopy } from './helpers/fixtures.js';
+import { changeCopy, copyData, type DataCopy } from './helpers/fixtures.js';
 import { addGerman, GERMAN } from './helpers/german.js';
 import { testConfig } from './helpers/twilio.js';
 import { MAP_CLI, runNode } from './helpers/built.js';
@@ -287,7 +287,7 @@ describe('each budget fails when the data makes a caller wait longer', () => {
 
   it('a slower way to a person: an intro before the main menu\'s options puts "speak to someone" over, in every language', async () => {
     const data = copyData();
-    data.edit('menus', (t) => t.replace(/\n {2}main:\n {4}say: \[\]/, '\n  main:\n    say: [centres-footer]'));
+    changeCopy(data, 'menus', (m) => (m.menus.main!.say = ['centres-footer']));
     const c = load(data);
     const edited = allFigures(c);
     for (const l of LANGS) {
@@ -308,16 +308,13 @@ describe('each budget fails when the data makes a caller wait longer', () => {
 
   it('a slower path to one service: 1712 behind a menu with an intro is over, the others are not', async () => {
     const data = copyData();
-    data.edit('menus', (t) =>
-      t
-        .replace(
-          '"4": { transfer: violence-line, say: opt-violence-line }',
-          '"4": { menu: violence, say: opt-violence-line }',
-        )
-        .concat(
-          '\n  violence:\n    say: [care-intro]\n    options:\n      "1": { transfer: violence-line, say: opt-violence-line }\n',
-        ),
-    );
+    changeCopy(data, 'menus', (m) => {
+      m.menus.main!.options['4'] = { menu: 'violence', say: 'opt-violence-line' };
+      m.menus.violence = {
+        say: ['care-intro'],
+        options: { '1': { transfer: 'violence-line', say: 'opt-violence-line' } },
+      };
+    });
     const edited = allFigures(load(data));
     const over = edited.filter((f) => f.over);
     expect(new Set(over.map((f) => f.what))).toEqual(new Set(['violence-line']));
@@ -330,7 +327,7 @@ describe('each budget fails when the data makes a caller wait longer', () => {
 
   it('longer silences: a caller who presses nothing waits too long, and only that figure is over', async () => {
     const data = copyData();
-    data.edit('menus', (t) => t.replace(/\ngather_timeout: \d+/, '\ngather_timeout: 15'));
+    changeCopy(data, 'menus', (m) => (m.gather_timeout = 15));
     const edited = allFigures(load(data));
     for (const f of edited) {
       const before = figure(figures, f.lang, f.what);
@@ -348,7 +345,7 @@ describe('each budget fails when the data makes a caller wait longer', () => {
 
   it('a silent caller put through to a service that is not open day and night never counts as reached', () => {
     const data = copyData();
-    data.edit('directory', (t) => t.replace(/(surya:[\s\S]*?hours: )"24\/7"/, '$1"Mo-Su 08:00-20:00"'));
+    changeCopy(data, 'directory', (d) => (d.services.surya!.hours = 'Mo-Su 08:00-20:00'));
     const f = figure(allFigures(load(data)), 'fr', 'a caller who presses nothing');
     expect(f.rings).toBe('surya'); // open at the reference instant, but not 24/7
     expect(f.seconds).toBe(Number.POSITIVE_INFINITY);
@@ -437,18 +434,12 @@ describe('flags follow the data', () => {
   it('a service three keys deep, and a prompt made longer, are flagged', () => {
     const data = copyData();
     // 1712 behind two menus (its offer key removed: key 4 no longer leads to it alone).
-    data.edit('menus', (t) =>
-      t
-        .replace('\n  "4": violence-line\n', '\n')
-        .replace(
-          '"4": { transfer: violence-line, say: opt-violence-line }',
-          '"4": { menu: violence, say: opt-violence-line }',
-        )
-        .concat(
-          '\n  violence:\n    say: []\n    options:\n      "1": { menu: violence-2, say: opt-violence-line }\n' +
-            '\n  violence-2:\n    say: []\n    options:\n      "1": { transfer: violence-line, say: opt-violence-line }\n',
-        ),
-    );
+    changeCopy(data, 'menus', (m) => {
+      delete m.offers['4'];
+      m.menus.main!.options['4'] = { menu: 'violence', say: 'opt-violence-line' };
+      m.menus.violence = { say: [], options: { '1': { menu: 'violence-2', say: 'opt-violence-line' } } };
+      m.menus['violence-2'] = { say: [], options: { '1': { transfer: 'violence-line', say: 'opt-violence-line' } } };
+    });
     data.edit('nl', (t) => t.replace('\n  info-minors: "', `\n  info-minors: "${'Dit is een lange zin. '.repeat(12)}`));
     const edited = renderCallFlowMap(load(data));
     const flags = section(edited, '## Flags').join('\n');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fallbackTwiml } from '../src/call/twiml.js';
 import { FALLBACK_CLI, runNode as runBuilt } from './helpers/built.js';
-import { fixture } from './helpers/fixtures.js';
+import { dataFixture, fixture, TINY_WAV } from './helpers/fixtures.js';
 import { CALLER_NUMBERS } from './helpers/privacy.js';
 import {
   all,
@@ -164,8 +164,8 @@ describe('the fallback document', () => {
     const f = fixture();
     try {
       mkdirSync(join(f.prompts, 'audio', 'fr'), { recursive: true });
-      writeFileSync(join(f.prompts, 'audio', 'fr', 'error.wav'), Buffer.from('RIFF0000WAVE'));
-      writeFileSync(join(f.prompts, 'audio', 'fr', 'emergency.wav'), Buffer.from('RIFF0000WAVE'));
+      writeFileSync(join(f.prompts, 'audio', 'fr', 'error.wav'), TINY_WAV);
+      writeFileSync(join(f.prompts, 'audio', 'fr', 'emergency.wav'), TINY_WAV);
       const config = testConfig(f);
       expect(config.prompts.fr!.audio.has('error')).toBe(true);
       const xml = fallbackTwiml(config, new Date());
@@ -193,7 +193,7 @@ describe('the fallback document', () => {
       assertValidTwiml(without.stdout.trimEnd()).children.find((c) => c.name === 'Dial')!.attrs.callerId,
     ).toBeUndefined();
 
-    const f = fixture().edit('directory', (s) => s.replace('hotline_number: ""', 'hotline_number: "+3225550100"'));
+    const f = dataFixture({ directory: (d) => (d.settings = { ...d.settings, hotline_number: '+3225550100' }) });
     try {
       const withNumber = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory });
       expect(withNumber.status).toBe(0);
@@ -227,7 +227,7 @@ describe('the fallback document', () => {
   });
 
   it('refuses to print a document from broken data, and lists the problems', () => {
-    const f = fixture().edit('directory', (s) => s.replace('dial: "+3242324030"', 'dial: "04 232 40 30"'));
+    const f = dataFixture({ directory: (d) => (d.services.surya!.dial = '04 232 40 30') });
     try {
       rmSync(RECORD, { force: true });
       const r = runNode(FALLBACK_CLI, { HELPLINE_CONFIG: f.directory });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { fill } from '../src/call/placeholders.js';
 import { Hours } from '../src/time/hours.js';
-import { copyData } from './helpers/fixtures.js';
+import { changeCopy, copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
 import { clockVars } from '../src/engine/index.js';
 
@@ -207,12 +207,9 @@ describe('when a closed service opens again, as said', () => {
 
   it('a closure of a week or more gives the date; a reopening at midnight gives the day alone', async () => {
     const data = copyData();
-    data.edit('directory', (s) =>
-      s.replace(
-        '  pag-asa:\n',
-        '  pag-asa:\n    closures:\n      - { from: "2026-12-21", to: "2027-01-03", reason: reason-leave }\n',
-      ),
-    );
+    changeCopy(data, 'directory', (d) => {
+      d.services['pag-asa']!.closures = [{ from: '2026-12-21', to: '2027-01-03', reason: 'reason-leave' }];
+    });
     const app = await makeApp({ at: '2026-12-21T10:00:00+01:00', config: testConfig(data) });
     onTestFinished(() => app.app.close());
     for (const l of LANGS) {
@@ -234,7 +231,7 @@ describe('when a closed service opens again, as said', () => {
 
   it('a service closed for good is "closed until further notice", not "the weekend" or "a holiday"', async () => {
     const data = copyData();
-    data.edit('directory', (s) => s.replace(/(payoke:[\s\S]*?)hours: "24\/7"/, '$1hours: "off"'));
+    changeCopy(data, 'directory', (d) => (d.services.payoke!.hours = 'off'));
     for (const at of ['2026-12-26T11:00:00+01:00', '2026-12-25T11:00:00+01:00', '2026-12-22T20:00:00+01:00']) {
       const app = await makeApp({ at, config: testConfig(data) });
       onTestFinished(() => app.app.close());

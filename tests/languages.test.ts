@@ -14,7 +14,7 @@ import { LIMITS } from '../src/cli/budgets.js';
 import { loadConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/types.js';
 import { runNode, SERVER } from './helpers/built.js';
-import { fixture, type Fixture } from './helpers/fixtures.js';
+import { change, fixture, type Fixture } from './helpers/fixtures.js';
 import { Call, all, makeApp, testConfig } from './helpers/twilio.js';
 
 const GERMAN = { key: '4', voice: 'Polly.Vicki-Neural', code: 'de-DE' };
@@ -40,15 +40,14 @@ function copy(): Fixture {
  */
 function withGerman(opts: { greeting?: boolean } = {}): Fixture {
   const data = copy();
-  data.edit('menus', (s) =>
-    s.replace(
-      /^( {2}en: \{ key: "3".*\n)/m,
-      `$1  de: { key: "${GERMAN.key}", voice: ${GERMAN.voice}, code: ${GERMAN.code} }\n`,
-    ),
-  );
-  if (opts.greeting) data.edit('menus', (s) => s.replace('greeting: [fr, nl, en]', 'greeting: [fr, nl, en, de]'));
+  change(data, 'menus', (m) => {
+    m.languages.de = { ...GERMAN };
+    if (opts.greeting) m.greeting = [...m.greeting, 'de'];
+  });
   data.write('de', data.read('en'));
-  data.edit('directory', (s) => s.replace(/(name: \{ fr: .*, en: ("[^"]*")) \}/g, '$1, de: $2 }'));
+  change(data, 'directory', (d) => {
+    for (const s of Object.values(d.services)) if (s.name.en) s.name.de = s.name.en;
+  });
   return data;
 }
 
@@ -202,43 +201,48 @@ describe('a language that cannot be spoken stops the start', () => {
       /languages\.en\.voice: Google\.fr-FR-Chirp3-HD-Aoede speaks fr-FR, not en-GB/,
     ],
   ])('%s: menus.yaml and languages.en.voice are named', (_, voice, message) => {
-    f = copy().edit('menus', (s) => s.replace('voice: Polly.Amy-Neural', `voice: ${voice}`));
+    f = change(copy(), 'menus', (m) => (m.languages.en!.voice = voice));
     const found = errors(f).filter((e) => e.startsWith(`${f!.menus}: `) && message.test(e));
     expect(found).toHaveLength(1);
+    expect(loadConfig(f).problems).toContainEqual(
+      expect.objectContaining({ code: 'HL_ERR_VOICE', path: 'languages.en.voice' }),
+    );
   });
 
   it('a code that does not match its voice is named the same way', () => {
-    f = copy().edit('menus', (s) => s.replace('code: nl-BE', 'code: nl-NL'));
-    expect(errors(f)).toContainEqual(
-      `${f.menus}: languages.nl.voice: Polly.Lisa-Neural speaks nl-BE, not nl-NL (code): choose a nl-NL voice or correct the code`,
+    f = change(copy(), 'menus', (m) => (m.languages.nl!.code = 'nl-NL'));
+    expect(loadConfig(f).problems).toContainEqual(
+      expect.objectContaining({ code: 'HL_ERR_VOICE', file: f.menus, path: 'languages.nl.voice' }),
     );
   });
 
   it('a voice the line does not know starts, with a warning to check it', () => {
-    f = copy().edit('menus', (s) => s.replace('voice: Polly.Amy-Neural', 'voice: Polly.Nobody-Neural'));
+    f = change(copy(), 'menus', (m) => (m.languages.en!.voice = 'Polly.Nobody-Neural'));
     const r = loadConfig(f);
     expect(r.ok).toBe(true);
-    expect(r.warnings).toContainEqual(
-      expect.stringMatching(
-        /menus\.yaml: languages\.en\.voice: "Polly\.Nobody-Neural" is not a voice the line knows; check that it speaks en-GB/,
-      ),
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({ code: 'HL_WARN_UNKNOWN_VOICE', file: f.menus, path: 'languages.en.voice' }),
     );
   });
 
   it('a prompt missing from one language names that prompts file and key', () => {
     f = withGerman();
     f.edit('de', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
-    expect(errors(f)).toEqual([`${f.path('de')}: prompts.goodbye: missing (it is in fr.yaml, nl.yaml, en.yaml)`]);
+    expect(loadConfig(f).problems.filter((p) => p.code.startsWith('HL_ERR_'))).toEqual([
+      expect.objectContaining({ code: 'HL_ERR_PROMPT_MISSING', file: f.path('de'), path: 'prompts.goodbye' }),
+    ]);
   });
 
   it('a language in menus.yaml without a prompts file names the file', () => {
     f = withGerman();
     rmSync(f.path('de'));
-    expect(errors(f)).toContainEqual(`${f.path('de')}: missing: the menus' languages include "de"`);
+    expect(loadConfig(f).problems).toContainEqual(
+      expect.objectContaining({ code: 'HL_ERR_PROMPTS_FILE_MISSING', file: f.path('de') }),
+    );
   });
 
   it('the built server refuses to start on a voice that does not match its code: exit 1, the file and place on stderr', () => {
-    f = copy().edit('menus', (s) => s.replace('voice: Polly.Amy-Neural', 'voice: Polly.Vicki-Neural'));
+    f = change(copy(), 'menus', (m) => (m.languages.en!.voice = 'Polly.Vicki-Neural'));
     const r = runNode(SERVER, {
       HELPLINE_CONFIG: f.directory,
       HELPLINE_MENUS: f.menus,

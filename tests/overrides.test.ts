@@ -3,12 +3,13 @@
  * callers hear for each kind of closure, and the checks of the directory's new fields.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Problem } from '../src/config/problems.js';
 import { loadConfig } from '../src/config/load.js';
 import { Hours, parseLocalTime } from '../src/time/hours.js';
 import { fill } from '../src/call/placeholders.js';
-import { copyData } from './helpers/fixtures.js';
+import { parse, stringify } from 'yaml';
+import { changeCopy, copyData, type DirectoryDoc } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig } from './helpers/twilio.js';
 import { clockVars } from '../src/engine/index.js';
 
@@ -192,13 +193,11 @@ describe('callers hear the reason, in their language', () => {
 
   it('a closure in the directory closes PAG-ASA with its reason, says when it reopens, and offers the others', async () => {
     const fr = prompts('fr');
-    const data = copyData();
-    data.edit('directory', (s) =>
-      s.replace(
-        '  pag-asa:\n',
-        '  pag-asa:\n    closures:\n      - { from: "2026-11-30 09:00", to: "2026-11-30 13:30", reason: reason-training }\n',
-      ),
-    );
+    const data = changeCopy(copyData(), 'directory', (d) => {
+      d.services['pag-asa']!.closures = [
+        { from: '2026-11-30 09:00', to: '2026-11-30 13:30', reason: 'reason-training' },
+      ];
+    });
     const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
     onTestFinished(() => t.app.close());
     const call = await new Call(t.app).start();
@@ -225,10 +224,9 @@ describe('callers hear the reason, in their language', () => {
       config.services.payoke!.dial,
     );
     // Without a reason: the generic temporary closure, in every other language.
-    const data2 = copyData();
-    data2.edit('directory', (s) =>
-      s.replace('  pag-asa:\n', '  pag-asa:\n    closures:\n      - { from: "2026-11-30", to: "2026-12-01" }\n'),
-    );
+    const data2 = changeCopy(copyData(), 'directory', (d) => {
+      d.services['pag-asa']!.closures = [{ from: '2026-11-30', to: '2026-12-01' }];
+    });
     const t2 = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data2) });
     onTestFinished(() => t2.app.close());
     for (const l of LANGS.filter((x) => x.id !== 'fr')) {
@@ -246,13 +244,9 @@ describe('callers hear the reason, in their language', () => {
   });
 
   it('an opening puts 1712 through on a Saturday', async () => {
-    const data = copyData();
-    data.edit('directory', (s) =>
-      s.replace(
-        '  violence-line:\n',
-        '  violence-line:\n    openings:\n      - { from: "2026-11-28 10:00", to: "2026-11-28 14:00" }\n',
-      ),
-    );
+    const data = changeCopy(copyData(), 'directory', (d) => {
+      d.services['violence-line']!.openings = [{ from: '2026-11-28 10:00', to: '2026-11-28 14:00' }];
+    });
     const t = await makeApp({ at: '2026-11-28T11:00:00+01:00', config: testConfig(data) });
     onTestFinished(() => t.app.close());
     expect((await new Call(t.app).start().then((c) => c.keys('1', VIOLENCE_KEY))).dialled).toBe('1712');
@@ -261,13 +255,9 @@ describe('callers hear the reason, in their language', () => {
   });
 
   it('the reason in a comment of the hours is said too', async () => {
-    const data = copyData();
-    data.edit('directory', (s) =>
-      s.replace(
-        `hours: "Mo-Fr 09:00-17:00; PH off"`,
-        `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Nov 30 off "reason-team-meeting"'`,
-      ),
-    );
+    const data = changeCopy(copyData(), 'directory', (d) => {
+      d.services['violence-line']!.hours = 'Mo-Fr 09:00-17:00; PH off; 2026 Nov 30 off "reason-team-meeting"';
+    });
     const t = await makeApp({ at: '2026-11-30T10:00:00+01:00', config: testConfig(data) });
     onTestFinished(() => t.app.close());
     for (const l of LANGS) {
@@ -289,13 +279,20 @@ describe('callers hear the reason, in their language', () => {
 });
 
 describe('checks of closures and openings at start-up', () => {
-  function problems(edit: (s: string) => string): { errors: string[]; warnings: string[] } {
-    const data = copyData();
-    data.edit('directory', edit);
+  /** The problems of the directory changed as data, at a Monday morning. */
+  function problems(edit: (d: DirectoryDoc) => void): { errors: Problem[]; warnings: Problem[] } {
+    const data = changeCopy(copyData(), 'directory', edit);
     const r = loadConfig(data, at('2026-11-30T10:00:00+01:00'));
-    return { errors: r.ok ? [] : r.errors, warnings: r.warnings };
+    return {
+      errors: r.problems.filter((p) => p.code.startsWith('HL_ERR_')),
+      warnings: r.problems.filter((p) => p.code.startsWith('HL_WARN_')),
+    };
   }
-  const closures = (lines: string) => (s: string) => s.replace('  pag-asa:\n', `  pag-asa:\n    closures:\n${lines}`);
+  type Closures = NonNullable<DirectoryDoc['services'][string]['closures']>;
+  const closures = (list: Closures) => (d: DirectoryDoc) => {
+    d.services['pag-asa']!.closures = list;
+  };
+  const problem = (code: string, path: string) => expect.objectContaining({ code, path });
 
   it('the built-in reasons may stay unused; the data loads as shipped', () => {
     const r = loadConfig();
@@ -304,100 +301,78 @@ describe('checks of closures and openings at start-up', () => {
 
   it('every wrong closure is named with its place', () => {
     const { errors } = problems(
-      closures(
-        [
-          '      - { from: "2026-02-30", to: "2026-03-02" }',
-          '      - { from: "2026-12-24 17:00", to: "2026-12-24 13:00" }',
-          '      - { from: "2026-12-01", to: "2026-12-03", reason: training }',
-          '      - { from: "2026-12-10", to: "2026-12-12", reason: reason-nowhere }',
-          '      - { from: "24/12/2026", to: "2026-12-24", why: "x" }',
-          '',
-        ].join('\n'),
-      ),
+      closures([
+        { from: '2026-02-30', to: '2026-03-02' },
+        { from: '2026-12-24 17:00', to: '2026-12-24 13:00' },
+        { from: '2026-12-01', to: '2026-12-03', reason: 'training' },
+        { from: '2026-12-10', to: '2026-12-12', reason: 'reason-nowhere' },
+        { from: '24/12/2026', to: '2026-12-24', why: 'x' } as Closures[number],
+      ]),
     );
-    expect(errors).toContainEqual(
-      expect.stringMatching(
-        /directory\.yaml: services\.pag-asa\.closures\.2\.reason: a prompt key starting with "reason-"/,
-      ),
-    );
-    expect(errors).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\.4\.from: a date such as/));
-    expect(errors).toContainEqual(expect.stringMatching(/services\.pag-asa\.closures\.4: Unrecognized key: "why"/));
+    expect(errors).toContainEqual(problem('HL_ERR_SCHEMA', 'services.pag-asa.closures.2.reason'));
+    expect(errors).toContainEqual(problem('HL_ERR_SCHEMA', 'services.pag-asa.closures.4.from'));
+    expect(errors).toContainEqual(problem('HL_ERR_UNKNOWN_FIELD', 'services.pag-asa.closures.4.why'));
     // The others are checked once the shapes are right.
     const second = problems(
-      closures(
-        [
-          '      - { from: "2026-02-30", to: "2026-03-02" }',
-          '      - { from: "2026-12-24 17:00", to: "2026-12-24 13:00" }',
-          '      - { from: "2026-12-10", to: "2026-12-12", reason: reason-nowhere }',
-          '',
-        ].join('\n'),
-      ),
+      closures([
+        { from: '2026-02-30', to: '2026-03-02' },
+        { from: '2026-12-24 17:00', to: '2026-12-24 13:00' },
+        { from: '2026-12-10', to: '2026-12-12', reason: 'reason-nowhere' },
+      ]),
     ).errors;
-    expect(second).toContainEqual(
-      expect.stringMatching(/services\.pag-asa\.closures\[0\]\.from: "2026-02-30" is not a date or time that exists/),
-    );
-    expect(second).toContainEqual(
-      expect.stringMatching(/services\.pag-asa\.closures\[1\]: ends \("2026-12-24 13:00"\) before it starts/),
-    );
-    expect(second).toContainEqual(
-      expect.stringMatching(
-        /fr\.yaml: prompts\.reason-nowhere: missing \(used by .*services\.pag-asa\.closures\[2\]\.reason\)/,
-      ),
-    );
-    expect(second).toContainEqual(expect.stringMatching(/nl\.yaml: prompts\.reason-nowhere: missing/));
-    expect(second).toContainEqual(expect.stringMatching(/en\.yaml: prompts\.reason-nowhere: missing/));
+    expect(second).toContainEqual(problem('HL_ERR_TIME', 'services.pag-asa.closures[0].from'));
+    expect(second).toContainEqual(problem('HL_ERR_SPAN_ORDER', 'services.pag-asa.closures[1]'));
+    for (const lang of ['fr', 'nl', 'en'])
+      expect(second).toContainEqual(
+        expect.objectContaining({
+          code: 'HL_ERR_PROMPT_MISSING',
+          path: 'prompts.reason-nowhere',
+          file: expect.stringMatching(new RegExp(`${lang}\\.yaml$`)),
+          message: expect.stringContaining('services.pag-asa.closures[2].reason'),
+        }),
+      );
   });
 
   it('overlapping closures and openings are refused', () => {
-    const { errors } = problems((s) =>
-      s.replace(
-        '  pag-asa:\n',
-        '  pag-asa:\n    closures:\n      - { from: "2026-12-01", to: "2026-12-05" }\n    openings:\n      - { from: "2026-12-03 10:00", to: "2026-12-03 12:00" }\n',
-      ),
-    );
-    expect(errors).toContainEqual(expect.stringMatching(/services\.pag-asa\.openings\[0\]: overlaps closures\[0\]/));
+    const { errors } = problems((d) => {
+      d.services['pag-asa']!.closures = [{ from: '2026-12-01', to: '2026-12-05' }];
+      d.services['pag-asa']!.openings = [{ from: '2026-12-03 10:00', to: '2026-12-03 12:00' }];
+    });
+    expect(errors).toContainEqual(problem('HL_ERR_SPAN_OVERLAP', 'services.pag-asa.openings[0]'));
   });
 
   it('warns of a past closure, a comment that is not a reason, and a closed safety-net service', () => {
-    const { errors, warnings } = problems((s) =>
-      s
-        .replace(
-          '  surya:\n',
-          '  surya:\n    closures:\n      - { from: "2026-12-01", to: "2026-12-02" }\n      - { from: "2025-01-01", to: "2025-01-02" }\n',
-        )
-        .replace(
-          `hours: "Mo-Fr 09:00-17:00; PH off"`,
-          `hours: 'Mo-Fr 09:00-17:00; PH off; 2026 Dec 24 off "training day"'`,
-        ),
-    );
+    const { errors, warnings } = problems((d) => {
+      d.services.surya!.closures = [
+        { from: '2026-12-01', to: '2026-12-02' },
+        { from: '2025-01-01', to: '2025-01-02' },
+      ];
+      d.services['violence-line']!.hours = 'Mo-Fr 09:00-17:00; PH off; 2026 Dec 24 off "training day"';
+    });
     expect(errors).toEqual([]);
-    expect(warnings).toContainEqual(expect.stringMatching(/services\.surya\.closures\[1\]: ended on 2025-01-02/));
-    expect(warnings).toContainEqual(
-      expect.stringMatching(/services\.violence-line\.hours: the comment "training day" is not a reason prompt key/),
-    );
-    expect(warnings).toContainEqual(expect.stringMatching(/services\.surya\.closures: surya is in the safety net/));
+    expect(warnings).toContainEqual(problem('HL_WARN_PAST_SPAN', 'services.surya.closures[1]'));
+    expect(warnings).toContainEqual(problem('HL_WARN_HOURS_COMMENT', 'services.violence-line.hours'));
+    expect(warnings).toContainEqual(problem('HL_WARN_SAFETY_NET_CLOSURE', 'services.surya.closures'));
   });
 
   it('a reason used by a closure must exist in every language and have no placeholder', () => {
-    const data = copyData();
-    data.edit('directory', closures('      - { from: "2026-12-01", to: "2026-12-02", reason: reason-training }\n'));
-    data.edit('fr', (s) => s.replace(/^ {2}reason-training:.*$/m, '  reason-training: "Fermé pour {name}."'));
-    data.edit('nl', (s) => s.replace(/^ {2}reason-training:.*$/m, '  reason-training: "Gesloten voor {name}."'));
-    const r = loadConfig(data);
-    expect(r.ok ? [] : r.errors).toContainEqual(
-      expect.stringMatching(/fr\.yaml: prompts\.reason-training: unknown placeholder \{name\}/),
-    );
-    // The third language is checked like the first two (edited in place: the helper knows fr and nl).
-    const only = copyData();
-    only.edit('directory', closures('      - { from: "2026-12-01", to: "2026-12-02", reason: reason-training }\n'));
-    const en = join(only.prompts, 'en.yaml');
-    writeFileSync(
-      en,
-      readFileSync(en, 'utf8').replace(/^ {2}reason-training:.*$/m, '  reason-training: "Closed for {name}."'),
-    );
-    const r2 = loadConfig(only);
-    expect(r2.ok ? [] : r2.errors).toContainEqual(
-      expect.stringMatching(/en\.yaml: prompts\.reason-training: unknown placeholder \{name\}/),
-    );
+    const withReason = closures([{ from: '2026-12-01', to: '2026-12-02', reason: 'reason-training' }]);
+    /** One language's reason-training with a placeholder, changed as data. */
+    const placeholderIn = (lang: 'fr' | 'nl' | 'en') => {
+      const data = changeCopy(copyData(), 'directory', withReason);
+      const file = data.path(lang);
+      const doc = parse(readFileSync(file, 'utf8')) as { prompts: Record<string, string> };
+      doc.prompts['reason-training'] = 'Closed for {name}.';
+      writeFileSync(file, stringify(doc, { lineWidth: 0 }));
+      return loadConfig(data).problems;
+    };
+    for (const lang of ['fr', 'nl', 'en'] as const)
+      expect(placeholderIn(lang)).toContainEqual(
+        expect.objectContaining({
+          code: 'HL_ERR_PROMPT_PLACEHOLDERS',
+          path: 'prompts.reason-training',
+          file: expect.stringMatching(new RegExp(`${lang}\\.yaml$`)),
+        }),
+      );
   });
 });

@@ -4,7 +4,7 @@
  * REST API on 127.0.0.1 (PREFLIGHT_TWILIO_API), never a real call.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config/load.js';
 import { ROOT } from '../src/config/paths.js';
 import { neverVerifiedWarning, unverifiedServices } from '../src/time/verification.js';
 import { childEnv, runNode } from './helpers/built.js';
-import { fixture, type Fixture } from './helpers/fixtures.js';
+import { change, dataFixture, type DirectoryDoc, type Fixture } from './helpers/fixtures.js';
 import { all, assertValidTwiml, HOTLINE, languagesSaid } from './helpers/twilio.js';
 
 const PREFLIGHT_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'preflight.js');
@@ -39,13 +39,15 @@ afterEach(() => {
   fixtures = [];
 });
 
-/** A copy of the data with every service verified on `date`, and other edits. */
-function data(date: string | undefined, edit: (directory: string) => string = (d) => d): Fixture {
-  const f = fixture();
+/** A copy of the data with every service verified on `date`, and other changes, made as data. */
+function data(date: string | undefined, edit: (directory: DirectoryDoc) => void = () => {}): Fixture {
+  const f = dataFixture({
+    directory: (d) => {
+      if (date) for (const s of Object.values(d.services)) s.verified = date;
+      edit(d);
+    },
+  });
   fixtures.push(f);
-  const before = readFileSync(f.directory, 'utf8');
-  const after = edit(date ? before.replace(/^( {4})dial: (.*)$/gm, `$1dial: $2\n$1verified: "${date}"`) : before);
-  if (after !== before) f.write('directory', after);
   return f;
 }
 
@@ -142,7 +144,7 @@ describe('npm run preflight when everything is done', () => {
     const f = data('2026-11-30');
     const env = launchEnv(f);
     await recordFallback(env);
-    f.edit('directory', (t) => t.replace('dial: "+3242324030"', 'dial: "+3242324031"'));
+    change(f, 'directory', (d) => (d.services.surya!.dial = '+3242324031'));
     const { status, report: r } = await report(env);
     expect(status).toBe(1);
     expect(r.blocking.map((x) => x.kind)).toEqual(['fallback-outdated']);
@@ -162,7 +164,7 @@ describe('npm run preflight when everything is done', () => {
       expect(status).toBe(1);
       expect(r.blocking.filter((x) => x.kind === 'env-missing').map((x) => x.message.split(' ')[0])).toEqual([name]);
     }
-    const g = data('2026-11-30', (d) => d.replace('hotline_number: ""', `hotline_number: "${HOTLINE}"`));
+    const g = data('2026-11-30', (d) => (d.settings = { ...d.settings, hotline_number: HOTLINE }));
     await recordFallback(launchEnv(g, { HOTLINE_NUMBER: undefined }));
     expect((await report(launchEnv(g, { HOTLINE_NUMBER: undefined }))).status).toBe(0);
     const proxied = await report(launchEnv(f, { PUBLIC_BASE_URL: undefined, TRUST_PROXY: 'true' }));
@@ -173,11 +175,10 @@ describe('npm run preflight when everything is done', () => {
 
 describe('verification dates', () => {
   it('reports a verification older than settings.verify_max_age_days, counted in Belgian days', async () => {
-    const f = data('2026-11-30', (d) =>
-      d
-        .replace(/(surya:[\s\S]*?verified: )"2026-11-30"/, '$1"2025-12-01"')
-        .replace(/(payoke:[\s\S]*?verified: )"2026-11-30"/, '$1"2025-11-30"'),
-    );
+    const f = data('2026-11-30', (d) => {
+      d.services.surya!.verified = '2025-12-01';
+      d.services.payoke!.verified = '2025-11-30';
+    });
     const env = launchEnv(f);
     await recordFallback(env);
     const { status, report: r } = await report(env);
@@ -194,7 +195,7 @@ describe('verification dates', () => {
     ]);
     expect((await report(env, new Date('2026-11-30T22:30:00Z'))).report.blocking).toEqual([]);
 
-    f.edit('directory', (d) => d.replace('verify_max_age_days: 365', 'verify_max_age_days: 400'));
+    change(f, 'directory', (d) => (d.settings = { ...d.settings, verify_max_age_days: 400 }));
     expect((await report(env)).status).toBe(0);
   });
 
@@ -204,28 +205,21 @@ describe('verification dates', () => {
       ['30/11/2026', /services\.surya\.verified: "30\/11\/2026" is not a date that exists/],
       ['2026-12-02', /services\.surya\.verified: "2026-12-02" is in the future \(today is 2026-12-01\)/],
     ] as const) {
-      const f = data(undefined, (d) =>
-        d.replace('dial: "+3242324030"', `dial: "+3242324030"\n    verified: "${date}"`),
-      );
+      const f = data(undefined, (d) => (d.services.surya!.verified = date));
       const r = loadConfig({ directory: f.directory }, NOW);
       expect(r.ok).toBe(false);
       expect(r.ok ? [] : r.errors.filter((e) => e.startsWith(`${f.directory}: `) && problem.test(e))).toHaveLength(1);
     }
-    const number = data(undefined, (d) =>
-      d.replace('dial: "+3242324030"', 'dial: "+3242324030"\n    verified: 20261130'),
-    );
+    const number = data(undefined, (d) => (d.services.surya!.verified = 20261130 as unknown as string));
     expect(loadConfig({ directory: number.directory }, NOW).ok).toBe(false);
   });
 
   it('reads the new fields with their defaults, and a note without a date is a warning', () => {
-    const f = data(undefined, (d) =>
-      d
-        .replace(
-          'dial: "+3242324030"',
-          'dial: "+3242324030"\n    verified: 2026-11-30\n    verified_note: "answered at 23:10 on a Sunday"',
-        )
-        .replace('dial: "+3225354542"', 'dial: "+3225354542"\n    verified_note: "no date"'),
-    );
+    const f = data(undefined, (d) => {
+      d.services.surya!.verified = '2026-11-30';
+      d.services.surya!.verified_note = 'answered at 23:10 on a Sunday';
+      d.services['care-brussels']!.verified_note = 'no date';
+    });
     const r = loadConfig({ directory: f.directory }, NOW);
     if (!r.ok) throw new Error(r.errors.join('\n'));
     const { services, settings } = r.config;
@@ -254,7 +248,7 @@ describe('verification dates', () => {
 
 describe('short numbers', () => {
   it('reports a transfer to a short number, not a short number the line only says', async () => {
-    const f = data('2026-11-30', (d) => d.replace('connect: say', 'connect: transfer'));
+    const f = data('2026-11-30', (d) => (d.services.police!.connect = 'transfer'));
     const env = launchEnv(f);
     await recordFallback(env);
     const { status, report: r } = await report(env);

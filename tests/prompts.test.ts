@@ -9,7 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { blank, fill, placeholders, placeholderUses } from '../src/call/placeholders.js';
 import { DEFAULT_MENUS, DEFAULT_PROMPTS } from '../src/config/paths.js';
-import { copyData } from './helpers/fixtures.js';
+import { copyData, TINY_WAV } from './helpers/fixtures.js';
 import { Call, all, makeApp, testConfig, BASE } from './helpers/twilio.js';
 
 type Catalog = { prompts: Record<string, string> };
@@ -81,10 +81,14 @@ describe('catalog checks at start-up', () => {
     data.edit('en', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
-    if (!r.ok)
-      expect(r.errors).toEqual([
-        expect.stringMatching(/en\.yaml: prompts\.goodbye: missing \(it is in fr\.yaml, nl\.yaml\)$/),
-      ]);
+    expect(r.problems.filter((p) => p.code.startsWith('HL_ERR_'))).toEqual([
+      expect.objectContaining({
+        code: 'HL_ERR_PROMPT_MISSING',
+        file: expect.stringMatching(/en\.yaml$/),
+        path: 'prompts.goodbye',
+        message: expect.stringContaining('fr.yaml, nl.yaml'),
+      }),
+    ]);
   });
 
   it('mismatched, unknown and unused placeholders and keys are each reported', () => {
@@ -111,7 +115,7 @@ describe('recorded prompts', () => {
   it('a prompts/audio/<lang>/<key>.wav file is played instead of spoken, and served with caching headers', async () => {
     const data = copyData();
     mkdirSync(join(data.prompts, 'audio', 'fr'), { recursive: true });
-    writeFileSync(join(data.prompts, 'audio', 'fr', 'greeting.wav'), Buffer.from('RIFF....WAVEfmt fake'));
+    writeFileSync(join(data.prompts, 'audio', 'fr', 'greeting.wav'), TINY_WAV);
     const config = testConfig(data);
     const app = await makeApp({ config });
     onTestFinished(() => app.app.close());
@@ -146,7 +150,7 @@ describe('recorded prompts', () => {
   it('a recording of a prompt with placeholders, or of no prompt, is not used, with a warning naming the file', () => {
     const data = copyData();
     mkdirSync(join(data.prompts, 'audio', 'en'), { recursive: true });
-    writeFileSync(join(data.prompts, 'audio', 'en', 'transfer.wav'), 'RIFF');
+    writeFileSync(join(data.prompts, 'audio', 'en', 'transfer.wav'), TINY_WAV);
     writeFileSync(join(data.prompts, 'audio', 'en', 'welcome.mp3'), 'ID3');
     const r = loadConfig(data);
     if (!r.ok) throw new Error(r.errors.join('\n'));

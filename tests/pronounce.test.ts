@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCall, scriptedInput, type CallEvent } from '../src/cli/call.js';
-import { parseWallClock } from '../src/cli/time.js';
+import { parseWallClock } from '../src/time/brussels.js';
 import { loadConfig } from '../src/config/load.js';
 import { ROOT } from '../src/config/paths.js';
 import { fixture, type Fixture } from './helpers/fixtures.js';

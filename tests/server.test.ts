@@ -174,14 +174,14 @@ describe('start-up checks', () => {
     expect(await s.exited).toBe(0);
   });
 
-  it("reads opening hours in Brussels time whatever the machine's time zone", () => {
+  it("reads opening hours in Brussels time whatever the machine's time zone (the entry sets it, not an import)", () => {
     for (const tz of ['UTC', 'Pacific/Auckland', 'America/New_York']) {
       const out = execFileSync(
         process.execPath,
         [
           '--input-type=module',
           '-e',
-          "const { Hours } = await import('./dist/src/time/hours.js'); const h = new Hours('Mo-Fr 09:00-17:00', 'be'); console.log(h.isOpen(new Date('2026-03-30T07:30:00Z')), h.isOpen(new Date('2026-03-30T06:30:00Z')))",
+          "const { useBrusselsTime } = await import('./dist/src/time/zone.js'); const { Hours } = await import('./dist/src/time/hours.js'); useBrusselsTime(); const h = new Hours('Mo-Fr 09:00-17:00', 'be'); console.log(h.isOpen(new Date('2026-03-30T07:30:00Z')), h.isOpen(new Date('2026-03-30T06:30:00Z')))",
         ],
         { cwd: ROOT, env: { PATH: process.env.PATH, TZ: tz }, encoding: 'utf8' },
       );

@@ -5,7 +5,7 @@
  * when nothing else is open. What the data promises is in helpers/expected.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyData } from './helpers/fixtures.js';
+import { changeCopy, copyData } from './helpers/fixtures.js';
 import { CALLBACK, OFFER_KEYS, POLICE, SERVICES, dialOf, safetyNet } from './helpers/expected.js';
 import {
   BASE,
@@ -247,7 +247,7 @@ describe('dial results Twilio never sends', () => {
 describe('caller ID', () => {
   it('hotline services show the configured hotline number when set, else the number dialled', async () => {
     const data = copyData();
-    data.edit('directory', (s) => s.replace('hotline_number: ""', 'hotline_number: "+3225550999"'));
+    changeCopy(data, 'directory', (d) => (d.settings = { ...d.settings, hotline_number: '+3225550999' }));
     const app = await makeApp({ config: testConfig(data) });
     const call = await to('1', 'surya', app.app);
     expect(call.dial!.attrs.callerId).toBe('+3225550999');
@@ -267,9 +267,10 @@ describe('caller ID', () => {
     '%s: an operator who sets a police SIP URI gets a transfer, as <Sip>, with the caller told their number is shown',
     async (_, lang) => {
       const data = copyData();
-      data.edit('directory', (s) =>
-        s.replace('dial: "101"', 'dial: "sip:police@carrier.example.be"').replace('connect: say', 'connect: transfer'),
-      );
+      changeCopy(data, 'directory', (d) => {
+        d.services.police!.dial = 'sip:police@carrier.example.be';
+        d.services.police!.connect = 'transfer';
+      });
       const app = await makeApp({ config: testConfig(data) });
       try {
         const call = await (await new Call(app.app).start()).keys(lang.key, ...POLICE.keys);
@@ -296,12 +297,9 @@ describe('when nothing else is open', () => {
   it('everything but Sürya closed: its failure leaves only the police number, then a kind ending', async () => {
     const data = copyData();
     // Everything but Sürya closed for good (the police's number is said, so it stays offered).
-    data.edit('directory', (s) =>
-      s
-        .replace(/hours: "24\/7"/g, 'hours: "off"')
-        .replace(/(surya:[\s\S]*?)hours: "off"/, '$1hours: "24/7"')
-        .replace('hours: "Mo-Fr 09:00-17:00; PH off"', 'hours: "off"'),
-    );
+    changeCopy(data, 'directory', (d) => {
+      for (const [id, s] of Object.entries(d.services)) if (id !== 'surya') s.hours = 'off';
+    });
     const app = await makeApp({ config: testConfig(data) });
     try {
       for (const lang of LANGS) {
@@ -341,14 +339,11 @@ describe('when nothing else is open', () => {
   it('when 1712 failed and nothing else answers, the number to call back is the next one, with when it opens again', async () => {
     const data = copyData();
     // Sürya closed for the day (a closure), every other service but 1712 closed for good.
-    data.edit('directory', (s) =>
-      s
-        .replace(/hours: "24\/7"/g, 'hours: "off"')
-        .replace(
-          /(surya:[\s\S]*?)hours: "off"/,
-          '$1hours: "24/7"\n    closures:\n      - { from: "2026-11-30", to: "2026-11-30" }',
-        ),
-    );
+    changeCopy(data, 'directory', (d) => {
+      for (const s of Object.values(d.services)) if (s.hours === '24/7') s.hours = 'off';
+      d.services.surya!.hours = '24/7';
+      d.services.surya!.closures = [{ from: '2026-11-30', to: '2026-11-30' }];
+    });
     const app = await makeApp({ config: testConfig(data), at: MONDAY_MORNING });
     try {
       for (const lang of LANGS) {

@@ -16,7 +16,7 @@ import { playCall } from './caller/runner.js';
 import { DIAL_STATUSES, formatEvent, type CallEvent, type DialStatus } from './caller/transcript.js';
 import type { CallEnd } from './caller/verbs.js';
 import { loadLineConfig, parseOptions, UsageError } from './common.js';
-import { isoBrussels, parseWallClock } from './time.js';
+import { isoBrussels, parseWallClock } from '../time/brussels.js';
 
 export interface CallOptions {
   input: CallerInput;

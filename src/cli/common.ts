@@ -8,6 +8,7 @@ import { loadConfig, type ConfigPaths } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { readEnv } from '../http/env.js';
 import { ROOT } from '../config/paths.js';
+import { useBrusselsTime } from '../time/zone.js';
 
 /** A problem the user can fix (bad option, broken data): printed without a stack trace. */
 export class UsageError extends Error {
@@ -45,6 +46,8 @@ export function displayPath(path: string): string {
 
 /** Runs a CLI's main, turning UsageErrors into a message and an exit code. */
 export function runMain(main: () => Promise<number>): void {
+  // Opening hours are read in local time (src/time/zone.ts).
+  useBrusselsTime();
   // `npm run hours | head`: the reader went away; stop quietly, as other tools do.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
@@ -56,7 +59,7 @@ export function runMain(main: () => Promise<number>): void {
     },
     (err: unknown) => {
       if (err instanceof UsageError) {
-        process.stderr.write(`${err.message}\n`);
+        if (err.message) process.stderr.write(`${err.message}\n`);
         process.exitCode = err.exitCode;
       } else {
         process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

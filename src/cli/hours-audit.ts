@@ -9,17 +9,21 @@
 import type { Config, ConnectMode, Lang } from '../config/types.js';
 import { ALTERNATIVES_MENU, Engine } from '../engine/index.js';
 import { Hours } from '../time/hours.js';
+import { holidayDates } from '../time/holidays.js';
+import { gapDates, gapsBetween, safetyNetHours } from '../time/coverage.js';
 import { UsageError } from './common.js';
 import { servicePaths, spoken, walk } from './menu-paths.js';
-import { addDays, isoBrussels, parseWallClock, startOfDay, TIME_ZONE, wallClockOf } from './time.js';
+import { addDays, isoBrussels, parseWallClock, startOfDay, TIME_ZONE, wallClockOf } from '../time/brussels.js';
 
 export interface Holiday {
   date: string;
   /** The instant the day starts. */
   start: Date;
   end: Date;
-  /** The opening_hours library's name, e.g. "Kerstmis - Noël". */
+  /** The opening_hours library's name, e.g. "Kerstmis - Noël"; "extra holiday" for the directory's own. */
   name: string;
+  /** An extra holiday of the directory (settings.holidays, a service's holidays): the services it closes. */
+  services?: string[] | undefined;
 }
 
 export interface TimeChange {
@@ -78,6 +82,8 @@ export interface Audit {
   timeZone: string;
   holidays: Holiday[];
   timeChanges: TimeChange[];
+  /** Days in the span when no safety-net service is open: a caller who does not choose reaches nobody. */
+  nobodyToReach: string[];
   services: ServiceAudit[];
 }
 
@@ -109,7 +115,16 @@ function holidaysIn(config: Config, from: string, days: number): Holiday[] {
         name: probe.comment(noon) ?? 'public holiday',
       });
   }
-  return out;
+  // The directory's extra holidays, with the services each closes.
+  const last = addDays(from, days - 1);
+  const extra = new Map<string, string[]>();
+  for (const s of Object.values(config.services)) {
+    for (const date of holidayDates(s.holidays, startOfDay(from)))
+      if (date >= from && date <= last) extra.set(date, [...(extra.get(date) ?? []), s.id]);
+  }
+  for (const [date, services] of extra)
+    out.push({ date, start: startOfDay(date), end: startOfDay(addDays(date, 1)), name: 'extra holiday', services });
+  return out.sort((a, b) => a.start.getTime() - b.start.getTime());
 }
 
 function timeChangesIn(from: string, days: number): TimeChange[] {
@@ -218,7 +233,9 @@ export function auditHours(opts: AuditOptions): Audit {
     const periods = spans.map((span): Period => {
       const period: Period = {
         ...span,
-        holidays: holidays.filter((h) => h.start < span.to && h.end > span.from),
+        holidays: holidays.filter(
+          (h) => h.start < span.to && h.end > span.from && (!h.services || h.services.includes(id)),
+        ),
         offers: [],
       };
       if (span.open || !keys) return period;
@@ -255,6 +272,7 @@ export function auditHours(opts: AuditOptions): Audit {
     timeZone: TIME_ZONE,
     holidays,
     timeChanges: timeChangesIn(opts.from, opts.days),
+    nobodyToReach: gapDates(gapsBetween(safetyNetHours(config), from, to)),
     services,
   };
 }

@@ -6,11 +6,20 @@
  */
 import { loadLineConfig, UsageError, parseOptions } from './common.js';
 import { type Audit, auditHours, type Holiday, type OfferIn } from './hours-audit.js';
-import { dateOf, formatDay, formatDuration, formatOffset, formatWallClock, isoBrussels, startOfDay } from './time.js';
+import {
+  dateOf,
+  formatDay,
+  formatDuration,
+  formatOffset,
+  formatWallClock,
+  isoBrussels,
+  startOfDay,
+} from '../time/brussels.js';
 
-const holidayText = (h: Holiday) => `${formatDay(h.start)} ${h.name}`;
+const holidayText = (h: Holiday) =>
+  `${formatDay(h.start)} ${h.name}${h.services ? ` (the directory's: ${h.services.join(', ')})` : ''}`;
 
-/** The audit as lines a person reads; each line starts with what it is (HOURS, HOLIDAY, SERVICE, OPEN, CLOSED, OFFER, SAID). */
+/** The audit as lines a person reads; each line starts with what it is (HOURS, HOLIDAY, TIMECHANGE, NOBODY, SERVICE, OPEN, CLOSED, OFFER, SAID). */
 export function formatAudit(a: Audit): string[] {
   const out: string[] = [];
   out.push(
@@ -22,6 +31,10 @@ export function formatAudit(a: Audit): string[] {
       `TIMECHANGE ${formatDay(c.at)} ${c.before} → ${c.after} (UTC${formatOffset(c.fromOffset)} → UTC${formatOffset(c.toOffset)}, ${c.toOffset > c.fromOffset ? 'summer time starts' : 'summer time ends'})`,
     );
   }
+  for (const d of a.nobodyToReach)
+    out.push(
+      `NOBODY ${formatDay(startOfDay(d))} no safety-net service is open: a caller who does not choose reaches nobody (open one: docs/configuration.md)`,
+    );
   for (const s of a.services) {
     out.push('');
     const names = [...new Set(Object.values(s.names))].join(' / ');

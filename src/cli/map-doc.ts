@@ -20,7 +20,7 @@ import {
   type Figure,
 } from './budgets.js';
 import { displayPath } from './common.js';
-import { formatWallClock, parseWallClock } from './time.js';
+import { formatWallClock, parseWallClock } from '../time/brussels.js';
 
 /** Prompts longer than this are flagged. */
 export const LONG_PROMPT_SECONDS = 20;

@@ -7,6 +7,8 @@
  * docs/preflight.md is the operator's guide.
  */
 import { loadConfig } from '../config/load.js';
+import type { Problem } from '../config/problems.js';
+import { nobodyToReachDates, safetyNetHours } from '../time/coverage.js';
 import type { Config } from '../config/types.js';
 import { readEnv } from '../http/env.js';
 import { fallbackTwiml } from '../call/twiml.js';
@@ -21,6 +23,7 @@ export type FindingKind =
   | 'env-invalid'
   | 'fallback-not-printed'
   | 'fallback-outdated'
+  | 'nobody-to-reach'
   | 'short-number';
 
 export interface Finding {
@@ -39,6 +42,8 @@ export interface Report {
   date: string;
   blocking: Finding[];
   toCheck: Finding[];
+  /** The data's problems with their codes (docs/configuration.md): the loader's warnings here. */
+  problems: Problem[];
 }
 
 export interface PreflightInput {
@@ -46,12 +51,22 @@ export interface PreflightInput {
   env: NodeJS.ProcessEnv;
   now: Date;
   record: RecordState;
+  /** The loader's problems (warnings), passed through to the report. */
+  problems?: Problem[];
 }
 
 /** The findings, without side effects: the data, the environment, the clock and the record are given. */
-export function preflight({ config, env, now, record }: PreflightInput): Report {
+export function preflight({ config, env, now, record, problems = [] }: PreflightInput): Report {
   const findings: Finding[] = [];
   const add = (f: Finding) => findings.push(f);
+
+  const empty = nobodyToReachDates(safetyNetHours(config), now);
+  if (empty.length > 0)
+    add({
+      kind: 'nobody-to-reach',
+      blocking: true,
+      message: `no safety-net service is open on ${empty.join(', ')}: a caller who does not choose, or whose choice fails, would reach nobody. Add an opening, or shorten a closure or holiday, of one of them (docs/configuration.md, "Nobody-to-reach days").`,
+    });
 
   for (const u of unverifiedServices(config, now)) {
     const s = config.services[u.id]!;
@@ -145,11 +160,13 @@ export function preflight({ config, env, now, record }: PreflightInput): Report 
     date: brusselsDate(now),
     blocking,
     toCheck: findings.filter((f) => !f.blocking),
+    problems,
   };
 }
 
 function findingLine(f: Finding): string {
-  const who = f.service ?? (f.kind.startsWith('env') ? 'environment' : 'fallback');
+  const who =
+    f.service ?? (f.kind.startsWith('env') ? 'environment' : f.kind === 'nobody-to-reach' ? 'safety net' : 'fallback');
   return `  ${who}: ${f.message}${f.check ? ` Check: ${f.check.replace(/\s+/g, ' ').trim()}` : ''}`;
 }
 
@@ -198,13 +215,23 @@ export interface PreflightDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-function loadFor(env: NodeJS.ProcessEnv, now: Date): Config {
+function loadFor(
+  env: NodeJS.ProcessEnv,
+  now: Date,
+  json: boolean,
+  io: PreflightIO,
+): { config: Config; problems: Problem[] } {
   const r = loadConfig(envPaths(env), now);
-  if (!r.ok)
+  if (!r.ok) {
+    // With --json, the problems with their codes, for tools; the exit status stays 2.
+    if (json) io.out(`${JSON.stringify({ ready: false, problems: r.problems }, null, 2)}\n`);
     throw new UsageError(
-      `the helpline's data has ${r.errors.length} problem(s):\n${r.errors.map((e) => `  - ${e}`).join('\n')}`,
+      json
+        ? ''
+        : `the helpline's data has ${r.errors.length} problem(s):\n${r.errors.map((e) => `  - ${e}`).join('\n')}`,
     );
-  return r.config;
+  }
+  return { config: r.config, problems: r.problems };
 }
 
 /** `npm run preflight`; resolves with the exit status. */
@@ -227,7 +254,7 @@ export async function preflightCli(argv: string[], io: PreflightIO, deps: Prefli
     throw new UsageError(`--call and --twilio are two separate checks: run them one at a time\n\n${USAGE}`);
   const env = deps.env ?? process.env;
   const now = deps.now ?? new Date();
-  const config = loadFor(env, now);
+  const { config, problems } = loadFor(env, now, values.json, io);
   if (values.call !== undefined || values.twilio) {
     const { runTwilioCheck } = await import('./preflight-twilio.js');
     return runTwilioCheck({
@@ -240,7 +267,7 @@ export async function preflightCli(argv: string[], io: PreflightIO, deps: Prefli
       sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
     });
   }
-  const report = preflight({ config, env, now, record: readFallbackRecord(fallbackRecordPath(env)) });
+  const report = preflight({ config, env, now, record: readFallbackRecord(fallbackRecordPath(env)), problems });
   io.out(values.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, config));
   return report.ready ? 0 : 1;
 }

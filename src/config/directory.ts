@@ -3,10 +3,12 @@
  * temporary closures and openings. Each problem is noted with its file and path.
  */
 import { E164 } from './constants.js';
-import { Hours, hoursComments, parseLocalTime, REASON_PREFIX, type Override } from '../time/hours.js';
+import { holidayOverrides, readHolidays, type Holiday } from '../time/holidays.js';
+import { Hours, hoursComments, readLocalTime, REASON_PREFIX, type Override } from '../time/hours.js';
+import { hoursSyntaxProblem } from './hours-help.js';
 import { REASON_VARS, SERVICE_VARS, type PromptUse } from './prompts.js';
 import { verifiedDateProblem } from '../time/verification.js';
-import type { Problems } from './read.js';
+import { reporter, type Problems } from './problems.js';
 import type { DirectoryData, ServiceData } from './schema.js';
 import type { DialKind, DirectorySettings, Lang, Service } from './types.js';
 
@@ -40,6 +42,9 @@ export interface DirectoryResult {
 }
 
 interface Context extends DirectoryInput {
+  report: ReturnType<typeof reporter>;
+  /** settings.holidays, for every service whose hours say "PH off". */
+  commonHolidays: Holiday[];
   /** Services with the same hours share one parsed Hours (the rules and the answers it keeps
    * until the next change): parsing is the slow part of checking the directory. */
   sharedHours: Map<string, Hours>;
@@ -48,7 +53,9 @@ interface Context extends DirectoryInput {
 
 /** Checks every service; each problem is noted, and the services without one are returned. */
 export function checkDirectory(input: DirectoryInput): DirectoryResult {
-  const ctx: Context = { ...input, sharedHours: new Map(), reasons: [] };
+  const report = reporter(input.problems, input.file);
+  const commonHolidays = readHolidays(input.data.settings.holidays, 'settings.holidays', report) ?? [];
+  const ctx: Context = { ...input, report, commonHolidays, sharedHours: new Map(), reasons: [] };
   const services: Record<string, Service> = {};
   for (const [id, s] of Object.entries(input.data.services)) {
     const service = readService(ctx, id, s);
@@ -65,18 +72,21 @@ export function directorySettings(data: DirectoryData, hotlineNumber?: string): 
     ringTone: data.settings.ring_tone,
     hotlineNumber: hotlineNumber || data.settings.hotline_number || undefined,
     verifyMaxAgeDays: data.settings.verify_max_age_days,
+    holidays: data.settings.holidays,
   };
 }
 
 function readService(ctx: Context, id: string, s: ServiceData): Service | undefined {
-  const at = `${ctx.file}: services.${id}`;
+  const at = `services.${id}`;
   const kind = checkDial(ctx, at, s.dial, s.connect);
   const verified = readVerified(ctx, at, s);
   checkNames(ctx, at, s.name);
+  const own = readHolidays(s.holidays, `${at}.holidays`, ctx.report);
   const overrides = readOverrides(ctx, at, s);
-  const hours = readHours(ctx, at, s, overrides);
+  const holidays = [...(PH_OFF.test(s.hours) ? ctx.commonHolidays : []), ...(own ?? [])];
+  const hours = overrides && readHours(ctx, at, s, [...overrides, ...holidayOverrides(holidays, ctx.now)]);
   collectReasons(ctx, at, s);
-  if (!kind || !hours || !overrides || verified === null) return undefined;
+  if (!kind || !hours || !overrides || !own || verified === null) return undefined;
   return {
     id,
     name: s.name,
@@ -92,78 +102,99 @@ function readService(ctx: Context, id: string, s: ServiceData): Service | undefi
     connect: s.connect,
     hoursSource: s.hours_source,
     verified,
+    holidays,
   };
 }
 
+/** Hours that close on public holidays: the extra holidays of settings.holidays apply to them. */
+const PH_OFF = /\bPH\s+off\b/;
+
 /** A real date, not in the future; null when it is wrong (reported). */
-function readVerified({ now, problems }: Context, at: string, s: ServiceData): Service['verified'] | null {
+function readVerified({ now, report }: Context, at: string, s: ServiceData): Service['verified'] | null {
   if (s.verified === undefined) {
     if (s.verified_note !== undefined)
-      problems.warnings.push(`${at}.verified_note: a note without a date: set verified: "YYYY-MM-DD" too`);
+      report.warn(
+        'HL_WARN_VERIFIED_NOTE',
+        `${at}.verified_note`,
+        'a note without a date: set verified: "YYYY-MM-DD" too',
+      );
     return undefined;
   }
   const problem = verifiedDateProblem(s.verified, now);
   if (problem) {
-    problems.errors.push(`${at}.verified: ${problem}`);
+    report.error('HL_ERR_VERIFIED_DATE', `${at}.verified`, problem);
     return null;
   }
   return s.verified_note === undefined ? { date: s.verified } : { date: s.verified, note: s.verified_note };
 }
 
 function checkDial(
-  { problems }: Context,
+  { report }: Context,
   at: string,
   dial: string,
   connect: ServiceData['connect'],
 ): DialKind | undefined {
   const kind = dialKind(dial);
   if (!kind) {
-    problems.errors.push(
-      `${at}.dial: "${dial}" is not an E.164 number (+32...), a short number (e.g. 1712) or a SIP URI (sip:user@host)`,
+    report.error(
+      'HL_ERR_DIAL',
+      `${at}.dial`,
+      `"${dial}" is not an E.164 number (+32...), a short number (e.g. 1712) or a SIP URI (sip:user@host): write it as "+3225551234", with the country code and no spaces`,
     );
   } else if (kind === 'short' && connect === 'transfer') {
-    problems.warnings.push(
-      `${at}.dial: ${dial} is a short number: Twilio may not reach it; test-call it or set a number or SIP URI your carrier reaches`,
+    report.warn(
+      'HL_WARN_SHORT_NUMBER',
+      `${at}.dial`,
+      `${dial} is a short number: Twilio may not reach it; test-call it or set a number or SIP URI your carrier reaches`,
     );
   }
   return kind;
 }
 
 /** A name in every language the line speaks, and in no other. */
-function checkNames({ languages, languagesKnown, problems }: Context, at: string, name: Record<Lang, string>): void {
+function checkNames({ languages, languagesKnown, report }: Context, at: string, name: Record<Lang, string>): void {
   for (const lang of languages) {
-    if (!name[lang]) problems.errors.push(`${at}.name.${lang}: missing (the line speaks ${languages.join(', ')})`);
+    if (!name[lang])
+      report.error(
+        'HL_ERR_NAME_MISSING',
+        `${at}.name.${lang}`,
+        `missing (the line speaks ${languages.join(', ')}): add the service's name in ${lang}`,
+      );
   }
   for (const lang of languagesKnown ? Object.keys(name) : []) {
     if (!languages.includes(lang))
-      problems.errors.push(`${at}.name.${lang}: "${lang}" is not a language of the language menu`);
+      report.error(
+        'HL_ERR_NAME_LANGUAGE',
+        `${at}.name.${lang}`,
+        `"${lang}" is not a language of the language menu: remove it, or add the language to the menus`,
+      );
   }
 }
 
 /** The service's Hours, or undefined when its hours are not valid syntax. */
-function readHours(ctx: Context, at: string, s: ServiceData, overrides: Override[] | undefined): Hours | undefined {
-  const { problems, now } = ctx;
-  let hours: Hours | undefined;
-  try {
-    hours = parseHours(ctx, s.hours, overrides);
-    for (const w of hours.warnings()) problems.warnings.push(`${at}.hours: ${w}`);
-    if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
-      problems.warnings.push(
-        `${at}.hours: "${s.hours}" is never open from now on: callers who choose it hear that it is closed until further notice and are offered the services open now`,
-      );
-    }
-  } catch (err) {
-    problems.errors.push(
-      `${at}.hours: "${s.hours}" is not valid opening_hours syntax: ${String(err).replace(/\s+/g, ' ').trim()}`,
+function readHours(ctx: Context, at: string, s: ServiceData, overrides: Override[]): Hours | undefined {
+  const { report, now } = ctx;
+  const problem = hoursSyntaxProblem(s.hours);
+  if (problem) {
+    report.error('HL_ERR_HOURS_SYNTAX', `${at}.hours`, problem);
+    return undefined;
+  }
+  const hours = parseHours(ctx, s.hours, overrides);
+  for (const w of hours.warnings()) report.warn('HL_WARN_HOURS', `${at}.hours`, w);
+  if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
+    report.warn(
+      'HL_WARN_NEVER_OPEN',
+      `${at}.hours`,
+      `"${s.hours}" is never open from now on: callers who choose it hear that it is closed until further notice and are offered the services open now`,
     );
   }
   return hours;
 }
 
-function parseHours(ctx: Context, rules: string, overrides: Override[] | undefined): Hours {
+function parseHours(ctx: Context, rules: string, overrides: Override[]): Hours {
   const country = ctx.data.settings.holidays_country;
-  // A service with closures or openings has hours of its own.
-  if (overrides && overrides.length > 0) return new Hours(rules, country, overrides);
+  // A service with closures, openings or extra holidays has hours of its own.
+  if (overrides.length > 0) return new Hours(rules, country, overrides);
   let hours = ctx.sharedHours.get(rules);
   if (!hours) {
     hours = new Hours(rules, country);
@@ -174,16 +205,19 @@ function parseHours(ctx: Context, rules: string, overrides: Override[] | undefin
 
 /** The reasons of closures said to callers: a comment in the hours ("... off \"reason-training\"")
  * or a closure's `reason`. */
-function collectReasons({ reasons, problems }: Context, at: string, s: ServiceData): void {
+function collectReasons({ reasons, report, file }: Context, at: string, s: ServiceData): void {
   for (const comment of hoursComments(s.hours)) {
-    if (comment.startsWith(REASON_PREFIX)) reasons.push({ key: comment, vars: REASON_VARS, place: `${at}.hours` });
+    if (comment.startsWith(REASON_PREFIX))
+      reasons.push({ key: comment, vars: REASON_VARS, place: `${file}: ${at}.hours` });
     else
-      problems.warnings.push(
-        `${at}.hours: the comment "${comment}" is not a reason prompt key (reason-...): callers are not told it`,
+      report.warn(
+        'HL_WARN_HOURS_COMMENT',
+        `${at}.hours`,
+        `the comment "${comment}" is not a reason prompt key (reason-...): callers are not told it`,
       );
   }
   s.closures.forEach((c, i) => {
-    if (c.reason) reasons.push({ key: c.reason, vars: REASON_VARS, place: `${at}.closures[${i}].reason` });
+    if (c.reason) reasons.push({ key: c.reason, vars: REASON_VARS, place: `${file}: ${at}.closures[${i}].reason` });
   });
 }
 
@@ -198,50 +232,69 @@ type Span = { from: string; to: string; reason?: string | undefined };
 
 /** A service's closures and openings as overrides of its weekly hours; undefined when one
  * of them is wrong (each problem is reported with its place). */
-function readOverrides({ now, problems }: Context, at: string, s: ServiceData): Override[] | undefined {
+function readOverrides({ now, report }: Context, at: string, s: ServiceData): Override[] | undefined {
   const out: Array<Override & { place: string }> = [];
   let ok = true;
   const read = (list: Span[], field: string, open: boolean) => {
     list.forEach((item, i) => {
       const place = `${at}.${field}[${i}]`;
-      const override = readSpan(item, place, problems);
+      const override = readSpan(item, place, report);
       if (!override) {
         ok = false;
         return;
       }
       if (override.to <= now)
-        problems.warnings.push(`${place}: ended on ${item.to}: it no longer changes anything and can be removed`);
+        report.warn(
+          'HL_WARN_PAST_SPAN',
+          place,
+          `ended on ${item.to}: it no longer changes anything and can be removed`,
+        );
       out.push({ ...override, open, reason: item.reason, place });
     });
   };
   read(s.closures, 'closures', false);
   read(s.openings, 'openings', true);
-  if (!noOverlaps(at, out, problems)) ok = false;
+  if (!noOverlaps(at, out, report)) ok = false;
   return ok ? out.map(({ place: _place, ...o }) => o) : undefined;
 }
 
-function readSpan(item: Span, place: string, problems: Problems): { from: Date; to: Date } | undefined {
-  const from = parseLocalTime(item.from);
-  const to = parseLocalTime(item.to, true);
-  if (!from) problems.errors.push(`${place}.from: "${item.from}" is not a date or time that exists`);
-  if (!to) problems.errors.push(`${place}.to: "${item.to}" is not a date or time that exists`);
+function readSpan(item: Span, place: string, report: Context['report']): { from: Date; to: Date } | undefined {
+  const read = (field: 'from' | 'to'): Date | undefined => {
+    const r = readLocalTime(item[field], field === 'to');
+    if ('error' in r) {
+      report.error(
+        'HL_ERR_TIME',
+        `${place}.${field}`,
+        r.skipped
+          ? r.error
+          : `"${item[field]}" is not a date or time that exists: write a real one, e.g. "2026-12-24 13:00"`,
+      );
+      return undefined;
+    }
+    if (r.note) report.warn('HL_WARN_TIME_TWICE', `${place}.${field}`, r.note);
+    return r.at;
+  };
+  const from = read('from');
+  const to = read('to');
   if (!from || !to) return undefined;
   if (to <= from) {
-    problems.errors.push(`${place}: ends ("${item.to}") before it starts ("${item.from}")`);
+    report.error('HL_ERR_SPAN_ORDER', place, `ends ("${item.to}") before it starts ("${item.from}"): swap them`);
     return undefined;
   }
   return { from, to };
 }
 
 /** Sorts the overrides by start; false when two of them overlap (each overlap noted). */
-function noOverlaps(at: string, out: Array<Override & { place: string }>, problems: Problems): boolean {
+function noOverlaps(at: string, out: Array<Override & { place: string }>, report: Context['report']): boolean {
   let ok = true;
   out.sort((a, b) => a.from.getTime() - b.from.getTime());
   let latest = out[0];
   for (const cur of out.slice(1)) {
     if (latest && cur.from < latest.to) {
-      problems.errors.push(
-        `${cur.place}: overlaps ${latest.place.slice(at.length + 1)}: a time can be in one closure or opening only`,
+      report.error(
+        'HL_ERR_SPAN_OVERLAP',
+        cur.place,
+        `overlaps ${latest.place.slice(at.length + 1)}: a time can be in one closure or opening only; shorten or merge them`,
       );
       ok = false;
     }

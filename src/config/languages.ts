@@ -4,7 +4,7 @@
  * code says would read every prompt with the wrong accent: it stops the start.
  */
 import { KEY } from './constants.js';
-import type { Problems } from './read.js';
+import { reporter, type Problems } from './problems.js';
 import type { MenusData } from './schema.js';
 import type { LanguageEntry, Lang } from './types.js';
 
@@ -64,35 +64,56 @@ export function readLanguages(
   problems: Problems,
 ): LanguageEntry[] {
   const entries = Object.entries(data.languages).map(([id, l]) => ({ id, key: l.key, voice: l.voice, code: l.code }));
+  const report = reporter(problems, file);
   const byKey = new Map<string, Lang>();
   for (const l of entries) {
-    const at = `${file}: languages.${l.id}`;
-    if (!KEY.test(l.key)) problems.errors.push(`${at}.key: a key is one of 0-9, * or #`);
+    const at = `languages.${l.id}`;
+    if (!KEY.test(l.key)) report.error('HL_ERR_KEY', `${at}.key`, 'a key is one of 0-9, * or #');
     else if (reserved.has(l.key))
-      problems.errors.push(`${at}.key: key ${l.key} is reserved for ${reserved.get(l.key)} in every menu`);
+      report.error(
+        'HL_ERR_KEY_RESERVED',
+        `${at}.key`,
+        `key ${l.key} is reserved for ${reserved.get(l.key)} in every menu: choose another`,
+      );
     else if (byKey.has(l.key))
-      problems.errors.push(`${at}.key: key ${l.key} is already the key of ${byKey.get(l.key)}`);
+      report.error(
+        'HL_ERR_KEY_TWICE',
+        `${at}.key`,
+        `key ${l.key} is already the key of ${byKey.get(l.key)}: choose another`,
+      );
     byKey.set(l.key, l.id);
     const speaks = voiceLanguage(l.voice);
     if (speaks === undefined) {
-      problems.warnings.push(`${at}.voice: "${l.voice}" is not a voice the line knows; check that it speaks ${l.code}`);
+      report.warn(
+        'HL_WARN_UNKNOWN_VOICE',
+        `${at}.voice`,
+        `"${l.voice}" is not a voice the line knows; check that it speaks ${l.code}`,
+      );
     } else if (speaks !== l.code) {
-      problems.errors.push(
-        `${at}.voice: ${l.voice} speaks ${speaks}, not ${l.code} (code): choose a ${l.code} voice or correct the code`,
+      report.error(
+        'HL_ERR_VOICE',
+        `${at}.voice`,
+        `${l.voice} speaks ${speaks}, not ${l.code} (code): choose a ${l.code} voice or correct the code`,
       );
     }
   }
   const ids = entries.map((l) => l.id);
-  if (ids.length === 0) problems.errors.push(`${file}: languages: needs at least one language`);
+  if (ids.length === 0) report.error('HL_ERR_UNKNOWN_LANGUAGE', 'languages', 'needs at least one language');
   data.greeting.forEach((id, i) => {
     if (!ids.includes(id))
-      problems.errors.push(`${file}: greeting[${i}]: "${id}" is not one of the languages (${ids.join(', ')})`);
+      report.error(
+        'HL_ERR_UNKNOWN_LANGUAGE',
+        `greeting[${i}]`,
+        `"${id}" is not one of the languages (${ids.join(', ')})`,
+      );
   });
   if (new Set(data.greeting).size !== data.greeting.length)
-    problems.errors.push(`${file}: greeting: a language is named twice`);
+    report.error('HL_ERR_GREETING', 'greeting', 'a language is named twice: name each once');
   if (!ids.includes(data.default_language)) {
-    problems.errors.push(
-      `${file}: default_language: "${data.default_language}" is not one of the languages (${ids.join(', ')})`,
+    report.error(
+      'HL_ERR_UNKNOWN_LANGUAGE',
+      'default_language',
+      `"${data.default_language}" is not one of the languages (${ids.join(', ')})`,
     );
   }
   return entries;

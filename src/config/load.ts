@@ -7,7 +7,9 @@ import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from './paths.js';
 import { checkDirectory, directorySettings } from './directory.js';
 import { checkMenus, menuLanguages } from './menus.js';
 import { checkPrompts, readPrompts, systemPromptUses } from './prompts.js';
-import { parseData, readYaml, type Problems } from './read.js';
+import { formatProblem, noProblems, type Problem } from './problems.js';
+import { parseData, readYaml } from './read.js';
+import { inBrusselsTime } from '../time/zone.js';
 import { checkSpokenHours } from './spoken-hours.js';
 import { directorySchema, menusSchema } from './schema.js';
 import type { Config } from './types.js';
@@ -21,11 +23,12 @@ export interface ConfigPaths {
   hotlineNumber?: string | undefined;
 }
 
+/** `errors` and `warnings` as lines for people; `problems` with their codes, for tools and tests. */
 export type LoadResult =
-  | { ok: true; config: Config; warnings: string[] }
-  | { ok: false; errors: string[]; warnings: string[] };
+  | { ok: true; config: Config; warnings: string[]; problems: Problem[] }
+  | { ok: false; errors: string[]; warnings: string[]; problems: Problem[] };
 
-/** Load and check everything. Never throws: problems come back as messages. */
+/** Load and check everything. Never throws: problems come back with their codes. */
 export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): LoadResult {
   const sources = {
     directory: paths.directory ?? DEFAULT_DIRECTORY,
@@ -33,13 +36,28 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     prompts: paths.prompts ?? DEFAULT_PROMPTS,
     hotlineNumber: paths.hotlineNumber,
   };
-  const problems: Problems = { errors: [], warnings: [] };
-  const failed = (): LoadResult => ({ ok: false, ...problems });
+  const problems = noProblems();
+  const lines = () => ({
+    errors: problems.errors.map(formatProblem),
+    warnings: problems.warnings.map(formatProblem),
+    problems: [...problems.errors, ...problems.warnings],
+  });
+  const failed = (): LoadResult => ({ ok: false, ...lines() });
+  if (!inBrusselsTime()) {
+    problems.errors.push({
+      code: 'HL_ERR_TIME_ZONE',
+      file: sources.directory,
+      path: '',
+      message:
+        'opening hours are read in local time, and this process is not in Europe/Brussels: call useBrusselsTime() (src/time/zone.ts) at the start, or set TZ=Europe/Brussels',
+    });
+    return failed();
+  }
 
-  const dirRaw = readYaml(sources.directory, problems.errors);
-  const menusRaw = readYaml(sources.menus, problems.errors);
-  const dir = parseData(directorySchema, dirRaw, sources.directory, problems.errors);
-  const menus = parseData(menusSchema, menusRaw, sources.menus, problems.errors);
+  const dirRaw = readYaml(sources.directory, problems);
+  const menusRaw = readYaml(sources.menus, problems);
+  const dir = parseData(directorySchema, dirRaw, sources.directory, problems);
+  const menus = parseData(menusSchema, menusRaw, sources.menus, problems);
   // Languages come from the menus; each needs prompts/<lang>.yaml.
   const entries = menus ? menuLanguages(menus, sources.menus, problems) : [];
   const languages = entries.map((l) => l.id);
@@ -72,14 +90,14 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     services: directory.services,
     groups: callFlow.flow.groups,
     now,
-    errors: problems.errors,
-    warnings: problems.warnings,
+    problems,
   });
   if (problems.errors.length > 0) return failed();
 
   return {
     ok: true,
-    warnings: problems.warnings,
+    warnings: lines().warnings,
+    problems: lines().problems,
     config: {
       languages,
       settings: directorySettings(dir, paths.hotlineNumber),

@@ -4,10 +4,11 @@
  * services; each problem is noted with its file and path.
  */
 import { KEY } from './constants.js';
+import { nobodyToReachDates } from '../time/coverage.js';
 import { readLanguages } from './languages.js';
 import { MENU_VARS, OPTION_VARS, type PromptUse } from './prompts.js';
 import { hoursPlaceholders } from './spoken-hours.js';
-import type { Problems } from './read.js';
+import { noProblems, reporter, type Problems } from './problems.js';
 import type { MenusData, OptionData } from './schema.js';
 import {
   RESERVED_MENU_IDS,
@@ -43,6 +44,7 @@ export interface MenusResult {
 }
 
 interface Context extends MenusInput {
+  report: ReturnType<typeof reporter>;
   /** The keys that do the same in every menu, and what they do. */
   reserved: Map<string, string>;
   menuIds: Set<string>;
@@ -58,7 +60,9 @@ export function menuLanguages(data: MenusData, file: string, problems: Problems)
 export function checkMenus(input: MenusInput, languages: LanguageEntry[]): MenusResult {
   const ctx: Context = {
     ...input,
-    reserved: reservedKeys(input),
+    report: reporter(input.problems, input.file),
+    // Reported once, by menuLanguages.
+    reserved: reservedKeys({ ...input, problems: noProblems() }),
     menuIds: new Set(Object.keys(input.data.menus)),
     groups: {},
     promptUses: [],
@@ -73,7 +77,7 @@ export function checkMenus(input: MenusInput, languages: LanguageEntry[]): Menus
   });
   const menus = readMenus(ctx);
   checkOfferKeys(ctx, menus, offers);
-  checkReachability(menus, input.file, input.problems.warnings);
+  checkReachability(menus, ctx.report);
   const flow: Flow = {
     keys: { repeat: m.keys.repeat, back: m.keys.back, language: m.keys.language },
     maxTries: m.max_tries,
@@ -95,30 +99,46 @@ function keyName(k: string): string {
   return /^\d$/.test(k) ? k : JSON.stringify(k);
 }
 
-function needService({ serviceIds, file, problems }: Context, id: string, place: string): void {
-  if (!serviceIds.has(id))
-    problems.errors.push(
-      `${file}: ${place}: unknown service "${id}" (the directory has: ${[...serviceIds].join(', ')})`,
-    );
+function needService({ serviceIds, report, directoryFile }: Context, id: string, place: string): void {
+  if (serviceIds.has(id)) return;
+  const near = [...serviceIds].filter((s) => oneEditApart(s, id));
+  const fix = near.length
+    ? `did you mean "${near[0]}"?`
+    : `use one of the services of ${directoryFile}: ${[...serviceIds].join(', ')}`;
+  report.error('HL_ERR_UNKNOWN_SERVICE', place, `unknown service "${id}": ${fix}`);
+}
+
+/** Two ids one typo apart: a letter changed, added, removed, or two neighbours swapped. */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const rest = (x: string, y: string) => a.slice(i + x.length) === b.slice(i + y.length);
+  if (a.length === b.length) return rest('x', 'y') || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest('xx', 'yy'));
+  return a.length > b.length ? rest('x', '') : rest('', 'y');
 }
 
 function reservedKeys({ data, file, problems }: Pick<MenusInput, 'data' | 'file' | 'problems'>): Map<string, string> {
+  const report = reporter(problems, file);
   const reserved = new Map<string, string>([
     [data.keys.repeat, 'repeat'],
     [data.keys.back, 'back'],
     [data.keys.language, 'language'],
   ]);
-  if (reserved.size !== 3) problems.errors.push(`${file}: keys: repeat, back and language need three different keys`);
+  if (reserved.size !== 3)
+    report.error('HL_ERR_KEY_TWICE', 'keys', 'repeat, back and language need three different keys: change one');
   return reserved;
 }
 
 function readGroups(ctx: Context): Record<string, ServiceGroup> {
-  const { data, file, languages, problems } = ctx;
+  const { data, languages, report } = ctx;
   const groups: Record<string, ServiceGroup> = {};
   for (const [id, g] of Object.entries(data.groups)) {
     if (ctx.serviceIds.has(id))
-      problems.errors.push(
-        `${file}: groups.${id}: "${id}" is also a service of the directory; name the group otherwise`,
+      report.error(
+        'HL_ERR_GROUP',
+        `groups.${id}`,
+        `"${id}" is also a service of the directory; name the group otherwise`,
       );
     const byLang: Record<Lang, string[]> = {};
     for (const [name, ids] of Object.entries(g)) {
@@ -127,12 +147,16 @@ function readGroups(ctx: Context): Record<string, ServiceGroup> {
       });
       if (name === 'order') continue;
       if (!languages.includes(name))
-        problems.errors.push(
-          `${file}: groups.${id}.${name}: "${name}" is not one of the languages (${languages.join(', ')}) nor "order"`,
+        report.error(
+          'HL_ERR_UNKNOWN_LANGUAGE',
+          `groups.${id}.${name}`,
+          `"${name}" is not one of the languages (${languages.join(', ')}) nor "order"`,
         );
       else if ([...ids].sort().join() !== [...g.order!].sort().join())
-        problems.errors.push(
-          `${file}: groups.${id}.${name}: name the same services as groups.${id}.order, in another order`,
+        report.error(
+          'HL_ERR_GROUP',
+          `groups.${id}.${name}`,
+          `name the same services as groups.${id}.order, in another order`,
         );
       byLang[name] = ids;
     }
@@ -154,13 +178,15 @@ function members(ctx: Context, t: Target): string[] {
 
 /** Known services, at least one open 24/7; a warning for each with a closure to come. */
 function checkSafetyNet(ctx: Context, net: Target[]): void {
-  const { file, services, now, problems } = ctx;
+  const { file, services, now, report, problems } = ctx;
   const ids = [...new Set(net.flatMap((t) => members(ctx, t)))];
   // The safety net puts a caller through: a service whose number is only said cannot be in it.
   for (const id of ids) {
     if (services[id]?.connect === 'say') {
-      problems.errors.push(
-        `${file}: safety_net: ${id} has connect: say in the directory (its number is said, not dialled): the safety net puts callers through, so leave it out`,
+      report.error(
+        'HL_ERR_SAFETY_NET_SAY',
+        'safety_net',
+        `${id} has connect: say in the directory (its number is said, not dialled): the safety net puts callers through, so leave it out`,
       );
     }
   }
@@ -168,42 +194,81 @@ function checkSafetyNet(ctx: Context, net: Target[]): void {
     .map((id) => services[id])
     .filter((s): s is Service => s !== undefined && s.connect === 'transfer');
   if (ids.every((id) => ctx.serviceIds.has(id)) && !transfers.some((s) => s.hours.weeklyAlwaysOpen(now))) {
-    problems.errors.push(
-      `${file}: safety_net: needs at least one service open 24/7 (hours "24/7"), so a caller in trouble always reaches someone`,
+    report.error(
+      'HL_ERR_SAFETY_NET_NO_24_7',
+      'safety_net',
+      'needs at least one service open 24/7 (hours "24/7"), so a caller in trouble always reaches someone: add one',
+    );
+  }
+  const dates =
+    transfers.length > 0
+      ? nobodyToReachDates(
+          transfers.map((s) => s.hours),
+          now,
+        )
+      : [];
+  if (dates.length > 0) {
+    report.warn(
+      'HL_WARN_NOBODY_TO_REACH',
+      'safety_net',
+      `no service of the safety net (${transfers.map((s) => s.id).join(', ')}) is open on ${dates.join(', ')}: a caller who does not choose, or whose choice fails, then reaches nobody; add an opening or shorten a closure of one of them (${ctx.directoryFile})`,
     );
   }
   for (const s of transfers) {
     if (s.hours.overrides.some((o) => !o.open && o.to > now)) {
-      problems.warnings.push(
-        `${ctx.directoryFile}: services.${s.id}.closures: ${s.id} is in the safety net (${file}); while it is closed, the safety net skips it`,
-      );
+      problems.warnings.push({
+        code: 'HL_WARN_SAFETY_NET_CLOSURE',
+        file: ctx.directoryFile,
+        path: `services.${s.id}.closures`,
+        message: `${s.id} is in the safety net (${file}); while it is closed, the safety net skips it`,
+      });
     }
   }
 }
 
 function readOffers(ctx: Context): Flow['offers'] {
-  const { data, file, reserved, problems } = ctx;
+  const { data, reserved, report } = ctx;
   return Object.entries(data.offers).map(([key, id]) => {
-    if (!KEY.test(key)) problems.errors.push(`${file}: offers.${keyName(key)}: a key is one of 0-9, * or #`);
+    if (!KEY.test(key)) report.error('HL_ERR_KEY', `offers.${keyName(key)}`, 'a key is one of 0-9, * or #');
     else if (reserved.has(key))
-      problems.errors.push(`${file}: offers.${keyName(key)}: key ${key} is reserved for ${reserved.get(key)}`);
+      report.error(
+        'HL_ERR_KEY_RESERVED',
+        `offers.${keyName(key)}`,
+        `key ${key} is reserved for ${reserved.get(key)}: use the main menu's key for this service`,
+      );
     return { key, target: target(ctx, id, `offers.${keyName(key)}`) };
   });
 }
 
-/** A key keeps its meaning: where an offer and a main-menu option share a key, they lead to the
- * same services (a transfer to the service, the first open of the group, or a menu of exactly
- * the group's services). */
+/** A key keeps its meaning: every offer key is a main-menu key, and both lead to the same
+ * services (a transfer to the service, the first open of the group, or a menu of exactly the
+ * group's services). */
 function checkOfferKeys(ctx: Context, menus: Record<string, Menu>, offers: Flow['offers']): void {
-  for (const o of menus.main?.options ?? []) {
-    const offer = offers.find((x) => x.key === o.key);
+  const main = menus.main?.options ?? [];
+  for (const offer of offers) {
+    const o = main.find((x) => x.key === offer.key);
+    const here = members(ctx, offer.target);
+    if (!menus.main || ctx.reserved.has(offer.key) || !KEY.test(offer.key)) continue;
+    if (!o) {
+      const same = main.find((x) => sameServices(here, leadsTo(menus, x.action)));
+      ctx.report.error(
+        'HL_ERR_OFFER_KEY',
+        `offers.${keyName(offer.key)}`,
+        `key ${offer.key} is not a key of the main menu, so callers would learn a key that means nothing there: ${same ? `use key ${same.key}, which leads to ${here.join(', ')} in the main menu` : 'use the main-menu key of the same service, or remove this offer'}`,
+      );
+      continue;
+    }
     const leads = leadsTo(menus, o.action);
-    const same = offer !== undefined && [...members(ctx, offer.target)].sort().join() === [...leads].sort().join();
-    if (offer && !same) {
-      ctx.problems.errors.push(
-        `${ctx.file}: offers.${keyName(o.key)}: key ${o.key} leads to ${members(ctx, offer.target).join(', ')} here but to ${leads.join(', ') || 'no service'} in the main menu: a key must keep its meaning`,
+    if (!sameServices(here, leads)) {
+      ctx.report.error(
+        'HL_ERR_OFFER_KEY',
+        `offers.${keyName(o.key)}`,
+        `key ${o.key} leads to ${here.join(', ')} here but to ${leads.join(', ') || 'no service'} in the main menu: a key must keep its meaning; give this offer the main menu's key for ${here.join(', ')}`,
       );
     }
+  }
+  function sameServices(a: string[], b: string[]): boolean {
+    return [...a].sort().join() === [...b].sort().join();
   }
   function leadsTo(all: Record<string, Menu>, a: Action): string[] {
     if (a.type === 'transfer') return [a.service];
@@ -215,17 +280,20 @@ function checkOfferKeys(ctx: Context, menus: Record<string, Menu>, offers: Flow[
 }
 
 function readMenus(ctx: Context): Record<string, Menu> {
-  const { data, file, menuIds, problems } = ctx;
+  const { data, file, menuIds, report } = ctx;
   for (const id of RESERVED_MENU_IDS) {
     if (menuIds.has(id))
-      problems.errors.push(`${file}: menus.${id}: "${id}" is a name the line uses itself; choose another`);
+      report.error('HL_ERR_MAIN_MENU', `menus.${id}`, `"${id}" is a name the line uses itself; choose another`);
   }
-  if (!menuIds.has('main')) problems.errors.push(`${file}: menus: needs a menu called "main"`);
+  if (!menuIds.has('main'))
+    report.error('HL_ERR_MAIN_MENU', 'menus', 'needs a menu called "main": the first menu callers hear');
   const menus: Record<string, Menu> = {};
   for (const [id, menu] of Object.entries(data.menus)) {
     const place = `menus.${id}`;
     // Said before and after the options: the common keys, and the hours of any service or group.
-    const vars = [...MENU_VARS, ...hoursPlaceholders(ctx.serviceIds, Object.keys(ctx.groups))];
+    // Ids the menus name count too: a typo in the directory's id is reported once, where it is used.
+    const named = [...Object.values(data.groups).flatMap((g) => Object.values(g).flat()), ...data.callback];
+    const vars = [...MENU_VARS, ...hoursPlaceholders(new Set([...ctx.serviceIds, ...named]), Object.keys(ctx.groups))];
     menu.say.forEach((key, i) => {
       ctx.promptUses.push({ key, vars, place: `${file}: ${place}.say[${i}]` });
     });
@@ -239,34 +307,41 @@ function readMenus(ctx: Context): Record<string, Menu> {
 }
 
 function readOption(ctx: Context, menu: string, key: string, o: OptionData): MenuOption {
-  const { file, reserved, menuIds, problems } = ctx;
+  const { file, reserved, menuIds, report } = ctx;
   const at = `${menu}.options.${keyName(key)}`;
-  if (!KEY.test(key)) problems.errors.push(`${file}: ${at}: a key is one of 0-9, * or #`);
+  if (!KEY.test(key)) report.error('HL_ERR_KEY', at, 'a key is one of 0-9, * or #');
   else if (reserved.has(key))
-    problems.errors.push(`${file}: ${at}: key ${key} is reserved for ${reserved.get(key)} in every menu`);
+    report.error(
+      'HL_ERR_KEY_RESERVED',
+      at,
+      `key ${key} is reserved for ${reserved.get(key)} in every menu: choose another key`,
+    );
   let action: Action;
   if (o.menu !== undefined) {
-    if (!menuIds.has(o.menu)) problems.errors.push(`${file}: ${at}.menu: unknown menu "${o.menu}"`);
+    if (!menuIds.has(o.menu))
+      report.error('HL_ERR_UNKNOWN_MENU', `${at}.menu`, `unknown menu "${o.menu}" (menus: ${[...menuIds].join(', ')})`);
     action = { type: 'menu', menu: o.menu };
   } else if (o.transfer !== undefined) {
     needService(ctx, o.transfer, `${at}.transfer`);
     action = { type: 'transfer', service: o.transfer };
   } else if (o.first_open !== undefined) {
     if (!Object.hasOwn(ctx.groups, o.first_open))
-      problems.errors.push(
-        `${file}: ${at}.first_open: unknown group "${o.first_open}" (groups: ${Object.keys(ctx.groups).join(', ')})`,
+      report.error(
+        'HL_ERR_UNKNOWN_GROUP',
+        `${at}.first_open`,
+        `unknown group "${o.first_open}" (groups: ${Object.keys(ctx.groups).join(', ')})`,
       );
     action = { type: 'first_open', group: o.first_open };
   } else {
     action = { type: 'repeat' };
   }
   if (o.say !== undefined) ctx.promptUses.push({ key: o.say, vars: OPTION_VARS, place: `${file}: ${at}.say` });
-  else problems.warnings.push(`${file}: ${at}: no "say": the caller is not told about this key`);
+  else report.warn('HL_WARN_NO_SAY', at, 'no "say": the caller is not told about this key');
   return { key, say: o.say, action };
 }
 
 /** A warning for each menu no key leads to from the main menu. */
-function checkReachability(menus: Record<string, Menu>, file: string, warnings: string[]): void {
+function checkReachability(menus: Record<string, Menu>, report: Context['report']): void {
   if (!menus.main) return;
   const seen = new Set<string>(['main']);
   const queue = ['main'];
@@ -280,6 +355,11 @@ function checkReachability(menus: Record<string, Menu>, file: string, warnings: 
     }
   }
   for (const id of Object.keys(menus)) {
-    if (!seen.has(id)) warnings.push(`${file}: menus.${id}: not reachable from the main menu`);
+    if (!seen.has(id))
+      report.warn(
+        'HL_WARN_UNREACHABLE_MENU',
+        `menus.${id}`,
+        'not reachable from the main menu: add a key that leads to it, or remove it',
+      );
   }
 }

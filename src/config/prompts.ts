@@ -3,11 +3,13 @@
  * checks that every prompt the line or the data uses exists in every language with only the
  * placeholders it is given.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { REASON_PREFIX } from '../time/hours.js';
 import { placeholders } from '../call/placeholders.js';
-import { parseData, readYaml, type Problems } from './read.js';
+import { audioFormatProblem } from './audio-check.js';
+import type { Problem, Problems } from './problems.js';
+import { parseData, readYaml } from './read.js';
 import { promptFileSchema, type PronounceData } from './schema.js';
 import type { Lang, LanguageEntry, PromptCatalog, Pronunciation } from './types.js';
 
@@ -107,10 +109,15 @@ export function readPrompts(dir: string, languages: LanguageEntry[], problems: P
   for (const { id: lang, voice, code } of languages) {
     const file = join(dir, `${lang}.yaml`);
     if (!existsSync(file)) {
-      problems.errors.push(`${file}: missing: the menus' languages include "${lang}"`);
+      problems.errors.push({
+        code: 'HL_ERR_PROMPTS_FILE_MISSING',
+        file,
+        path: '',
+        message: `missing: the menus' languages include "${lang}"; write its prompts (copy en.yaml and translate it)`,
+      });
       continue;
     }
-    const data = parseData(promptFileSchema, readYaml(file, problems.errors), file, problems.errors);
+    const data = parseData(promptFileSchema, readYaml(file, problems), file, problems);
     if (data)
       catalogs[lang] = {
         lang,
@@ -118,7 +125,7 @@ export function readPrompts(dir: string, languages: LanguageEntry[], problems: P
         language: code,
         prompts: data.prompts,
         pronounce: pronunciations(data.pronounce),
-        audio: findAudio(dir, lang, data.prompts, problems.warnings),
+        audio: findAudio(dir, lang, data.prompts, problems),
       };
   }
   return { dir, languages: languages.map((l) => l.id), catalogs };
@@ -138,7 +145,7 @@ export function systemPromptUses(): PromptUse[] {
 }
 
 /** Same keys and placeholders in every language; every use has its prompt; no prompt unused. */
-export function checkPrompts(set: PromptSet, uses: PromptUse[], errors: string[]): void {
+export function checkPrompts(set: PromptSet, uses: PromptUse[], errors: Problem[]): void {
   const allKeys = new Set(set.languages.flatMap((l) => Object.keys(set.catalogs[l]?.prompts ?? {})));
   checkLanguagesAgree(set, allKeys, errors);
   for (const use of uses) checkUse(set, allKeys, use, errors);
@@ -146,72 +153,138 @@ export function checkPrompts(set: PromptSet, uses: PromptUse[], errors: string[]
   for (const key of allKeys) {
     // Reasons of temporary closures are kept for the next closure even when none uses them now.
     if (!used.has(key) && !key.startsWith(REASON_PREFIX))
-      errors.push(`${set.dir}: prompts.${key}: not used by any menu, service or the line (a typo?)`);
+      errors.push({
+        code: 'HL_ERR_PROMPT_UNUSED',
+        file: set.dir,
+        path: `prompts.${key}`,
+        message: 'not used by any menu, service or the line (a typo?): correct its name where it is used, or remove it',
+      });
   }
 }
 
 const fileOf = (set: PromptSet, lang: Lang) => join(set.dir, `${lang}.yaml`);
 
-function checkLanguagesAgree(set: PromptSet, allKeys: Set<string>, errors: string[]): void {
+function checkLanguagesAgree(set: PromptSet, allKeys: Set<string>, errors: Problem[]): void {
   const file = (l: Lang) => fileOf(set, l);
   for (const key of [...allKeys].sort()) {
     const present = set.languages.filter((l) => set.catalogs[l]?.prompts[key] !== undefined);
     for (const l of set.languages) {
       if (!present.includes(l))
-        errors.push(
-          `${file(l)}: prompts.${key}: missing (it is in ${present
+        errors.push({
+          code: 'HL_ERR_PROMPT_MISSING',
+          file: file(l),
+          path: `prompts.${key}`,
+          message: `missing (it is in ${present
             .map(file)
             .map((f) => basename(f))
-            .join(', ')})`,
-        );
+            .join(', ')}): add it in this language`,
+        });
     }
     if (OWN_FORMS.has(key)) continue;
     const shapes = new Map(present.map((l) => [l, placeholders(set.catalogs[l]!.prompts[key]!).join(',')]));
     if (new Set(shapes.values()).size > 1) {
-      errors.push(
-        `${set.dir}: prompts.${key}: placeholders differ between languages (${[...shapes].map(([l, s]) => `${l}: ${s ? `{${s.split(',').join('} {')}}` : 'none'}`).join('; ')})`,
-      );
+      errors.push({
+        code: 'HL_ERR_PROMPT_PLACEHOLDERS',
+        file: set.dir,
+        path: `prompts.${key}`,
+        message: `placeholders differ between languages (${[...shapes].map(([l, s]) => `${l}: ${s ? `{${s.split(',').join('} {')}}` : 'none'}`).join('; ')}): use the same in every language`,
+      });
     }
   }
 }
 
-function checkUse(set: PromptSet, allKeys: Set<string>, use: PromptUse, errors: string[]): void {
+function checkUse(set: PromptSet, allKeys: Set<string>, use: PromptUse, errors: Problem[]): void {
   for (const l of set.languages) {
     const text = set.catalogs[l]?.prompts[use.key];
     if (text === undefined) {
       if (allKeys.has(use.key)) continue; // already reported as missing in one language
-      errors.push(`${fileOf(set, l)}: prompts.${use.key}: missing (used by ${use.place})`);
+      errors.push({
+        code: 'HL_ERR_PROMPT_MISSING',
+        file: fileOf(set, l),
+        path: `prompts.${use.key}`,
+        message: `missing (used by ${use.place}): add it, or correct the name there`,
+      });
       continue;
     }
     const unknown = placeholders(text).filter((p) => !use.vars.includes(p));
     if (unknown.length > 0) {
       const fills = use.vars.length ? use.vars.map((v) => `{${v}}`).join(' ') : 'none';
-      errors.push(
-        `${fileOf(set, l)}: prompts.${use.key}: unknown placeholder ${unknown.map((p) => `{${p}}`).join(' ')} (used by ${use.place}, which fills ${fills})`,
-      );
+      errors.push({
+        code: 'HL_ERR_PROMPT_PLACEHOLDERS',
+        file: fileOf(set, l),
+        path: `prompts.${use.key}`,
+        message: `unknown placeholder ${unknown.map((p) => `{${p}}`).join(' ')} (used by ${use.place}, which fills ${fills}): remove it`,
+      });
     }
   }
 }
 
-/** Recorded files (prompts/audio/<lang>/<key>.wav or .mp3; a .wav wins) for prompts without placeholders. */
+/**
+ * Recorded files (prompts/audio/<lang>/<key>.wav or .mp3; a .wav wins) for prompts without
+ * placeholders. A file that is empty or not a WAV or MP3 Twilio plays stops the start. Beside
+ * each file, <key>.txt keeps the prompt's text as recorded: when the prompt has changed since,
+ * the recording says something else, and a warning asks for a new one.
+ */
 function findAudio(
   promptsDir: string,
   lang: Lang,
   prompts: Record<string, string>,
-  warnings: string[],
+  problems: Problems,
 ): Map<string, string> {
   const audio = new Map<string, string>();
   const dir = join(promptsDir, 'audio', lang);
   if (!existsSync(dir)) return audio;
-  for (const f of readdirSync(dir)) {
+  const problem = (code: Problem['code'], f: string, message: string): Problem => ({
+    code,
+    file: join(dir, f),
+    path: '',
+    message,
+  });
+  for (const f of readdirSync(dir).sort()) {
     if (!/\.(wav|mp3)$/.test(f)) continue;
     const key = f.replace(/\.(wav|mp3)$/, '');
+    const format = audioFormatProblem(readFileSync(join(dir, f)), f.endsWith('.wav') ? 'wav' : 'mp3');
+    if (format) {
+      problems.errors.push(problem('HL_ERR_AUDIO', f, format));
+      continue;
+    }
     const textOf = prompts[key];
     if (textOf === undefined)
-      warnings.push(`${join(dir, f)}: no prompt "${key}" in ${lang}.yaml: the file is not used`);
+      problems.warnings.push(
+        problem('HL_WARN_AUDIO_UNUSED', f, `no prompt "${key}" in ${lang}.yaml: the file is not used`),
+      );
     else if (placeholders(textOf).length > 0)
-      warnings.push(`${join(dir, f)}: prompt "${key}" has placeholders, so it is always spoken: the file is not used`);
-    else if (!audio.has(key) || f.endsWith('.wav')) audio.set(key, join(dir, f));
+      problems.warnings.push(
+        problem(
+          'HL_WARN_AUDIO_UNUSED',
+          f,
+          `prompt "${key}" has placeholders, so it is always spoken: the file is not used`,
+        ),
+      );
+    else {
+      if (!audio.has(key) || f.endsWith('.wav')) audio.set(key, join(dir, f));
+      const recorded = readRecordedText(join(dir, `${key}.txt`));
+      if (recorded === undefined)
+        problems.warnings.push(
+          problem(
+            'HL_WARN_AUDIO_STALE',
+            f,
+            `no ${key}.txt beside it: write the text as recorded there, so a change of the prompt is noticed`,
+          ),
+        );
+      else if (recorded !== textOf.trim())
+        problems.warnings.push(
+          problem(
+            'HL_WARN_AUDIO_STALE',
+            f,
+            `prompt "${key}" in ${lang}.yaml has changed since it was recorded (${key}.txt): record it again and update ${key}.txt, or callers hear the old words`,
+          ),
+        );
+    }
   }
   return audio;
+}
+
+function readRecordedText(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }

@@ -49,6 +49,8 @@ const serviceSchema = z.strictObject({
   // The date itself is checked by the loader (src/time/verification.ts), which quotes it back.
   verified: z.string({ error: 'a date such as "2026-11-30" (quoted)' }).optional(),
   verified_note: z.string().optional(),
+  // Days this service alone closes, besides public holidays: "MM-DD" or "YYYY-MM-DD" (src/time/holidays.ts).
+  holidays: z.array(z.string({ error: 'a day such as "07-11" or "2027-07-11" (quoted)' })).default([]),
 });
 
 const settingsSchema = z
@@ -61,8 +63,10 @@ const settingsSchema = z
       .optional()
       .refine((v) => !v || E164.test(v), 'must be an E.164 number such as +3225551234, or empty'),
     verify_max_age_days: z.number().int().min(1).max(3660).default(365),
+    // Extra holidays of every service whose hours say "PH off": "MM-DD" or "YYYY-MM-DD".
+    holidays: z.array(z.string({ error: 'a day such as "07-11" or "2027-07-11" (quoted)' })).default([]),
   })
-  .default({ holidays_country: 'be', dial_timeout: 25, ring_tone: 'be', verify_max_age_days: 365 });
+  .default({ holidays_country: 'be', dial_timeout: 25, ring_tone: 'be', verify_max_age_days: 365, holidays: [] });
 
 export const directorySchema = z.strictObject({
   settings: settingsSchema,

@@ -6,6 +6,7 @@
  */
 import { HOURS_PLACEHOLDER, placeholders } from '../call/placeholders.js';
 import { usualWeek, type Week } from '../time/weekly.js';
+import type { Problems } from './problems.js';
 import type { Lang, PromptCatalog, Service, ServiceGroup } from './types.js';
 
 /** The placeholders a menu's prompts may use for hours: one per service and group. */
@@ -20,17 +21,19 @@ export interface SpokenHoursInput {
   services: Record<string, Service>;
   groups: Record<string, ServiceGroup>;
   now: Date;
-  errors: string[];
-  warnings: string[];
+  problems: Problems;
 }
 
 /** The usual week of every ID a prompt says the hours of; each one that cannot be said is an error. */
 export function checkSpokenHours(input: SpokenHoursInput): Record<string, Week> {
-  const { services, groups, directoryFile, errors } = input;
+  const { services, groups, directoryFile, problems } = input;
+  const error = (path: string, message: string) =>
+    problems.errors.push({ code: 'HL_ERR_PROMPT_PLACEHOLDERS', file: input.promptsDir, path, message });
   const weeks: Record<string, Week> = {};
   const done = new Set<string>();
   for (const [key, id] of hoursUses(input.catalogs)) {
-    const place = `${input.promptsDir}: prompts.${key}: {${HOURS_PLACEHOLDER}${id}}`;
+    const path = `prompts.${key}`;
+    const place = `{${HOURS_PLACEHOLDER}${id}}`;
     const members = Object.hasOwn(services, id)
       ? [services[id]!]
       : Object.hasOwn(groups, id)
@@ -44,19 +47,24 @@ export function checkSpokenHours(input: SpokenHoursInput): Record<string, Week> 
     const unsaid = said.find((m) => m.week.kind === 'unsaid');
     if (unsaid?.week.kind === 'unsaid') {
       if (!done.has(`${key}\u0000${id}`))
-        errors.push(
+        error(
+          path,
           `${place}: the line cannot say the hours of ${directoryFile}: services.${unsaid.s.id}.hours ("${unsaid.s.hours.expression}") in words: ${unsaid.week.why}. Give it hours the same every week, e.g. "Mo-Fr 09:00-17:00; PH off", or take {${HOURS_PLACEHOLDER}${id}} out of the prompt in every language`,
         );
     } else if (new Set(said.map((m) => JSON.stringify(m.week))).size > 1) {
-      errors.push(
+      error(
+        path,
         `${place}: the services of group ${id} (${members.map((s) => s.id).join(', ')}) have different hours in ${directoryFile}: name one service instead ({${HOURS_PLACEHOLDER}${members[0]!.id}}), or give them the same hours`,
       );
     } else {
       weeks[id] = said[0]!.week;
       if (weeks[id].kind === 'never' && !done.has(`${key}\u0000${id}`))
-        input.warnings.push(
-          `${place}: ${directoryFile}: services.${said[0]!.s.id} is never open: callers hear its hours as prompts.hours-never`,
-        );
+        problems.warnings.push({
+          code: 'HL_WARN_NEVER_OPEN',
+          file: input.promptsDir,
+          path,
+          message: `${place}: ${directoryFile}: services.${said[0]!.s.id} is never open: callers hear its hours as prompts.hours-never`,
+        });
     }
     done.add(`${key}\u0000${id}`);
   }

@@ -1,3 +1,4 @@
+import type { Holiday } from '../time/holidays.js';
 import type { Hours } from '../time/hours.js';
 import type { Week } from '../time/weekly.js';
 
@@ -31,6 +32,8 @@ export interface Service {
   verified?: { date: string; note?: string | undefined } | undefined;
   hoursSource: HoursSource;
   connect: ConnectMode;
+  /** Extra holidays it closes on (settings.holidays when its hours say "PH off", and its own). */
+  holidays: Holiday[];
 }
 
 export interface DirectorySettings {
@@ -40,6 +43,8 @@ export interface DirectorySettings {
   hotlineNumber?: string | undefined;
   /** A verification older than this many days no longer counts (npm run preflight). */
   verifyMaxAgeDays: number;
+  /** Extra holidays of every service whose hours say "PH off", as written. */
+  holidays: string[];
 }
 
 export type Action =

@@ -136,7 +136,10 @@ export class Engine {
     // choice, the line puts them through, saying so in every language of the greeting.
     // From here on, nothing they hear is in one language only: they chose none.
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
-      const prefix = this.flow.greeting.map((l) => speech(l, 'putting-through'));
+      // Nobody to put through to (every safety-net service closed): no "putting you through",
+      // but the ending, in every language of the greeting.
+      const anyone = this.links.services.next(this.flow.defaultLanguage, failed, now) !== undefined;
+      const prefix = anyone ? this.flow.greeting.map((l) => speech(l, 'putting-through')) : [];
       return this.links.putThrough({
         lang: undefined,
         failed,

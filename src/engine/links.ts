@@ -179,14 +179,18 @@ export class Links {
 
   /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye.
    * For a caller who chose no language, briefly, as it is said in every greeting language:
-   * the emergency numbers first, the number to call back without its hours. */
-  ending(c: AnyContext): Result {
+   * the emergency numbers first, the number to call back without its hours. "No other service
+   * can be reached" only after a service was tried (it failed, or was found closed: `focus`). */
+  ending(c: AnyContext & { focus?: string | undefined }): Result {
     const brief = c.lang === undefined;
+    const tried = c.failed.length > 0 || c.focus !== undefined;
+    // The emergency numbers not twice in a row (a caller who stayed silent in a menu was just told them).
+    const told = (l: Lang) => c.prefix.some((s) => s.lang === l && s.key === 'emergency');
     const say = this.words.grouped(c.lang, [
       ...c.prefix,
       ...this.words.each(c.lang, (l) => [
-        ...(brief ? [] : [speech(l, 'none-open')]),
-        speech(l, 'emergency'),
+        ...(brief || !tried ? [] : [speech(l, 'none-open')]),
+        ...(told(l) ? [] : [speech(l, 'emergency')]),
         ...this.callback(l, c.failed, c.now).slice(0, brief ? 1 : undefined),
         speech(l, 'goodbye'),
       ]),

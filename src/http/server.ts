@@ -11,6 +11,7 @@ import { readEnv } from './env.js';
 import { reloadFromSources } from './reload.js';
 import { installShutdown, type Stop } from './shutdown.js';
 import { neverVerifiedWarning } from '../time/verification.js';
+import { useBrusselsTime } from '../time/zone.js';
 
 /** Until the line listens, an uncaught error just ends the process. */
 let stop: Stop = (_reason, code) => process.exit(code);
@@ -27,6 +28,8 @@ function described(err: unknown): { type: string; code?: string; stack?: string[
 }
 
 async function main(): Promise<void> {
+  // Opening hours are read in local time (src/time/zone.ts).
+  useBrusselsTime();
   const env = readEnv(process.env);
   const log = createLogger(env.logLevel);
   // A bug that escaped every handler: log it, answer what is in flight (as on SIGTERM), then

@@ -1,21 +1,20 @@
 /**
- * Opening hours, in Belgian time, whatever the server's time zone.
+ * Opening hours, in Belgian time.
  *
- * The `opening_hours` library reads a Date's local fields (getHours, getDay), so the
- * process must run in Europe/Brussels: this module sets it before anything reads a date,
- * and refuses to load if the runtime cannot (no time-zone data).
+ * The `opening_hours` library reads a Date's local fields (getHours, getDay), so the process
+ * must run in Europe/Brussels: its entry calls useBrusselsTime() (src/time/zone.ts); nothing
+ * here sets the zone. Wall-clock times in the data are read by src/time/brussels.ts.
  *
  * A service's hours are its weekly rules (an opening_hours expression) with the operator's
  * temporary overrides on top: closures and openings, each a [from, to) span of time. When a
  * service is closed, `state()` also says why, as one of four kinds callers are told.
  */
 import OpeningHours from 'opening_hours';
-import { TIME_ZONE } from '../config/constants.js';
+import { calendarDaysBetween, parseWallClock, WallClockError } from './brussels.js';
+import { inBrusselsTime } from './zone.js';
 
-process.env.TZ = TIME_ZONE;
-if (new Date(Date.UTC(2026, 6, 1, 12)).getHours() !== 14 || new Date(Date.UTC(2026, 0, 1, 12)).getHours() !== 13) {
-  throw new Error(`The ${TIME_ZONE} time zone is not available in this Node.js runtime.`);
-}
+// The engine reads calendar days from here.
+export { calendarDaysBetween };
 
 /** Why a service is closed, as callers are told it. */
 export type ClosureKind = 'after-hours' | 'weekend' | 'holiday' | 'temporary';
@@ -37,6 +36,8 @@ export interface Override {
   open: boolean;
   /** For a closure: its reason's prompt key (reason-...). */
   reason?: string | undefined;
+  /** An extra holiday of the directory (src/time/holidays.ts): callers hear "a holiday". */
+  holiday?: boolean | undefined;
 }
 
 export interface HoursState {
@@ -71,6 +72,8 @@ export class Hours {
   /** Throws with the library's message when the expression does not parse. Overrides must
    * not overlap (the loader checks it and says where). */
   constructor(expression: string, countryCode: string, overrides: readonly Override[] = []) {
+    if (!inBrusselsTime())
+      throw new Error('opening hours need the process in Europe/Brussels time: call useBrusselsTime() at the entry');
     this.expression = expression;
     this.overrides = [...overrides].sort((a, b) => a.from.getTime() - b.from.getTime());
     this.oh = new OpeningHours(
@@ -200,7 +203,7 @@ export class Hours {
   /** Why the service is closed at `at`. */
   private closureAt(at: Date): Closure {
     const o = this.overrideAt(at.getTime());
-    if (o && !o.open) return { kind: 'temporary', reason: o.reason };
+    if (o && !o.open) return o.holiday ? { kind: 'holiday' } : { kind: 'temporary', reason: o.reason };
     const comment = this.oh.getComment(at);
     if (comment?.startsWith(REASON_PREFIX)) return { kind: 'temporary', reason: comment };
     // A public holiday says more than a dated rule that happens to cover it (Christmas week).
@@ -223,30 +226,29 @@ export function hoursComments(hours: string): string[] {
   return [...hours.matchAll(COMMENT)].map((m) => m[1] ?? '');
 }
 
-/** Whole days between two instants' Brussels calendar dates (0 = same day, 1 = tomorrow). */
-export function calendarDaysBetween(a: Date, b: Date): number {
-  const da = Date.UTC(a.getFullYear(), a.getMonth(), a.getDate());
-  const db = Date.UTC(b.getFullYear(), b.getMonth(), b.getDate());
-  return Math.round((db - da) / 86_400_000);
-}
-
 /**
  * A Belgian wall-clock time as the operator writes it in the directory: "2026-12-24" (the
  * start of that day) or "2026-12-24 13:00" (24:00 is the end of the day). With `endOfDay`, a
  * date alone means the end of that day, so { from: 2026-12-24, to: 2026-12-24 } is the whole
- * day. Returns undefined for a date or time that does not exist.
+ * day. By the policy of src/time/brussels.ts: a time in the hour skipped in spring is refused
+ * (`error` says so), one in the hour repeated in autumn is the first, with a `note`.
  */
+export function readLocalTime(
+  text: string,
+  endOfDay = false,
+): { at: Date; note?: string | undefined } | { error: string; skipped: boolean } {
+  if (!LOCAL_TIME.test(text.trim()))
+    return { error: `"${text}" is not a date such as "2026-12-24" or "2026-12-24 13:00"`, skipped: false };
+  try {
+    return parseWallClock(text.replace(' ', 'T'), { endOfDay });
+  } catch (err) {
+    if (err instanceof WallClockError) return { error: err.message, skipped: err.kind === 'skipped' };
+    throw err;
+  }
+}
+
+/** The instant of readLocalTime, or undefined when the time does not exist. */
 export function parseLocalTime(text: string, endOfDay = false): Date | undefined {
-  const m = LOCAL_TIME.exec(text.trim());
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const hasTime = m[4] !== undefined;
-  const hour = hasTime ? Number(m[4]) : 0;
-  const minute = hasTime ? Number(m[5]) : 0;
-  if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || (hour === 24 && minute !== 0)) return undefined;
-  const probe = new Date(year, month - 1, day);
-  if (probe.getFullYear() !== year || probe.getMonth() !== month - 1 || probe.getDate() !== day) return undefined;
-  if (!hasTime && endOfDay) return new Date(year, month - 1, day + 1);
-  // new Date() rolls 24:00 over to the next day, and a time in the spring-forward gap forward.
-  return new Date(year, month - 1, day, hour, minute);
+  const r = readLocalTime(text, endOfDay);
+  return 'at' in r ? r.at : undefined;
 }

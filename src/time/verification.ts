@@ -5,21 +5,13 @@
  * clock is passed in. No phone number in what it returns, so its messages can be logged.
  */
 import type { Config, Service } from '../config/types.js';
-import { TIME_ZONE } from '../config/constants.js';
+import { dateOf } from './brussels.js';
 
 const DAY_MS = 86_400_000;
-const brusselsDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
 
 /** The Belgian calendar date of an instant, "2026-11-30". */
 export function brusselsDate(now: Date): string {
-  const parts = brusselsDay.formatToParts(now);
-  const part = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${part('year')}-${part('month')}-${part('day')}`;
+  return dateOf(now);
 }
 
 /** Days since 1970-01-01 of a "YYYY-MM-DD" that exists in the calendar; undefined otherwise. */

@@ -15,7 +15,7 @@ import webhooks from 'twilio/lib/webhooks/webhooks.js';
 import type { Config } from '../../src/config/types.js';
 import { QUERY } from '../../src/call/call-state.js';
 import { ALTERNATIVES_MENU, AFTER_CALL_MENU, LANGUAGE_MENU } from '../../src/config/types.js';
-import { addDays, startOfDay } from '../../src/cli/time.js';
+import { addDays, startOfDay } from '../../src/time/brussels.js';
 import { spokenNumber } from '../../src/engine/index.js';
 import { Hours } from '../../src/time/hours.js';
 import { fill } from '../../src/call/placeholders.js';

@@ -3,7 +3,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DataCopy } from './fixtures.js';
+import { changeCopy, type DataCopy } from './fixtures.js';
 
 export const GERMAN = { id: 'de', key: '4', voice: 'Polly.Vicki-Neural', code: 'de-DE' } as const;
 
@@ -24,15 +24,15 @@ const NAMES: Record<string, string> = {
 export function addGerman(data: DataCopy, opts: { greeting: boolean }): void {
   copyFileSync(fileURLToPath(new URL('../fixtures/de.yaml', import.meta.url)), join(data.prompts, 'de.yaml'));
   const { id, key, voice, code } = GERMAN;
-  data.edit('menus', (t) =>
-    t.replace(/(\n {2}en: \{[^\n]*\}\n)/, `$1  ${id}: { key: "${key}", voice: ${voice}, code: ${code} }\n`),
-  );
-  if (opts.greeting) data.edit('menus', (t) => t.replace(/\ngreeting: \[([^\]]*)\]/, `\ngreeting: [$1, ${id}]`));
-  data.edit('directory', (t) =>
-    t.replace(/(\n {2}([a-z-]+):\n {4}name: \{[^}]*)\}/g, (_, head: string, service: string) => {
+  changeCopy(data, 'menus', (m) => {
+    m.languages[id] = { key, voice, code };
+    if (opts.greeting) m.greeting = [...m.greeting, id];
+  });
+  changeCopy(data, 'directory', (d) => {
+    for (const [service, s] of Object.entries(d.services)) {
       const name = NAMES[service];
       if (!name) throw new Error(`no German name for ${service}`);
-      return `${head}, ${id}: "${name}" }`;
-    }),
-  );
+      s.name[id] = name;
+    }
+  });
 }

@@ -29,7 +29,9 @@ export interface TestApp {
   setNow(iso: string): void;
 }
 
-/** The app as production runs it (signatures on), at a chosen instant, logs captured. */
+/** The app as production runs it (signatures on), at a chosen instant, logs captured. Load
+ * shedding is off unless a test asks for it: the suite's own synchronous work (fast-check loops,
+ * a loaded CI machine) must not turn an answer under test into a 503. */
 export async function makeApp(
   opts: {
     at?: string | undefined;
@@ -55,7 +57,7 @@ export async function makeApp(
     authToken: opts.token === null ? undefined : (opts.token ?? TOKEN),
     publicBaseUrl: opts.publicBaseUrl === null ? undefined : (opts.publicBaseUrl ?? BASE),
     logger: createLogger(opts.logLevel ?? 'info', stream),
-    ...(opts.overload ? { overload: opts.overload } : {}),
+    overload: opts.overload ?? { maxEventLoopDelayMs: 0 },
     metricsToken: opts.metricsToken,
   });
   return { app, logs, setNow: (iso) => (now = new Date(iso)) };

@@ -1,7 +1,14 @@
 /**
- * Brussels wall-clock time for the command-line tools, computed explicitly with Intl in
- * Europe/Brussels: it never depends on the process time zone (which src/time/hours.ts sets once it
- * is loaded, but these helpers must be right before that, and in any process).
+ * The one model of Belgian time: Brussels wall-clock times parsed and formatted for the data
+ * (the directory's closures and openings, extra holidays) and the terminal tools alike. Computed
+ * with Intl in Europe/Brussels, so it never depends on the process time zone.
+ *
+ * The policy for the two nights the clocks change (docs/architecture.md, "Belgian time"):
+ * - spring forward: a time in the skipped hour (02:00-02:59 on the last Sunday of March) does
+ *   not exist and is refused, with the fix: write 03:00;
+ * - autumn back: a time in the repeated hour (02:00-02:59 on the last Sunday of October) is the
+ *   first of the two, still in summer time (+02:00), with a note saying so; an explicit offset
+ *   ("...T02:30+01:00") chooses the second.
  */
 import { TIME_ZONE } from '../config/constants.js';
 
@@ -89,31 +96,47 @@ export interface ParsedTime {
   note?: string;
 }
 
+/** Why a wall-clock time was refused; `code` says which rule (the data's problems use it). */
+export class WallClockError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'syntax' | 'no-such-date' | 'no-such-time' | 'skipped',
+  ) {
+    super(message);
+  }
+}
+
 const WALL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * A Brussels wall-clock time ("2026-12-25T10:00", "2026-12-25 10:00", "2026-12-25" = midnight)
- * to the instant it names. A time that does not exist (the hour skipped when summer time
- * starts) is an error; one that happens twice (when it ends) is the first, in summer time,
- * with a note. An explicit offset ("...+01:00" or "...Z") is taken as it is.
+ * to the instant it names, by the policy above. "24:00" is the end of that day. With
+ * `endOfDay`, a date alone is the end of that day (so a closure { from: D, to: D } is the whole
+ * day). An explicit offset ("...+01:00" or "...Z") is taken as it is. Throws a WallClockError.
  */
-export function parseWallClock(text: string): ParsedTime {
+export function parseWallClock(text: string, options: { endOfDay?: boolean } = {}): ParsedTime {
   const s = text.trim();
   if (WITH_OFFSET.test(s)) {
     const at = new Date(s);
-    if (Number.isNaN(at.getTime())) throw new Error(`"${text}" is not a valid date and time`);
+    if (Number.isNaN(at.getTime())) throw new WallClockError(`"${text}" is not a valid date and time`, 'syntax');
     return { at };
   }
   const m = WALL.exec(s);
-  if (!m) throw new Error(`"${text}" is not a Brussels date and time such as 2026-12-25T10:00`);
+  if (!m) throw new WallClockError(`"${text}" is not a Brussels date and time such as 2026-12-25T10:00`, 'syntax');
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(
     Number,
   ) as [number, number, number, number, number, number];
   const probe = new Date(Date.UTC(year, month - 1, day));
   if (month < 1 || month > 12 || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day)
-    throw new Error(`"${text}": no such date`);
-  if (hour > 23 || minute > 59 || second > 59) throw new Error(`"${text}": no such time of day`);
+    throw new WallClockError(`"${text}": no such date`, 'no-such-date');
+  const date = `${m[1]}-${m[2]}-${m[3]}`;
+  // The end of a day is the start of the next (which may itself be shifted by no change: days
+  // start at 00:00 in Brussels all year).
+  if ((m[4] === undefined && options.endOfDay) || (hour === 24 && minute === 0 && second === 0))
+    return parseWallClock(`${addDays(date, 1)}T00:00`);
+  if (hour > 23 || minute > 59 || second > 59)
+    throw new WallClockError(`"${text}": no such time of day`, 'no-such-time');
   const asUtc = Date.UTC(year, month - 1, day, hour, minute, second);
   // The offsets in force around that day (a day before and after cover any change).
   const offsets = new Set([
@@ -136,7 +159,10 @@ export function parseWallClock(text: string): ParsedTime {
     .sort((a, b) => a.getTime() - b.getTime());
   const first = candidates[0];
   if (!first) {
-    throw new Error(`"${text}" does not exist in Brussels: the clocks skip that hour when summer time starts`);
+    throw new WallClockError(
+      `"${text}" does not exist in Brussels: the clocks skip from 02:00 to 03:00 that night when summer time starts; write 03:00`,
+      'skipped',
+    );
   }
   if (candidates.length > 1) {
     return {
@@ -158,6 +184,13 @@ export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const t = new Date(Date.UTC(y, m - 1, d + days));
   return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+/** Whole days between two instants' Brussels calendar dates (0 = same day, 1 = tomorrow). */
+export function calendarDaysBetween(a: Date, b: Date): number {
+  const da = wallClockOf(a);
+  const db = wallClockOf(b);
+  return Math.round((Date.UTC(db.year, db.month - 1, db.day) - Date.UTC(da.year, da.month - 1, da.day)) / 86_400_000);
 }
 
 /** "3 d 16 h", "8 h", "45 min": real elapsed time (a summer-time change day has 23 or 25 hours). */
