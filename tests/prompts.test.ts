@@ -35,7 +35,7 @@ describe('the built-in catalogs', () => {
   });
 
   it('hold only prompts: the voices and language codes are in the menus, the Belgian voices and British English', () => {
-    for (const l of LANGS) expect(Object.keys(catalogs[l]!), l).toEqual(['prompts']);
+    for (const l of LANGS) expect(Object.keys(catalogs[l]!), l).toEqual(['prompts', 'pronounce']);
     expect(Object.fromEntries(LANGS.map((l) => [l, [menus.languages[l]!.voice, menus.languages[l]!.code]]))).toEqual({
       fr: ['Polly.Isabelle-Neural', 'fr-BE'],
       nl: ['Polly.Lisa-Neural', 'nl-BE'],

@@ -21,3 +21,6 @@ export function fill(template: string, vars: Record<string, string> = {}): strin
 export function blank(template: string, by = ' '): string {
   return template.replace(PLACEHOLDER, by);
 }
+
+/** `{hours:ID}`: the usual hours of service or group ID, in words (src/engine/hours-words.ts). */
+export const HOURS_PLACEHOLDER = 'hours:';

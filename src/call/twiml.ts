@@ -11,6 +11,7 @@ import type { Speech, Step } from '../engine/types.js';
 import { Whisper, type WhisperStep } from '../engine/whisper.js';
 import { Words } from '../engine/words.js';
 import { fill } from './placeholders.js';
+import { sayText } from './ssml.js';
 
 export interface RenderContext {
   /** Absolute base for URLs in the TwiML (PUBLIC_BASE_URL); empty: URLs relative to the host. */
@@ -243,7 +244,12 @@ export class TwimlRenderer {
     const flush = () => {
       if (!run) return;
       const p = this.config.prompts[run.lang];
-      if (p) target.say({ voice: p.voice as never, language: p.language as never }, run.parts.join(' '));
+      if (p)
+        sayText(
+          target.say({ voice: p.voice as never, language: p.language as never }, ''),
+          run.parts.join(' '),
+          p.pronounce,
+        );
       run = undefined;
     };
     for (const s of speech) {

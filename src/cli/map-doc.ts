@@ -5,8 +5,10 @@
  * the committed file is stale.
  */
 import type { Config, Lang, Target } from '../config/types.js';
-import { fill } from '../call/placeholders.js';
+import { fill, HOURS_PLACEHOLDER } from '../call/placeholders.js';
 import { clockVars } from '../engine/index.js';
+import { HoursWords } from '../engine/hours-words.js';
+import { Words } from '../engine/words.js';
 import {
   budgets,
   countWords,
@@ -58,9 +60,15 @@ function placeholderWords(config: Config, lang: Lang): Record<string, number> {
     ...Object.values(config.services).map((s) => Math.ceil(s.dial.replace(/\D/g, '').length / 2)),
   );
   const period = Math.max(1, w('time-am'), w('time-pm'));
+  // {hours:ID}: the directory's hours of ID, in the words the line says them.
+  const hoursWords = new HoursWords(config, new Words(config));
+  const hours = Object.fromEntries(
+    Object.keys(config.usualWeeks).map((id) => [HOURS_PLACEHOLDER + id, countWords(hoursWords.hours(lang, id))]),
+  );
   return {
     ...{ key, repeat: key, back: key, language: key, name, day, time, number },
     ...{ hour: 1, hour12: 1, minute: 1, minute2: 1, period },
+    ...hours,
   };
 }
 
@@ -170,7 +178,7 @@ function promptTables(config: Config): string[] {
   const out = ['## Prompts', ''];
   out.push(
     'Each placeholder is counted at its longest value in that language (`{name}`: the longest service name; `{key}`: the longest word for a key; ' +
-      `\`{day}\`, \`{time}\`: the longest day and time). Seconds at ${WORDS_PER_MINUTE} words a minute; prompts over ${LONG_PROMPT_SECONDS} seconds are flagged.`,
+      `\`{day}\`, \`{time}\`: the longest day and time; \`{hours:ID}\`: the directory's hours of ID, as the line says them). Seconds at ${WORDS_PER_MINUTE} words a minute; prompts over ${LONG_PROMPT_SECONDS} seconds are flagged.`,
     '',
   );
   for (const lang of config.languages) {

@@ -7,7 +7,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 export interface TwimlNode {
   name: string;
   attrs: Record<string, string>;
-  /** The element's own text (for <Say>, <Play>, <Redirect>, <Number>...). */
+  /** The element's text, its elements' text included in order (for <Say>, <Play>, <Redirect>,
+   * <Number>...): a <Say> with <sub alias="Pag-Assa">PAG-ASA</sub> reads "PAG-ASA", as written. */
   text: string;
   children: TwimlNode[];
 }
@@ -38,6 +39,8 @@ const TWILIO_VERBS = new Set([
 /** The verbs the terminal caller plays. */
 export const PLAYED_VERBS = new Set(['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Redirect', 'Hangup', 'Reject']);
 const GATHER_CHILDREN = new Set(['Say', 'Play', 'Pause']);
+/** The SSML Twilio passes inside <Say> to Polly; another tag can fail the whole <Say>. */
+const SSML_TAGS = new Set(['break', 'lang', 'p', 'phoneme', 'prosody', 's', 'say-as', 'sub', 'w']);
 const DIAL_NOUNS = new Set(['Number', 'Sip', 'Client', 'Conference', 'Queue', 'Application']);
 
 /** Twilio refuses answers over 64 kB. */
@@ -55,6 +58,17 @@ const parser = new XMLParser({
 
 type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
 
+/** The text of an element and of the elements inside it, in document order. */
+function textOf(kids: Ordered[]): string {
+  return kids
+    .map((k) => {
+      if ('#text' in k) return String(k['#text']);
+      const name = Object.keys(k).find((n) => n !== ':@');
+      return name && !name.startsWith('?') && !name.startsWith('!') ? textOf((k[name] as Ordered[]) ?? []) : '';
+    })
+    .join('');
+}
+
 function toNode(o: Ordered): TwimlNode | undefined {
   const name = Object.keys(o).find((k) => k !== ':@');
   if (!name || name === '#text' || name.startsWith('?') || name.startsWith('!')) return undefined;
@@ -62,13 +76,16 @@ function toNode(o: Ordered): TwimlNode | undefined {
   return {
     name,
     attrs: { ...(o[':@'] ?? {}) },
-    text: kids
-      .filter((k) => '#text' in k)
-      .map((k) => String(k['#text']))
-      .join('')
-      .trim(),
+    text: textOf(kids).trim(),
     children: kids.map(toNode).filter((n): n is TwimlNode => n !== undefined),
   };
+}
+
+function checkSay(say: TwimlNode): void {
+  if (!say.text) throw new TwimlError('<Say> is empty');
+  const inside = (n: TwimlNode): TwimlNode[] => n.children.flatMap((c) => [c, ...inside(c)]);
+  for (const c of inside(say))
+    if (!SSML_TAGS.has(c.name)) throw new TwimlError(`<${c.name}> is not SSML that Twilio passes inside <Say>`);
 }
 
 /** Parses and checks a TwiML document; throws a TwimlError saying what Twilio would refuse. */
@@ -95,7 +112,7 @@ export function readTwiml(xml: string): TwimlNode {
       for (const c of verb.children) {
         if (!GATHER_CHILDREN.has(c.name))
           throw new TwimlError(`<${c.name}> cannot be inside <Gather> (only <Say>, <Play>, <Pause>)`);
-        if (c.name === 'Say' && !c.text) throw new TwimlError('<Say> is empty');
+        if (c.name === 'Say') checkSay(c);
       }
     }
     if (verb.name === 'Dial') {
@@ -103,7 +120,7 @@ export function readTwiml(xml: string): TwimlNode {
         if (!DIAL_NOUNS.has(c.name)) throw new TwimlError(`<${c.name}> cannot be inside <Dial>`);
       if (verb.children.length === 0 && !verb.text) throw new TwimlError('<Dial> has no destination');
     }
-    if (verb.name === 'Say' && !verb.text) throw new TwimlError('<Say> is empty');
+    if (verb.name === 'Say') checkSay(verb);
     if (
       (verb.name === 'Redirect' || verb.name === 'Play') &&
       !verb.text &&

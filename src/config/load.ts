@@ -10,6 +10,7 @@ import { checkPrompts, readPrompts, systemPromptUses, whisperPromptUses } from '
 import { formatProblem, noProblems, type Problem } from './problems.js';
 import { parseData, readYaml } from './read.js';
 import { inBrusselsTime } from '../time/zone.js';
+import { checkSpokenHours } from './spoken-hours.js';
 import { directorySchema, menusSchema } from './schema.js';
 import type { Config } from './types.js';
 
@@ -95,6 +96,15 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
     [...callFlow.promptUses, ...directory.promptUses, ...systemPromptUses(), ...whisperUses],
     problems.errors,
   );
+  const usualWeeks = checkSpokenHours({
+    promptsDir: sources.prompts,
+    directoryFile: sources.directory,
+    catalogs: prompts.catalogs,
+    services: directory.services,
+    groups: callFlow.flow.groups,
+    now,
+    problems,
+  });
   if (problems.errors.length > 0) return failed();
 
   return {
@@ -107,6 +117,7 @@ export function loadConfig(paths: ConfigPaths = {}, now: Date = new Date()): Loa
       services: directory.services,
       flow: callFlow.flow,
       prompts: prompts.catalogs,
+      usualWeeks,
       sources,
     },
   };

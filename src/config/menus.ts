@@ -7,6 +7,7 @@ import { KEY } from './constants.js';
 import { nobodyToReachDates } from '../time/coverage.js';
 import { readLanguages } from './languages.js';
 import { MENU_VARS, OPTION_VARS, type PromptUse } from './prompts.js';
+import { hoursPlaceholders } from './spoken-hours.js';
 import { noProblems, reporter, type Problems } from './problems.js';
 import type { MenusData, OptionData } from './schema.js';
 import {
@@ -289,11 +290,15 @@ function readMenus(ctx: Context): Record<string, Menu> {
   const menus: Record<string, Menu> = {};
   for (const [id, menu] of Object.entries(data.menus)) {
     const place = `menus.${id}`;
+    // Said before and after the options: the common keys, and the hours of any service or group.
+    // Ids the menus name count too: a typo in the directory's id is reported once, where it is used.
+    const named = [...Object.values(data.groups).flatMap((g) => Object.values(g).flat()), ...data.callback];
+    const vars = [...MENU_VARS, ...hoursPlaceholders(new Set([...ctx.serviceIds, ...named]), Object.keys(ctx.groups))];
     menu.say.forEach((key, i) => {
-      ctx.promptUses.push({ key, vars: MENU_VARS, place: `${file}: ${place}.say[${i}]` });
+      ctx.promptUses.push({ key, vars, place: `${file}: ${place}.say[${i}]` });
     });
     menu.footer.forEach((key, i) => {
-      ctx.promptUses.push({ key, vars: MENU_VARS, place: `${file}: ${place}.footer[${i}]` });
+      ctx.promptUses.push({ key, vars, place: `${file}: ${place}.footer[${i}]` });
     });
     const options = Object.entries(menu.options).map(([key, o]) => readOption(ctx, place, key, o));
     menus[id] = { id, say: menu.say, footer: menu.footer, options };

@@ -10,8 +10,8 @@ import { placeholders } from '../call/placeholders.js';
 import { audioFormatProblem } from './audio-check.js';
 import type { Problem, Problems } from './problems.js';
 import { parseData, readYaml } from './read.js';
-import { promptFileSchema } from './schema.js';
-import type { Lang, LanguageEntry, PromptCatalog } from './types.js';
+import { promptFileSchema, type PronounceData } from './schema.js';
+import type { Lang, LanguageEntry, PromptCatalog, Pronunciation } from './types.js';
 
 /** The prompts the engine itself says, with the placeholders it fills in for each. */
 const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
@@ -55,10 +55,24 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'none-open': [],
   emergency: [],
   callback: ['name', 'number'],
+  // When the name holds the number ("the 17 12 helpline"): the number is not said twice.
+  'callback-named': ['name'],
   'callback-always': [],
   'callback-until': ['time'],
   'callback-reopens': ['day', 'time'],
   'callback-reopens-day': ['day'],
+  // A service's usual hours in words, for {hours:ID} (src/engine/hours-words.ts).
+  'hours-always': [],
+  'hours-never': [],
+  'hours-every-day': [],
+  'hours-working-days': [],
+  'hours-day': ['day'],
+  'hours-days': ['first', 'last'],
+  'hours-span': ['from', 'to'],
+  'hours-group': ['days', 'times'],
+  'hours-and': ['first', 'second'],
+  'hours-except-holidays': ['hours'],
+  ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [`weekday-${d}`, []])),
   'after-call': ['key'],
   'after-call-not-reached': ['key'],
   goodbye: [],
@@ -135,10 +149,19 @@ export function readPrompts(dir: string, languages: LanguageEntry[], problems: P
         voice,
         language: code,
         prompts: data.prompts,
+        pronounce: pronunciations(data.pronounce),
         audio: findAudio(dir, lang, data.prompts, problems),
       };
   }
   return { dir, languages: languages.map((l) => l.id), catalogs };
+}
+
+/** The pronounce table without its espeak notes (those are for scripts/pronounce.mjs). */
+function pronunciations(data: Record<string, PronounceData>): Record<string, Pronunciation> {
+  const out: Record<string, Pronunciation> = {};
+  for (const [name, p] of Object.entries(data))
+    out[name] = p.say !== undefined ? { say: p.say } : p.ipa !== undefined ? { ipa: p.ipa } : { lang: p.lang! };
+  return out;
 }
 
 /** The prompts the line itself says. */

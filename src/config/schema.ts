@@ -142,8 +142,27 @@ export const menusSchema = z.strictObject({
 
 // --- prompts/<lang>.yaml --------------------------------------------------------------------
 
+/** How a voice says a name written in the prompts or the directory: one of an alias it reads
+ * instead (`say`), IPA phonemes (`ipa`), or another language's reading (`lang`); `espeak`: what
+ * espeak-ng made of it, kept for scripts/pronounce.mjs. */
+export const pronounceSchema = z
+  .strictObject({
+    say: text.optional(),
+    ipa: text.optional(),
+    lang: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language code such as en-GB')
+      .optional(),
+    espeak: text.optional(),
+  })
+  .refine(
+    (p) => [p.say, p.ipa, p.lang].filter((v) => v !== undefined).length === 1,
+    'give exactly one of say (an alias), ipa (phonemes) or lang (a language code), e.g. { say: "Pag-Assa" }',
+  );
+
 export const promptFileSchema = z.strictObject({
   prompts: z.record(z.string(), text),
+  pronounce: z.record(text, pronounceSchema).default({}),
 });
 
 export type DirectoryData = z.infer<typeof directorySchema>;
@@ -151,3 +170,4 @@ export type ServiceData = z.infer<typeof serviceSchema>;
 export type MenusData = z.infer<typeof menusSchema>;
 export type OptionData = z.infer<typeof optionSchema>;
 export type LanguageData = z.infer<typeof languageSchema>;
+export type PronounceData = z.infer<typeof pronounceSchema>;

@@ -1,5 +1,6 @@
 import type { Holiday } from '../time/holidays.js';
 import type { Hours } from '../time/hours.js';
+import type { Week } from '../time/weekly.js';
 
 export type Lang = string;
 
@@ -118,9 +119,14 @@ export interface PromptCatalog {
   voice: string;
   language: string;
   prompts: Record<string, string>;
+  /** How the voice says names, by the name as written (prompts/<lang>.yaml `pronounce`). */
+  pronounce: Record<string, Pronunciation>;
   /** Prompt keys with a recorded file, and the file's path. */
   audio: Map<string, string>;
 }
+
+/** One name's reading: an alias (<sub>), IPA phonemes (<phoneme>) or another language (<lang>). */
+export type Pronunciation = { say: string } | { ipa: string } | { lang: string };
 
 export interface Config {
   languages: Lang[];
@@ -128,6 +134,8 @@ export interface Config {
   services: Record<string, Service>;
   flow: Flow;
   prompts: Record<Lang, PromptCatalog>;
+  /** The usual week of each service or group whose hours a prompt says ({hours:ID}). */
+  usualWeeks: Record<string, Week>;
   /** Where each part was read from, for messages and the docs. */
   sources: { directory: string; menus: string; prompts: string; hotlineNumber?: string | undefined };
 }

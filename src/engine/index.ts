@@ -313,10 +313,14 @@ export class Engine {
     }
     // The caller has spoken to someone: a caller who stays on the line without a key is not
     // put through again (a loop with no end), but hears the emergency numbers and goodbye.
+    // Silence after a call is no mistake: no "you did not press a key" before the menu again.
     return this.failedTry(
       at,
       AFTER_CALL_MENU,
-      (prefix, tries) => ({ step: this.links.afterCall({ lang, failed, tries, prefix, focus }), events: [] }),
+      (prefix, tries) => ({
+        step: this.links.afterCall({ lang, failed, tries, prefix: at.key === undefined ? [] : prefix, focus }),
+        events: [],
+      }),
       (events) => this.links.farewell(lang, events),
     );
   }

@@ -266,7 +266,12 @@ export class Links {
       listed.find((s) => !failed.includes(s.id)) ??
       listed[0];
     if (!service) return [];
-    const said = speech(lang, 'callback', { name: this.words.name(lang, service), number: spokenNumber(service.dial) });
+    const name = this.words.name(lang, service);
+    const number = spokenNumber(service.dial);
+    // "The 17 12 helpline" already says its number: not "on 17 12" again.
+    const said = name.includes(number)
+      ? speech(lang, 'callback-named', { name })
+      : speech(lang, 'callback', { name, number });
     // It failed in this call: when it answers would sound like a promise just broken.
     if (failed.includes(service.id)) return [said];
     const state = service.hours.state(now);

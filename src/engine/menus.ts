@@ -1,13 +1,18 @@
 /** The menus as the caller hears them: the language choice and the data's menus. */
 import type { Config, Lang } from '../config/types.js';
 import { LANGUAGE_MENU, own, type Speech, type Step } from './types.js';
+import { HoursWords } from './hours-words.js';
 import { speech, type Words } from './words.js';
 
 export class Menus {
+  private readonly hours: HoursWords;
+
   constructor(
     private readonly config: Config,
     private readonly words: Words,
-  ) {}
+  ) {
+    this.hours = new HoursWords(config, words);
+  }
 
   private get flow() {
     return this.config.flow;
@@ -47,10 +52,12 @@ export class Menus {
       language: this.words.keyName(lang, keys.language),
     };
     const say = [...prefix];
-    if (intro) for (const k of menu.say) say.push(speech(lang, k, vars));
+    // The hours a prompt states come from the directory ({hours:ID}).
+    const withHours = (k: string) => speech(lang, k, { ...vars, ...this.hours.vars(lang, k) });
+    if (intro) for (const k of menu.say) say.push(withHours(k));
     for (const opt of menu.options)
       if (opt.say) say.push(speech(lang, opt.say, { key: this.words.keyName(lang, opt.key) }));
-    if (intro) for (const k of menu.footer) say.push(speech(lang, k, vars));
+    if (intro) for (const k of menu.footer) say.push(withHours(k));
     return {
       kind: 'gather',
       say,

@@ -133,6 +133,11 @@ export class Hours {
     return out;
   }
 
+  /** The open stretches of the weekly rules alone (without the overrides). */
+  weeklyIntervals(from: Date, to: Date): Array<{ from: Date; to: Date }> {
+    return this.oh.getOpenIntervals(from, to).map(([f, t]) => ({ from: f, to: t }));
+  }
+
   comment(at: Date): string | undefined {
     return this.oh.getComment(at);
   }

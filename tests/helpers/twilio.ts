@@ -119,7 +119,11 @@ export function parseTwiml(xml: string): TwimlNode {
 /** Verbs and nouns this line may use, with their allowed attributes and children. */
 const GRAMMAR: Record<string, { attrs: string[]; children: string[]; text?: boolean }> = {
   Response: { attrs: [], children: ['Say', 'Play', 'Gather', 'Dial', 'Redirect', 'Hangup', 'Pause', 'Reject'] },
-  Say: { attrs: ['voice', 'language', 'loop'], children: [], text: true },
+  Say: { attrs: ['voice', 'language', 'loop'], children: ['sub', 'phoneme', 'lang'], text: true },
+  // SSML inside <Say>: how names are said (prompts' pronounce tables).
+  sub: { attrs: ['alias'], children: [], text: true },
+  phoneme: { attrs: ['alphabet', 'ph'], children: [], text: true },
+  lang: { attrs: ['xml:lang'], children: [], text: true },
   Play: { attrs: ['loop', 'digits'], children: [], text: true },
   Pause: { attrs: ['length'], children: [] },
   Gather: {
@@ -153,7 +157,7 @@ export function twimlProblems(node: TwimlNode): string[] {
   if (node.name === 'Say') {
     if (!node.attrs.voice || !node.attrs.language) problems.push('<Say> needs voice and language');
     if (!node.text.trim()) problems.push('<Say> is empty');
-    if (/\{[a-z-]*\}/.test(node.text)) problems.push(`<Say> reads a placeholder aloud: ${node.text}`);
+    if (/\{[a-z:-]*\}/.test(node.text)) problems.push(`<Say> reads a placeholder aloud: ${node.text}`);
   }
   if (node.name === 'Number' && !/^\+[1-9]\d{6,14}$|^[1-9]\d{2,5}$/.test(node.text))
     problems.push(`<Number> ${node.text} is not dialable`);
