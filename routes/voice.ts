@@ -57,14 +57,18 @@ export interface VoiceRoutesOptions {
   gate: OverloadGate;
 }
 
-export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { helpline: h, gate }) => {
+export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, { helpline, gate }) => {
   // Twilio posts forms. Fastify's own JSON and text parsers are removed here (this plugin's
   // scope only), so any other body is refused with 415 before a webhook runs.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   // One callback preHandler for both checks (docs/architecture.md): shed under overload (a
   // 503), then refuse what Twilio did not sign (a 403), except on the fallback URL (below).
-  const isTwilio = h.authToken
-    ? signatureCheck({ authToken: h.authToken, publicBaseUrl: h.publicBaseUrl, refusals: h.refusals })
+  const isTwilio = helpline.authToken
+    ? signatureCheck({
+        authToken: helpline.authToken,
+        publicBaseUrl: helpline.publicBaseUrl,
+        refusals: helpline.refusals,
+      })
     : undefined;
   app.addHook('preHandler', (request, reply, done) => {
     if (gate.shed(request, reply)) return;
@@ -80,7 +84,7 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
       const callSid = sid && CALL_SID.test(sid) ? sid : 'unknown';
       for (const e of events) request.log.info({ callSid, ...e }, 'flow');
     }
-    h.metrics.record(events, run.config);
+    helpline.metrics.record(events, run.config);
   }
 
   /** `run` is the configuration in force when the request started (see Helpline.current):
@@ -93,7 +97,7 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   ): string {
     record(request, run, result.events);
     const twiml = run.renderer.render(result.step, {
-      baseUrl: h.baseUrl,
+      baseUrl: helpline.baseUrl,
       to: param(request.body, 'To', 32),
       from: param(request.body, 'From', 32),
     });
@@ -102,23 +106,23 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   }
 
   app.post<Webhook<CallForm>>(WEBHOOKS.call, async (request, reply) => {
-    const run = h.current;
+    const run = helpline.current;
     return answer(request, reply, run, run.engine.start());
   });
 
   app.post<Webhook<MenuForm>>(WEBHOOKS.menu, async (request, reply) => {
-    const run = h.current;
+    const run = helpline.current;
     const { state, silent } = readMenuQuery(request.query, run.config);
     const digits = param(request.body, 'Digits', 8);
-    return answer(request, reply, run, run.engine.input({ state, digits, silent, now: h.clock() }));
+    return answer(request, reply, run, run.engine.input({ state, digits, silent, now: helpline.clock() }));
   });
 
   app.post<Webhook<DialForm>>(WEBHOOKS.dial, async (request, reply) => {
-    const run = h.current;
+    const run = helpline.current;
     const state = readDialQuery(request.query, run.config);
     const status = param(request.body, 'DialCallStatus', 16);
     const bridged = param(request.body, 'DialBridged', 8);
-    return answer(request, reply, run, run.engine.dialResult({ state, status, bridged, now: h.clock() }));
+    return answer(request, reply, run, run.engine.dialResult({ state, status, bridged, now: helpline.clock() }));
   });
 
   // The answering leg (its CallSid is the transfer's, not the caller's call).
@@ -130,16 +134,16 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   ): string {
     record(request, run, result.events);
     reply.type('text/xml');
-    return run.renderer.whisper(result.step, { baseUrl: h.baseUrl });
+    return run.renderer.whisper(result.step, { baseUrl: helpline.baseUrl });
   }
 
   app.post<Webhook<CallForm>>(WEBHOOKS.whisper, async (request, reply) => {
-    const run = h.current;
+    const run = helpline.current;
     return whispered(request, reply, run, run.engine.whisper(readWhisperQuery(request.query, run.config)));
   });
 
   app.post<Webhook<MenuForm>>(WEBHOOKS.whisperKey, async (request, reply) => {
-    const run = h.current;
+    const run = helpline.current;
     const digits = param(request.body, 'Digits', 8);
     return whispered(request, reply, run, run.engine.whisperKey(readWhisperQuery(request.query, run.config), digits));
   });
@@ -147,9 +151,9 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
   // The fallback document is public text and the caller's last resort: it is answered even when
   // the signature does not verify, so a wrong PUBLIC_BASE_URL or token is logged and counted
   // rather than turned into Twilio's "application error".
-  const token = h.authToken;
+  const token = helpline.authToken;
   const signed = token
-    ? (request: FastifyRequest) => isValidTwilioRequest(request, token, h.publicBaseUrl)
+    ? (request: FastifyRequest) => isValidTwilioRequest(request, token, helpline.publicBaseUrl)
     : () => true;
   app.post<Webhook<FallbackForm>>(WEBHOOKS.fallback, async (request, reply) => {
     // Twilio's error codes are five digits; anything else is not logged (it is not Twilio's).
@@ -158,14 +162,14 @@ export const voiceRoutes: FastifyPluginAsync<VoiceRoutesOptions> = async (app, {
     if (signed(request)) {
       request.log.warn({ event: 'fallback', errorCode }, 'fallback URL called');
     } else {
-      h.unsignedFallbacks.refused('fallback-unsigned', request.log, {
+      helpline.unsignedFallbacks.refused('fallback-unsigned', request.log, {
         event: 'fallback',
         msg: 'fallback URL called, its signature does not verify (answered all the same): if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
         fields: { errorCode, signature: 'invalid' },
       });
     }
-    h.metrics.fallback();
+    helpline.metrics.fallback();
     reply.type('text/xml');
-    return h.safeTwiml;
+    return helpline.safeTwiml;
   });
 };

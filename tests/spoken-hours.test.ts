@@ -9,7 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { placeholders } from '../src/call/placeholders.js';
 import { loadConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/types.js';
-import { Words } from '../src/engine/words.js';
+import { Phrasebook } from '../src/engine/phrasebook.js';
 import { Hours } from '../src/time/hours.js';
 import { usualWeek } from '../src/time/weekly.js';
 import { fixture } from './helpers/fixtures.js';
@@ -64,7 +64,7 @@ describe('prompts that state hours take them from the directory', () => {
       withHours({ 'violence-line': 'Mo-Fr 09:00-12:00,13:00-17:00; Sa 10:00-12:00; PH off' }).load(),
     );
     for (const lang of LANGS) {
-      const words = new Words(shipped);
+      const words = new Phrasebook(shipped);
       const text = (key: string) => words.text(lang, key);
       const before = await infoHelp(shipped, lang);
       expect(before, lang).toContain(text('hours-working-days'));
@@ -111,7 +111,7 @@ describe('prompts that state hours take them from the directory', () => {
     expect(config.usualWeeks.care).toEqual({ kind: 'always' });
     for (const lang of LANGS) {
       const said = await infoHelp(config, lang);
-      const words = new Words(config);
+      const words = new Phrasebook(config);
       expect(said.split(words.text(lang, 'hours-never')).length - 1, lang).toBe(2);
     }
   });

@@ -9,7 +9,7 @@ import { E164 } from '../config/constants.js';
 import { fallbackService } from '../engine/services.js';
 import type { Speech, Step } from '../engine/types.js';
 import { Whisper, type WhisperStep } from '../engine/whisper.js';
-import { Words } from '../engine/words.js';
+import { Phrasebook } from '../engine/phrasebook.js';
 import { fill } from './placeholders.js';
 import { sayText } from './ssml.js';
 
@@ -170,7 +170,7 @@ export class TwimlRenderer {
     if (service && service.whisper !== 'none') {
       const staff = service.staffLanguage;
       const sample = this.config.languages.includes('en') ? 'en' : this.config.flow.defaultLanguage;
-      const whisper = new Whisper(this.config, new Words(this.config));
+      const whisper = new Whisper(this.config, new Phrasebook(this.config));
       say.push(
         { lang: staff, key: 'test-call-whisper' },
         ...whisper.speech(service, { lang: sample, why: 'now' }, service.whisper === 'confirm'),

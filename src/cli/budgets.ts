@@ -9,7 +9,7 @@
 import type { Config, Lang, Service } from '../config/types.js';
 import { Engine, type Speech, type Step, type WhisperWhy } from '../engine/index.js';
 import { Whisper } from '../engine/whisper.js';
-import { Words } from '../engine/words.js';
+import { Phrasebook } from '../engine/phrasebook.js';
 import { blank, placeholderUses } from '../call/placeholders.js';
 import { spoken } from './menu-paths.js';
 
@@ -191,7 +191,7 @@ export function budgets(config: Config, lang: Lang, at: Date): Figure[] {
  * longest over what can bring a caller there, with the key's request for `whisper: confirm`.
  */
 export function whisperFigures(config: Config, lang: Lang): Figure[] {
-  const whisper = new Whisper(config, new Words(config));
+  const whisper = new Whisper(config, new Phrasebook(config));
   const out: Figure[] = [];
   const callers = lang === config.flow.defaultLanguage ? [lang, undefined] : [lang];
   for (const service of Object.values(config.services)) {

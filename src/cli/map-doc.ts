@@ -8,7 +8,7 @@ import type { Config, Lang, Target } from '../config/types.js';
 import { fill, HOURS_PLACEHOLDER } from '../call/placeholders.js';
 import { clockVars } from '../engine/index.js';
 import { HoursWords } from '../engine/hours-words.js';
-import { Words } from '../engine/words.js';
+import { Phrasebook } from '../engine/phrasebook.js';
 import {
   budgets,
   countWords,
@@ -61,7 +61,7 @@ function placeholderWords(config: Config, lang: Lang): Record<string, number> {
   );
   const period = Math.max(1, w('time-am'), w('time-pm'));
   // {hours:ID}: the directory's hours of ID, in the words the line says them.
-  const hoursWords = new HoursWords(config, new Words(config));
+  const hoursWords = new HoursWords(config, new Phrasebook(config));
   const hours = Object.fromEntries(
     Object.keys(config.usualWeeks).map((id) => [HOURS_PLACEHOLDER + id, countWords(hoursWords.hours(lang, id))]),
   );

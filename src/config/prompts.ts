@@ -42,7 +42,7 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   date: ['day', 'month'],
   ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => [`month-${m}`, []])),
   'closed-until-further-notice': [],
-  // A clock time: each language picks the forms its speakers say (src/engine/words.ts, clockVars).
+  // A clock time: each language picks the forms its speakers say (src/engine/phrasebook.ts, clockVars).
   'time-hour': ['hour', 'hour12', 'period'],
   'time-hour-minute': ['hour', 'hour12', 'minute', 'minute2', 'period'],
   'time-am': [],

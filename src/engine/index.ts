@@ -5,7 +5,7 @@
  * travels in the webhook URLs (src/call/call-state.ts), so the server keeps nothing between webhooks.
  */
 import type { Config, Lang, Menu } from '../config/types.js';
-import { Links } from './links.js';
+import { Transfers } from './transfers.js';
 import { withFailed } from './services.js';
 import { Menus } from './menus.js';
 import {
@@ -14,15 +14,15 @@ import {
   LANGUAGE_MENU,
   dialOutcome,
   dialStatus,
-  own,
+  ownEntry,
   transferResult,
 } from './types.js';
 import type { DialState, FlowEvent, ReceivedState, Result, Speech, Step, WhisperState } from './types.js';
 import type { WhisperResult } from './whisper.js';
-import { speech, Words } from './words.js';
+import { speech, Phrasebook } from './phrasebook.js';
 
 export * from './types.js';
-export { clockVars, spokenNumber } from './words.js';
+export { clockVars, spokenNumber } from './phrasebook.js';
 export type { WhisperStep, WhisperResult } from './whisper.js';
 
 /** A key, or silence, in a menu. `digits` is Twilio's Digits as received. */
@@ -46,7 +46,7 @@ export interface DialResult {
 
 /** Where a call is, once its state is checked: what every handler of a key needs. `lang` is
  * undefined only after a transfer made for a caller who chose no language. */
-interface At<L extends Lang | undefined = Lang> {
+interface KeyPress<L extends Lang | undefined = Lang> {
   lang: L;
   key: string | undefined;
   tries: number;
@@ -55,14 +55,14 @@ interface At<L extends Lang | undefined = Lang> {
 }
 
 export class Engine {
-  private readonly words: Words;
-  private readonly links: Links;
+  private readonly phrases: Phrasebook;
+  private readonly transfers: Transfers;
   private readonly menus: Menus;
 
   constructor(private readonly config: Config) {
-    this.words = new Words(config);
-    this.links = new Links(config, this.words);
-    this.menus = new Menus(config, this.words);
+    this.phrases = new Phrasebook(config);
+    this.transfers = new Transfers(config, this.phrases);
+    this.menus = new Menus(config, this.phrases);
   }
 
   private get flow() {
@@ -85,9 +85,9 @@ export class Engine {
     // After a call: a caller who chose no language is spoken to in every greeting language.
     if (state.menu === AFTER_CALL_MENU) return this.afterCallInput({ lang, key, tries, failed, now }, state.focus);
     if (state.menu === LANGUAGE_MENU || lang === undefined) return this.languageInput({ key, tries, failed, now });
-    const at: At = { lang, key, tries, failed, now };
+    const at: KeyPress = { lang, key, tries, failed, now };
     if (state.menu === ALTERNATIVES_MENU) return this.offersInput(at, state.focus);
-    const menu = own(this.flow.menus, state.menu);
+    const menu = ownEntry(this.flow.menus, state.menu);
     if (!menu)
       return {
         step: this.menus.menu({ lang, menu: 'main', tries: 0, failed }),
@@ -100,7 +100,7 @@ export class Engine {
    * transfer that was not bridged (the whisper's key not pressed) fails like a busy one. */
   dialResult({ state, status, bridged, now }: DialResult): Result {
     const { lang, failed: known } = state;
-    const service = own(this.config.services, state.service);
+    const service = ownEntry(this.config.services, state.service);
     const result = transferResult(status, bridged);
     const outcome = dialOutcome(status);
     const events: FlowEvent[] = [
@@ -114,7 +114,10 @@ export class Engine {
       },
     ];
     if (result === 'reached' && service)
-      return { step: this.links.afterCall({ lang, failed: known, tries: 0, prefix: [], focus: service.id }), events };
+      return {
+        step: this.transfers.afterCall({ lang, failed: known, tries: 0, prefix: [], focus: service.id }),
+        events,
+      };
     const failed = service ? withFailed(known, service.id) : known;
     // Briefly for a caller who chose no language (every greeting language): the next
     // "putting you through" names the next service; why the last one failed is left unsaid.
@@ -122,29 +125,29 @@ export class Engine {
       service && lang !== undefined
         ? [
             speech(lang, service.onFailure ?? `dial-${result === 'reached' ? 'failed' : result}`, {
-              name: this.words.name(lang, service),
+              name: this.phrases.name(lang, service),
             }),
           ]
         : [];
     // A caller who did not choose goes on to the next service; one who chose hears the offers.
     if (state.net || lang === undefined)
-      return this.links.putThrough({ lang, failed, now, prefix, events, why: 'retry' });
-    return this.links.offers({ lang, failed, now, prefix, events, focus: service?.id });
+      return this.transfers.putThrough({ lang, failed, now, prefix, events, why: 'retry' });
+    return this.transfers.offers({ lang, failed, now, prefix, events, focus: service?.id });
   }
 
   /** POST /voice/whisper: the person who answered a transfer hears the whisper. */
   whisper(state: WhisperState): WhisperResult {
-    return this.links.whisper.answer(state);
+    return this.transfers.whisper.answer(state);
   }
 
   /** POST /voice/whisper/key: the whisper's key, or its time-out (no digits). */
   whisperKey(state: WhisperState, digits: string | undefined): WhisperResult {
-    return this.links.whisper.key(state, digits);
+    return this.transfers.whisper.key(state, digits);
   }
 
   // --- the language choice ---------------------------------------------------------------
 
-  private languageInput({ key, tries, failed, now }: Omit<At, 'lang'>): Result {
+  private languageInput({ key, tries, failed, now }: Omit<KeyPress, 'lang'>): Result {
     const choice = key === undefined ? undefined : this.flow.languages.find((l) => l.key === key);
     if (choice) {
       const events: FlowEvent[] = [{ event: 'language', menu: LANGUAGE_MENU, key: choice.key, lang: choice.id }];
@@ -165,9 +168,9 @@ export class Engine {
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
       // Nobody to put through to (every safety-net service closed): no "putting you through",
       // but the ending, in every language of the greeting.
-      const anyone = this.links.services.next(this.flow.defaultLanguage, failed, now) !== undefined;
+      const anyone = this.transfers.services.next(this.flow.defaultLanguage, failed, now) !== undefined;
       const prefix = anyone ? this.flow.greeting.map((l) => speech(l, 'putting-through')) : [];
-      return this.links.putThrough({
+      return this.transfers.putThrough({
         lang: undefined,
         failed,
         now,
@@ -182,7 +185,7 @@ export class Engine {
 
   // --- the data's menus ------------------------------------------------------------------
 
-  private menuInput(at: At, menu: Menu): Result {
+  private menuInput(at: KeyPress, menu: Menu): Result {
     const { lang, key, failed, now } = at;
     const common = this.commonKey(at, menu.id, (l) => this.menus.menu({ lang: l, menu: menu.id, tries: 0, failed }));
     if (common) return common;
@@ -202,16 +205,16 @@ export class Engine {
           events,
         };
       case 'transfer': {
-        const service = this.links.services.get(a.service);
-        if (!service) return this.links.putThrough({ lang, failed, now, prefix: [], events });
-        return this.links.transfer({ lang, failed, now, prefix: [], events, service });
+        const service = this.transfers.services.get(a.service);
+        if (!service) return this.transfers.putThrough({ lang, failed, now, prefix: [], events });
+        return this.transfers.transfer({ lang, failed, now, prefix: [], events, service });
       }
       case 'first_open': {
-        const service = this.links.services.pick({ type: 'group', group: a.group }, lang, failed, now);
+        const service = this.transfers.services.pick({ type: 'group', group: a.group }, lang, failed, now);
         if (service)
-          return this.links.transfer({ lang, failed, now, prefix: [], events, service, why: `group:${a.group}` });
+          return this.transfers.transfer({ lang, failed, now, prefix: [], events, service, why: `group:${a.group}` });
         // No such service open now: "someone now" is the next person the line can reach.
-        return this.links.putThrough({ lang, failed, now, prefix: [], events });
+        return this.transfers.putThrough({ lang, failed, now, prefix: [], events });
       }
     }
   }
@@ -219,7 +222,7 @@ export class Engine {
   /** Keys that do the same in every menu: repeat, back (to the main menu; from it, to the
    * language choice) and the language choice. */
   private commonKey<L extends Lang | undefined>(
-    at: At<L>,
+    at: KeyPress<L>,
     menuId: string,
     redo: (lang: L) => Step,
   ): Result | undefined {
@@ -247,7 +250,7 @@ export class Engine {
    * many tries in a row, puts the caller through to a person (the safety net), or, after a
    * call that went through (`last`), ends the call kindly. */
   private failedTry<L extends Lang | undefined>(
-    at: At<L>,
+    at: KeyPress<L>,
     menuId: string,
     redo: (prefix: Speech[], tries: number) => Result,
     last?: (events: FlowEvent[]) => Result,
@@ -257,11 +260,11 @@ export class Engine {
       key === undefined ? { event: 'no-input', menu: menuId, lang } : { event: 'invalid-key', menu: menuId, lang };
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
       if (last) return last([event]);
-      const prefix = this.words.each(lang, (l) => speech(l, 'emergency'));
-      return this.links.putThrough({ lang, failed, now, prefix, events: [event] });
+      const prefix = this.phrases.each(lang, (l) => speech(l, 'emergency'));
+      return this.transfers.putThrough({ lang, failed, now, prefix, events: [event] });
     }
     const again = redo(
-      this.words.each(lang, (l) => speech(l, key === undefined ? 'no-input' : 'invalid-key')),
+      this.phrases.each(lang, (l) => speech(l, key === undefined ? 'no-input' : 'invalid-key')),
       tries + 1,
     );
     return { step: again.step, events: [event, ...again.events] };
@@ -269,18 +272,18 @@ export class Engine {
 
   // --- offers and after a call -------------------------------------------------------------
 
-  private offersInput(at: At, focus: string | undefined): Result {
+  private offersInput(at: KeyPress, focus: string | undefined): Result {
     const { lang, key, failed, now } = at;
     // `*` says again all that was said: what became of the service (its number, closed, not
     // reached), then the offers.
     const common = this.commonKey(at, ALTERNATIVES_MENU, (l) => {
-      const prefix = this.links.about(l, this.links.services.get(focus), failed, now);
-      return this.links.offers({ lang: l, failed, now, prefix, events: [], focus }).step;
+      const prefix = this.transfers.about(l, this.transfers.services.get(focus), failed, now);
+      return this.transfers.offers({ lang: l, failed, now, prefix, events: [], focus }).step;
     });
     if (common) return common;
-    const chosen = key === undefined ? undefined : this.links.offerFor(key, lang, failed, now, focus);
+    const chosen = key === undefined ? undefined : this.transfers.offerFor(key, lang, failed, now, focus);
     if (chosen) {
-      return this.links.transfer({
+      return this.transfers.transfer({
         lang,
         failed,
         now,
@@ -292,24 +295,24 @@ export class Engine {
       });
     }
     return this.failedTry(at, ALTERNATIVES_MENU, (prefix, tries) =>
-      this.links.offers({ lang, failed, now, prefix, events: [], focus, tries, intro: false }),
+      this.transfers.offers({ lang, failed, now, prefix, events: [], focus, tries, intro: false }),
     );
   }
 
-  private afterCallInput(at: At<Lang | undefined>, focus: string | undefined): Result {
+  private afterCallInput(at: KeyPress<Lang | undefined>, focus: string | undefined): Result {
     const { lang, failed, key, now } = at;
     const common = this.commonKey(at, AFTER_CALL_MENU, (l) =>
-      this.links.afterCall({ lang: l, failed, tries: 0, prefix: [], focus }),
+      this.transfers.afterCall({ lang: l, failed, tries: 0, prefix: [], focus }),
     );
     if (common) return common;
     // "I did not reach anyone": the service just reached fails for this call, and the caller
     // is put through at once to the next open service like it.
-    if (focus !== undefined && key === this.links.notReachedKey) {
+    if (focus !== undefined && key === this.transfers.notReachedKey) {
       const events: FlowEvent[] = [{ event: 'not-reached', lang, service: focus, result: 'not-reached' }];
       const left = withFailed(failed, focus);
-      const next = this.links.nextLike(lang, left, now, focus);
-      if (!next) return this.links.ending({ lang, failed: left, now, prefix: [], events });
-      return this.links.putThroughTo({ lang, failed: left, now, prefix: [], events, service: next, why: 'retry' });
+      const next = this.transfers.nextLike(lang, left, now, focus);
+      if (!next) return this.transfers.ending({ lang, failed: left, now, prefix: [], events });
+      return this.transfers.putThroughTo({ lang, failed: left, now, prefix: [], events, service: next, why: 'retry' });
     }
     // The caller has spoken to someone: a caller who stays on the line without a key is not
     // put through again (a loop with no end), but hears the emergency numbers and goodbye.
@@ -318,10 +321,10 @@ export class Engine {
       at,
       AFTER_CALL_MENU,
       (prefix, tries) => ({
-        step: this.links.afterCall({ lang, failed, tries, prefix: at.key === undefined ? [] : prefix, focus }),
+        step: this.transfers.afterCall({ lang, failed, tries, prefix: at.key === undefined ? [] : prefix, focus }),
         events: [],
       }),
-      (events) => this.links.farewell(lang, events),
+      (events) => this.transfers.farewell(lang, events),
     );
   }
 }

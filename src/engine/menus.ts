@@ -1,17 +1,17 @@
 /** The menus as the caller hears them: the language choice and the data's menus. */
 import type { Config, Lang } from '../config/types.js';
-import { LANGUAGE_MENU, own, type Speech, type Step } from './types.js';
+import { LANGUAGE_MENU, ownEntry, type Speech, type Step } from './types.js';
 import { HoursWords } from './hours-words.js';
-import { speech, type Words } from './words.js';
+import { speech, type Phrasebook } from './phrasebook.js';
 
 export class Menus {
   private readonly hours: HoursWords;
 
   constructor(
     private readonly config: Config,
-    private readonly words: Words,
+    private readonly phrases: Phrasebook,
   ) {
-    this.hours = new HoursWords(config, words);
+    this.hours = new HoursWords(config, phrases);
   }
 
   private get flow() {
@@ -23,7 +23,7 @@ export class Menus {
     const say = [...o.prefix];
     if (o.greeting) for (const lang of this.flow.greeting) say.push(speech(lang, 'greeting'));
     for (const { id: lang, key } of this.flow.languages)
-      say.push(speech(lang, 'choose-language', { key: this.words.keyName(lang, key) }));
+      say.push(speech(lang, 'choose-language', { key: this.phrases.keyName(lang, key) }));
     return {
       kind: 'gather',
       say,
@@ -41,22 +41,22 @@ export class Menus {
     prefix?: Speech[];
     intro?: boolean;
   }): Step {
-    const menu = own(this.flow.menus, o.menu) ?? this.flow.menus.main!;
+    const menu = ownEntry(this.flow.menus, o.menu) ?? this.flow.menus.main!;
     const prefix = o.prefix ?? [];
     const intro = o.intro ?? true;
     const { lang } = o;
     const keys = this.flow.keys;
     const vars = {
-      repeat: this.words.keyName(lang, keys.repeat),
-      back: this.words.keyName(lang, keys.back),
-      language: this.words.keyName(lang, keys.language),
+      repeat: this.phrases.keyName(lang, keys.repeat),
+      back: this.phrases.keyName(lang, keys.back),
+      language: this.phrases.keyName(lang, keys.language),
     };
     const say = [...prefix];
     // The hours a prompt states come from the directory ({hours:ID}).
     const withHours = (k: string) => speech(lang, k, { ...vars, ...this.hours.vars(lang, k) });
     if (intro) for (const k of menu.say) say.push(withHours(k));
     for (const opt of menu.options)
-      if (opt.say) say.push(speech(lang, opt.say, { key: this.words.keyName(lang, opt.key) }));
+      if (opt.say) say.push(speech(lang, opt.say, { key: this.phrases.keyName(lang, opt.key) }));
     if (intro) for (const k of menu.footer) say.push(withHours(k));
     return {
       kind: 'gather',

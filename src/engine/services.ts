@@ -2,7 +2,7 @@
  * data's order for the caller's language, services with confirmed hours first. */
 import type { Config, Lang, Service, Target } from '../config/types.js';
 import { verificationOf } from '../time/verification.js';
-import { own } from './types.js';
+import { ownEntry } from './types.js';
 
 /** Hours from the source document, or confirmed by a person's test call recently enough
  * (settings.verify_max_age_days, as npm run preflight counts it). */
@@ -26,7 +26,7 @@ export class Services {
   }
 
   get(id: string | undefined): Service | undefined {
-    return own(this.config.services, id);
+    return ownEntry(this.config.services, id);
   }
 
   isOpen(service: Service, now: Date): boolean {
@@ -35,9 +35,9 @@ export class Services {
 
   /** A group's services for a language, confirmed ones first (a stable sort keeps the data's order). */
   order(group: string, lang: Lang, now: Date): Service[] {
-    const g = own(this.config.flow.groups, group);
+    const g = ownEntry(this.config.flow.groups, group);
     if (!g) return [];
-    const ids = own(g.byLang, lang) ?? g.order;
+    const ids = ownEntry(g.byLang, lang) ?? g.order;
     const services = ids.map((id) => this.get(id)).filter((s): s is Service => s !== undefined);
     const days = this.config.settings.verifyMaxAgeDays;
     return services.sort((a, b) => Number(confirmed(b, days, now)) - Number(confirmed(a, days, now)));

@@ -106,6 +106,6 @@ export function dialOutcome(status: string | undefined): DialOutcome {
  * A record's own entry, or undefined. The call state comes from the caller's side of the
  * wire: `menu=constructor` or `service=__proto__` must not find Object's prototype members.
  */
-export function own<T>(record: Record<string, T>, id: string | undefined): T | undefined {
+export function ownEntry<T>(record: Record<string, T>, id: string | undefined): T | undefined {
   return id !== undefined && Object.hasOwn(record, id) ? record[id] : undefined;
 }

@@ -8,8 +8,8 @@
 import { whisperGroupKey, whisperLanguageKey } from '../config/prompts.js';
 import type { Config, Service } from '../config/types.js';
 import type { FlowEvent, Speech, WhisperState, WhisperWhy } from './types.js';
-import { own } from './types.js';
-import { speech, type Words } from './words.js';
+import { ownEntry } from './types.js';
+import { speech, type Phrasebook } from './phrasebook.js';
 
 /** What the answering leg is told to do. */
 export type WhisperStep =
@@ -29,7 +29,7 @@ export interface WhisperResult {
 export class Whisper {
   constructor(
     private readonly config: Config,
-    private readonly words: Words,
+    private readonly phrases: Phrasebook,
   ) {}
 
   /** The whisper of a transfer to `service` (none: no whisper, the caller is put through). */
@@ -40,7 +40,7 @@ export class Whisper {
   /** The whisper's speech, in the staff's language: at most one sentence and the key's request. */
   speech(service: Service, state: Pick<WhisperState, 'lang' | 'why'>, confirm: boolean): Speech[] {
     const staff = service.staffLanguage;
-    const t = (key: string) => this.words.text(staff, key);
+    const t = (key: string) => this.phrases.text(staff, key);
     const why = state.why ?? 'now';
     const whyKey = why.startsWith('group:') ? whisperGroupKey(why.slice('group:'.length)) : `whisper-why-${why}`;
     const say = [
@@ -57,7 +57,7 @@ export class Whisper {
   /** POST /voice/whisper: the person has just answered. A URL naming no service (forged, or
    * from before a reload removed it) is put through: the caller is waiting for a person. */
   answer(state: WhisperState): WhisperResult {
-    const service = own(this.config.services, state.service);
+    const service = ownEntry(this.config.services, state.service);
     if (!service || service.whisper === 'none') return { step: { kind: 'bridge' }, events: [] };
     const confirm = service.whisper === 'confirm';
     const say = this.speech(service, state, confirm);
@@ -69,7 +69,7 @@ export class Whisper {
 
   /** POST /voice/whisper/key: any key takes the call; none (the time-out) declines it. */
   key(state: WhisperState, digits: string | undefined): WhisperResult {
-    const service = own(this.config.services, state.service)?.id ?? 'unknown';
+    const service = ownEntry(this.config.services, state.service)?.id ?? 'unknown';
     if (digits) return { step: { kind: 'bridge' }, events: [{ event: 'whisper', service, whisper: 'accepted' }] };
     return { step: { kind: 'decline' }, events: [{ event: 'whisper', service, whisper: 'timed-out' }] };
   }

@@ -8,7 +8,7 @@ export function speech(lang: Lang, key: string, vars?: Record<string, string>): 
   return vars ? { lang, key, vars } : { lang, key };
 }
 
-export class Words {
+export class Phrasebook {
   constructor(private readonly config: Config) {}
 
   /** The languages to speak to a caller in: the one chosen, or, for a caller who chose none,

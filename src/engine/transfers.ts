@@ -17,7 +17,7 @@ import {
 } from './types.js';
 import { Services, withFailed } from './services.js';
 import { Whisper } from './whisper.js';
-import { speech, spokenNumber, type Words } from './words.js';
+import { speech, spokenNumber, type Phrasebook } from './phrasebook.js';
 
 /** For a caller who may have chosen no language (undefined): spoken in every greeting language. */
 interface AnyContext {
@@ -34,16 +34,16 @@ interface AnyContext {
 /** For a caller who chose a language. */
 type Context = AnyContext & { lang: Lang };
 
-export class Links {
+export class Transfers {
   readonly services: Services;
   readonly whisper: Whisper;
 
   constructor(
     private readonly config: Config,
-    private readonly words: Words,
+    private readonly phrases: Phrasebook,
   ) {
     this.services = new Services(config);
-    this.whisper = new Whisper(config, words);
+    this.whisper = new Whisper(config, phrases);
   }
 
   private get flow() {
@@ -76,7 +76,7 @@ export class Links {
    */
   about(lang: Lang, service: Service | undefined, failed: readonly string[], now: Date): Speech[] {
     if (!service) return [];
-    const name = this.words.name(lang, service);
+    const name = this.phrases.name(lang, service);
     if (service.connect === 'say') {
       const say = [speech(lang, 'police-number', { number: spokenNumber(service.dial) })];
       // "Or stay on the line" only while someone can still be reached by staying.
@@ -91,7 +91,7 @@ export class Links {
       speech(lang, 'closed', { name }),
       speech(lang, closure.reason ?? `closed-${closure.kind}`),
       state.nextChange
-        ? this.words.when(lang, now, state.nextChange, { at: 'reopens', day: 'reopens-day' })
+        ? this.phrases.when(lang, now, state.nextChange, { at: 'reopens', day: 'reopens-day' })
         : speech(lang, 'closed-until-further-notice'),
     ];
   }
@@ -100,11 +100,11 @@ export class Links {
    * none, in every greeting language. `quiet`: the caller was just told they are being put through. */
   private connect(c: AnyContext & { service: Service; net?: boolean; quiet?: boolean }): Result {
     const { lang, service } = c;
-    const say = this.words.grouped(lang, [
+    const say = this.phrases.grouped(lang, [
       ...c.prefix,
-      ...this.words.each(lang, (l) => [
+      ...this.phrases.each(lang, (l) => [
         ...(service.callerId === 'caller' ? [speech(l, 'caller-id-notice')] : []),
-        ...(c.quiet ? [] : [speech(l, service.intro ?? 'transfer', { name: this.words.name(l, service) })]),
+        ...(c.quiet ? [] : [speech(l, service.intro ?? 'transfer', { name: this.phrases.name(l, service) })]),
       ]),
     ]);
     const why = c.why ?? (c.net ? 'now' : 'service');
@@ -136,7 +136,10 @@ export class Links {
     if (c.intro ?? true) say.push(speech(c.lang, 'alternatives-intro'));
     for (const { key, service } of open) {
       say.push(
-        speech(c.lang, 'opt-service', { name: this.words.name(c.lang, service), key: this.words.keyName(c.lang, key) }),
+        speech(c.lang, 'opt-service', {
+          name: this.phrases.name(c.lang, service),
+          key: this.phrases.keyName(c.lang, key),
+        }),
       );
     }
     const state = { lang: c.lang, menu: ALTERNATIVES_MENU, tries: c.tries ?? 0, failed: c.failed, focus: c.focus };
@@ -188,16 +191,16 @@ export class Links {
     prefix: Speech[];
     focus?: string | undefined;
   }): Step {
-    const back = (l: Lang) => this.words.keyName(l, this.flow.keys.back);
+    const back = (l: Lang) => this.phrases.keyName(l, this.flow.keys.back);
     const nobody = (l: Lang) =>
       c.focus === undefined
         ? []
-        : [speech(l, 'after-call-not-reached', { key: this.words.keyName(l, this.notReachedKey) })];
+        : [speech(l, 'after-call-not-reached', { key: this.phrases.keyName(l, this.notReachedKey) })];
     return {
       kind: 'gather',
-      say: this.words.grouped(c.lang, [
+      say: this.phrases.grouped(c.lang, [
         ...c.prefix,
-        ...this.words.each(c.lang, (l) => [...nobody(l), speech(l, 'after-call', { key: back(l) })]),
+        ...this.phrases.each(c.lang, (l) => [...nobody(l), speech(l, 'after-call', { key: back(l) })]),
       ]),
       state: { lang: c.lang, menu: AFTER_CALL_MENU, tries: c.tries, failed: c.failed, focus: c.focus },
       timeout: this.flow.gatherTimeout,
@@ -237,9 +240,9 @@ export class Links {
     const tried = c.failed.length > 0 || c.focus !== undefined;
     // The emergency numbers not twice in a row (a caller who stayed silent in a menu was just told them).
     const told = (l: Lang) => c.prefix.some((s) => s.lang === l && s.key === 'emergency');
-    const say = this.words.grouped(c.lang, [
+    const say = this.phrases.grouped(c.lang, [
       ...c.prefix,
-      ...this.words.each(c.lang, (l) => [
+      ...this.phrases.each(c.lang, (l) => [
         ...(brief || !tried ? [] : [speech(l, 'none-open')]),
         ...(told(l) ? [] : [speech(l, 'emergency')]),
         ...this.callback(l, c.failed, c.now).slice(0, brief ? 1 : undefined),
@@ -252,7 +255,7 @@ export class Links {
   /** The end of a call that reached someone: the emergency numbers and goodbye. */
   farewell(lang: Lang | undefined, events: FlowEvent[]): Result {
     return {
-      step: { kind: 'hangup', say: this.words.each(lang, (l) => [speech(l, 'emergency'), speech(l, 'goodbye')]) },
+      step: { kind: 'hangup', say: this.phrases.each(lang, (l) => [speech(l, 'emergency'), speech(l, 'goodbye')]) },
       events: [...events, { event: 'goodbye', lang }],
     };
   }
@@ -266,7 +269,7 @@ export class Links {
       listed.find((s) => !failed.includes(s.id)) ??
       listed[0];
     if (!service) return [];
-    const name = this.words.name(lang, service);
+    const name = this.phrases.name(lang, service);
     const number = spokenNumber(service.dial);
     // "The 17 12 helpline" already says its number: not "on 17 12" again.
     const said = name.includes(number)
@@ -278,12 +281,14 @@ export class Links {
     if (state.open && state.nextChange === undefined) return [said, speech(lang, 'callback-always')];
     if (state.open && state.nextChange) {
       const today = calendarDaysBetween(now, state.nextChange) === 0;
-      return today ? [said, speech(lang, 'callback-until', { time: this.words.time(lang, state.nextChange) })] : [said];
+      return today
+        ? [said, speech(lang, 'callback-until', { time: this.phrases.time(lang, state.nextChange) })]
+        : [said];
     }
     if (!state.nextChange) return [said];
     return [
       said,
-      this.words.when(lang, now, state.nextChange, { at: 'callback-reopens', day: 'callback-reopens-day' }),
+      this.phrases.when(lang, now, state.nextChange, { at: 'callback-reopens', day: 'callback-reopens-day' }),
     ];
   }
 }
