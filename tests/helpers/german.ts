@@ -29,7 +29,7 @@ export function addGerman(data: DataCopy, opts: { greeting: boolean }): void {
     if (opts.greeting) m.greeting = [...m.greeting, id];
   });
   // Every prompts file names the caller's language in the whisper (src/engine/whisper.ts).
-  const whisper = { fr: 'Appel en allemand', nl: 'Oproep in het Duits', en: 'Caller speaks German' } as const;
+  const whisper = { fr: 'Appel en allemand', nl: 'Oproep in het Duits', en: 'Call in German' } as const;
   for (const [lang, words] of Object.entries(whisper) as [keyof typeof whisper, string][])
     changeCopy(data, lang, (p) => {
       p.prompts[`whisper-lang-${id}`] = words;
