@@ -168,3 +168,49 @@ describe('the usual week of a service', () => {
     expect(week('off')).toEqual({ kind: 'never' });
   });
 });
+
+describe('a time on the hour, in the words of each language (time-hour-N before time-hour)', () => {
+  const words = new Phrasebook(shipped);
+  const at = (h: number, m = 0) => new Date(2000, 0, 3, h, m);
+  const own = (lang: string, h: number) => shipped.prompts[lang]!.prompts[`time-hour-${h}`];
+
+  it('French says "1 heure", "midi" and "minuit"; English "midday" and "midnight"; other hours and minutes keep the pattern', () => {
+    expect([own('fr', 1), own('fr', 12), own('fr', 0), own('en', 12), own('en', 0)]).not.toContain(undefined);
+    expect(words.time('fr', at(1))).toBe(own('fr', 1));
+    expect(words.time('fr', at(12))).toBe(own('fr', 12));
+    expect(words.time('fr', at(0))).toBe(own('fr', 0));
+    expect(words.time('en', at(12))).toBe(own('en', 12));
+    expect(words.time('en', at(0))).toBe(own('en', 0));
+    expect(words.time('fr', at(17))).toBe(words.text('fr', 'time-hour', { hour: '17' }));
+    expect(words.time('fr', at(12, 30))).toBe(words.text('fr', 'time-hour-minute', { hour: '12', minute: '30' }));
+    expect(own('en', 1)).toBeUndefined();
+    expect(words.time('en', at(1))).toBe(
+      words.text('en', 'time-hour', { hour12: '1', period: words.text('en', 'time-am') }),
+    );
+  });
+
+  it('a caller hears them in the usual hours of a service open from 1:00 to noon', async () => {
+    const config = configOf(withHours({ 'violence-line': 'Mo-Fr 01:00-12:00; PH off' }).load());
+    const fr = await infoHelp(config, 'fr');
+    expect(fr).toContain(own('fr', 1));
+    expect(fr).toContain(own('fr', 12));
+    expect(await infoHelp(config, 'en')).toContain(own('en', 12));
+  });
+
+  it('the loader takes one in a single language, and refuses an hour that does not exist or a placeholder it lacks', () => {
+    const { f, load } = withHours({});
+    const nl = parse(f.read('nl')) as { prompts: Record<string, string> };
+    nl.prompts['time-hour-0'] = 'middernacht';
+    f.write('nl', stringify(nl));
+    expect(configOf(load()).prompts.nl!.prompts['time-hour-0']).toBe('middernacht');
+
+    nl.prompts['time-hour-24'] = 'middernacht';
+    nl.prompts['time-hour-0'] = '{minute} middernacht';
+    f.write('nl', stringify(nl));
+    const r = load();
+    expect(r.ok).toBe(false);
+    const codes = (key: string) => r.problems.filter((p) => p.path === `prompts.${key}`).map((p) => p.code);
+    expect(codes('time-hour-24')).toContain('HL_ERR_PROMPT_UNUSED');
+    expect(codes('time-hour-0')).toEqual(['HL_ERR_PROMPT_PLACEHOLDERS']);
+  });
+});

@@ -106,6 +106,12 @@ export function whisperPromptUses(languages: Lang[], groups: string[], menusFile
  * 24-hour clock in French and Dutch ("17 heures") and on the 12-hour clock in English ("5 pm"). */
 const OWN_FORMS: ReadonlySet<string> = new Set(['time-hour', 'time-hour-minute']);
 
+/** A language's own word for one hour on the hour (time-hour-0 to time-hour-23: "minuit",
+ * "1 heure", "midi", "midday"), said instead of time-hour; optional, and only where the
+ * language needs it, so other languages need not have it. */
+export const hourKey = (hour: number) => `time-hour-${hour}`;
+const HOUR_KEYS: ReadonlySet<string> = new Set(Array.from({ length: 24 }, (_, h) => hourKey(h)));
+
 /** Placeholders available to prompts named by the data. */
 export const OPTION_VARS = ['key'];
 export const MENU_VARS = ['repeat', 'back', 'language'];
@@ -173,8 +179,11 @@ export function systemPromptUses(): PromptUse[] {
 export function checkPrompts(set: PromptSet, uses: PromptUse[], errors: Problem[]): void {
   const allKeys = new Set(set.languages.flatMap((l) => Object.keys(set.catalogs[l]?.prompts ?? {})));
   checkLanguagesAgree(set, allKeys, errors);
-  for (const use of uses) checkUse(set, allKeys, use, errors);
-  const used = new Set(uses.map((u) => u.key));
+  const hours = [...allKeys]
+    .filter((k) => HOUR_KEYS.has(k))
+    .map((key) => ({ key, vars: SYSTEM_PROMPTS['time-hour']!, place: 'the line itself (a time on the hour)' }));
+  for (const use of [...uses, ...hours]) checkUse(set, allKeys, use, errors);
+  const used = new Set([...uses, ...hours].map((u) => u.key));
   for (const key of allKeys) {
     // Reasons of temporary closures are kept for the next closure even when none uses them now.
     if (!used.has(key) && !key.startsWith(REASON_PREFIX))
@@ -192,6 +201,7 @@ const fileOf = (set: PromptSet, lang: Lang) => join(set.dir, `${lang}.yaml`);
 function checkLanguagesAgree(set: PromptSet, allKeys: Set<string>, errors: Problem[]): void {
   const file = (l: Lang) => fileOf(set, l);
   for (const key of [...allKeys].sort()) {
+    if (HOUR_KEYS.has(key)) continue; // a language's own word for an hour: only where it needs one
     const present = set.languages.filter((l) => set.catalogs[l]?.prompts[key] !== undefined);
     for (const l of set.languages) {
       if (!present.includes(l))

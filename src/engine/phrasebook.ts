@@ -2,6 +2,7 @@
 import type { Config, Lang, Service } from '../config/types.js';
 import { calendarDaysBetween } from '../time/hours.js';
 import { fill } from '../call/placeholders.js';
+import { hourKey } from '../config/prompts.js';
 import type { Speech } from './types.js';
 
 export function speech(lang: Lang, key: string, vars?: Record<string, string>): Speech {
@@ -65,10 +66,13 @@ export class Phrasebook {
   }
 
   /** A clock time as the language says it: the pattern is the language's own (time-hour,
-   * time-hour-minute), picking from the 24-hour or 12-hour forms (clockVars). */
+   * time-hour-minute), picking from the 24-hour or 12-hour forms (clockVars); on the hour, the
+   * language's own word for that hour first when it has one ("midi", "1 heure", "midnight"). */
   time(lang: Lang, at: Date): string {
     const vars = clockVars(at.getHours(), at.getMinutes(), (key) => this.text(lang, key));
-    return this.text(lang, at.getMinutes() === 0 ? 'time-hour' : 'time-hour-minute', vars);
+    if (at.getMinutes() !== 0) return this.text(lang, 'time-hour-minute', vars);
+    const own = hourKey(at.getHours());
+    return this.text(lang, this.config.prompts[lang]?.prompts[own] !== undefined ? own : 'time-hour', vars);
   }
 }
 
