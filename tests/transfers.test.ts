@@ -44,6 +44,26 @@ async function to(langKey: string, id: string, app = t.app): Promise<Call> {
   return (await new Call(app).start()).keys(langKey, ...keysTo(id));
 }
 
+describe('after a call, for a caller who chose no language', () => {
+  it('each greeting language says thanks, the not-reached key, then that the back key is the language choice; it is', async () => {
+    const call = await new Call(t.app).start();
+    while (!call.dial) await call.silence();
+    await call.outcome('completed', true);
+    const texts = says(call);
+    expect(texts.map((s) => s.attrs.language)).toEqual(config.flow.greeting.map((l) => config.prompts[l]!.language));
+    for (const [i, l] of config.flow.greeting.entries()) {
+      const text = texts[i]!.text;
+      const at = (key: string) => text.indexOf(prompt(l, key).split('{')[0]!);
+      expect(at('after-call-thanks'), l).toBe(0);
+      expect(at('after-call-not-reached'), l).toBeGreaterThan(0);
+      expect(at('after-call-languages'), l).toBeGreaterThan(at('after-call-not-reached'));
+      expect(at('after-call'), l).toBe(-1);
+    }
+    await call.press(config.flow.keys.back);
+    expect(action(call)).toBe('/voice/menu?menu=lang&tries=0');
+  });
+});
+
 describe.each(LANGS)('in $code', (lang) => {
   const net = safetyNet(lang.id);
 
@@ -58,6 +78,16 @@ describe.each(LANGS)('in $code', (lang) => {
       expect(action(call)).toBe(`/voice/menu?lang=${lang.id}&menu=main&tries=0`);
     },
   );
+
+  it('after a call: thanks first, then the key for a caller who reached nobody, then the way back to the main menu', async () => {
+    const call = await (await to(lang.key, 'pag-asa')).outcome('completed');
+    const text = said(call);
+    const at = (key: string) => text.indexOf(prompt(lang.id, key).split('{')[0]!);
+    expect(at('after-call-thanks')).toBe(0);
+    expect(at('after-call-not-reached')).toBeGreaterThan(at('after-call-thanks'));
+    expect(at('after-call')).toBeGreaterThan(at('after-call-not-reached'));
+    expect(at('after-call-languages')).toBe(-1);
+  });
 
   it('after a call: * says it again, 9 is the language choice; wrong keys and silence count, then the call ends kindly', async () => {
     const call = await (await to(lang.key, 'pag-asa')).outcome('completed');
@@ -84,10 +114,11 @@ describe.each(LANGS)('in $code', (lang) => {
     await silent.silence();
     expect(silent.hungUp).toBe(false);
     expect(action(silent)).toBe(`/voice/menu?lang=${lang.id}&menu=end&tries=1&focus=pag-asa`);
-    // Silence after a call is no mistake: the menu again (its "did not reach anyone" first),
+    // Silence after a call is no mistake: the menu again (thanks, then "did not reach anyone"),
     // without "you did not press a key".
     const again = says(silent)[0]!.text;
-    expect(again.startsWith(prompt(lang.id, 'after-call-not-reached').split('{')[0]!)).toBe(true);
+    expect(again.startsWith(prompt(lang.id, 'after-call-thanks'))).toBe(true);
+    expect(again).toContain(prompt(lang.id, 'after-call-not-reached').split('{')[0]!);
     expect(again).not.toContain(prompt(lang.id, 'no-input').split('{')[0]!);
     await silent.silence();
     expect(silent.dial).toBeUndefined();

@@ -73,7 +73,10 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'hours-and': ['first', 'second'],
   'hours-except-holidays': ['hours'],
   ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [`weekday-${d}`, []])),
+  'after-call-thanks': [],
   'after-call': ['key'],
+  // For a caller who chose no language, the back key leads to the language choice.
+  'after-call-languages': ['key'],
   'after-call-not-reached': ['key'],
   goodbye: [],
   error: [],

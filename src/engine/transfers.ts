@@ -181,9 +181,10 @@ export class Transfers {
     return said ? { key, service: said } : undefined;
   }
 
-  /** After a transfer that was bridged: first, when `focus` names the service, a key for a
-   * caller who reached nobody (a voicemail, a wrong person); then a way back to the menus (for a
-   * caller who chose no language, in every greeting language: back is then the language choice). */
+  /** After a transfer that was bridged: thanks; then, when `focus` names the service, a key for
+   * a caller who reached nobody (a voicemail, a wrong person); then a way back to the menus (for
+   * a caller who chose no language, in every greeting language: back is then the language
+   * choice, and said so). Thanks first, so that it does not fall between two options. */
   afterCall(c: {
     lang: Lang | undefined;
     failed: readonly string[];
@@ -200,7 +201,11 @@ export class Transfers {
       kind: 'gather',
       say: this.phrases.grouped(c.lang, [
         ...c.prefix,
-        ...this.phrases.each(c.lang, (l) => [...nobody(l), speech(l, 'after-call', { key: back(l) })]),
+        ...this.phrases.each(c.lang, (l) => [
+          speech(l, 'after-call-thanks'),
+          ...nobody(l),
+          speech(l, c.lang === undefined ? 'after-call-languages' : 'after-call', { key: back(l) }),
+        ]),
       ]),
       state: { lang: c.lang, menu: AFTER_CALL_MENU, tries: c.tries, failed: c.failed, focus: c.focus },
       timeout: this.flow.gatherTimeout,
