@@ -122,17 +122,27 @@ describe('2. a caller who never chose a language hears everything in every greet
     return c;
   };
 
-  it('a failed transfer: the next "putting you through" in every greeting language, each in its own voice, one sentence each', async () => {
-    const c = await silent();
-    const first = c.dialled;
-    await c.outcome('busy');
-    expect(c.dialled).toBeDefined();
-    expect(c.dialled).not.toBe(first);
-    expect(voices(c)).toEqual(codes);
-    expect(new URL(c.dial!.attrs.action!).searchParams.has('lang')).toBe(false);
-    // Briefly: the next service's name, not why the last one failed.
-    for (const s of says(c)) expect(s.text.split(/[.!?](?:\s|$)/).filter(Boolean)).toHaveLength(1);
-  });
+  it.each([
+    ['busy', false],
+    ['no-answer', false],
+    ['completed', false], // declined: answered, the whisper's key never pressed
+  ] as const)(
+    'a failed transfer (%s, bridged %s): "we are trying another service", then the next "putting you through", in every greeting language, each in its own voice',
+    async (status, bridged) => {
+      const c = await silent();
+      const first = c.dialled;
+      await c.outcome(status, bridged);
+      expect(c.dialled).toBeDefined();
+      expect(c.dialled).not.toBe(first);
+      expect(voices(c)).toEqual(codes);
+      expect(new URL(c.dial!.attrs.action!).searchParams.has('lang')).toBe(false);
+      // Briefly: another service is tried, and its name; not why the last one failed.
+      for (const [i, s] of says(c).entries()) {
+        expect(s.text.startsWith(config.prompts[GREETING[i]!.id]!.prompts['dial-trying-another']!)).toBe(true);
+        expect(s.text.split(/[.!?](?:\s|$)/).filter(Boolean)).toHaveLength(2);
+      }
+    },
+  );
 
   it('after the call: the menu, a wrong key, and the goodbye with the emergency numbers, all in every greeting language', async () => {
     const c = await silent();
@@ -168,6 +178,8 @@ describe('2. a caller who never chose a language hears everything in every greet
     expect(c.hungUp).toBe(true);
     expect(voices(c)).toEqual(codes);
     for (const s of says(c)) expect(s.text).toMatch(/112/);
+    // Nothing else is tried: not "we are trying another service".
+    for (const l of GREETING) expect(said(c)).not.toContain(config.prompts[l.id]!.prompts['dial-trying-another']!);
   });
 
   it('a caller who chose a language and was then put through for silence stays in that language', async () => {

@@ -31,6 +31,8 @@ const SYSTEM_PROMPTS: Record<string, readonly string[]> = {
   'dial-failed': ['name'],
   // The person who answered did not take the call (whisper: confirm), or it was never bridged.
   'dial-declined': ['name'],
+  // For a caller who chose no language, after a failed transfer, before the next one.
+  'dial-trying-another': [],
   closed: ['name'],
   // Why it is closed, said after "closed" (one per kind of closure; see src/time/hours.ts).
   'closed-after-hours': [],

@@ -119,8 +119,8 @@ export class Engine {
         events,
       };
     const failed = service ? withFailed(known, service.id) : known;
-    // Briefly for a caller who chose no language (every greeting language): the next
-    // "putting you through" names the next service; why the last one failed is left unsaid.
+    // Briefly for a caller who chose no language (every greeting language): "we are trying
+    // another service" (putThrough), then the next service's name; why it failed is left unsaid.
     const prefix: Speech[] =
       service && lang !== undefined
         ? [

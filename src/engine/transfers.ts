@@ -124,8 +124,14 @@ export class Transfers {
     const events: FlowEvent[] = [...c.events, { event: 'safety-net', lang: c.lang }];
     const service = this.services.next(c.lang ?? this.flow.defaultLanguage, c.failed, c.now);
     if (!service) return this.ending({ ...c, events });
+    // After a failed transfer, a caller who chose no language hears in every greeting language
+    // that another service is tried (one who chose heard why it failed, in c.prefix).
+    const prefix =
+      c.why === 'retry' && c.lang === undefined
+        ? [...c.prefix, ...this.phrases.each(undefined, (l) => speech(l, 'dial-trying-another'))]
+        : c.prefix;
     // next() gives only services open now that are put through, never one whose number is said.
-    return this.connect({ ...c, events, service, net: true });
+    return this.connect({ ...c, prefix, events, service, net: true });
   }
 
   /** The offers open now, each on its fixed key, those like `focus` first; none: the end. */
