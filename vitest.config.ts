@@ -29,6 +29,9 @@ export default defineConfig({
     // process, and none changes shared state (environment stubs and spies are undone by the
     // test that makes them).
     isolate: false,
+    // More workers than the 2 cores: the tests of the processes project mostly wait on the
+    // processes they start (measured in docs/performance.md).
+    maxWorkers: 3,
     // Short enough that a hang shows as a failure, not as a slow suite.
     testTimeout: 15_000,
     hookTimeout: 30_000,

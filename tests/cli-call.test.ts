@@ -264,17 +264,18 @@ describe('callCli: the command itself', () => {
       writeFileSync(join(dir, 'directory.yaml'), stringifyYaml(data));
       const confirmed = loadLineConfig({ directory: join(dir, 'directory.yaml') });
       const r = await runCall({
-        input: withAnswerers(scriptedInput([LANGS[2]!.key, '1', '1', 'H']), ['voicemail', 'person']),
+        input: withAnswerers(scriptedInput([LANGS[2]!.key, '1', '1', '1', 'H']), ['voicemail', 'declined', 'person']),
         at: parseWallClock(MONDAY_MORNING).at,
         config: confirmed,
       });
       const answers = r.events.filter((e) => e.event === 'answer');
       expect(answers).toEqual([
         { event: 'answer', by: 'voicemail', key: '', bridged: false },
+        { event: 'answer', by: 'declined', key: '', bridged: false },
         { event: 'answer', by: 'person', key: '1', bridged: true },
       ]);
-      // The decline leads to the offers; 1 puts the caller through to the next centre.
-      expect(dialled(r).length).toBe(2);
+      // Each decline leads to the offers; 1 puts the caller through to the next centre.
+      expect(dialled(r).length).toBe(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

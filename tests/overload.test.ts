@@ -66,6 +66,9 @@ it('a saturated loop: webhooks get 503 with Retry-After, the fallback route is s
     const fallback = await post(t.app, '/voice/fallback', callParams({ ErrorCode: '11205' }));
     expect(fallback.statusCode).toBe(200);
     expect(fallback.body).toBe(t.app.helpline.safeTwiml);
+    // The answering leg of a transfer already picked up is not shed either.
+    const whisper = await post(t.app, '/voice/whisper?lang=fr&service=surya&why=now', callParams());
+    expect(whisper.statusCode).toBe(200);
   } finally {
     await load.stop();
   }

@@ -90,7 +90,11 @@ describe('every transfer carries a whisper', () => {
     const staff = (id: string) => config.services[id]!.staffLanguage;
     const now = await caller(t, undefined, []);
     expect(await why(now)).toContain(text(staff(safetyNet('fr')[0]!), 'whisper-why-now'));
-    const group = await caller(t, 'en', SPEAK_NOW.keys);
+    // The main menu's "speak to someone now" is said as such; a centre asked for from the
+    // information is said as the group.
+    const speakNow = await caller(t, 'en', SPEAK_NOW.keys);
+    expect(await why(speakNow)).toContain(text(staff(SPEAK_NOW.id), 'whisper-why-now'));
+    const group = await caller(t, 'en', ['6', '1', '1']);
     expect(await why(group)).toContain(text(staff(SPEAK_NOW.id), 'whisper-group-centres'));
     const chosen = await caller(t, 'en', ['4']);
     expect(await why(chosen)).toContain(text(staff('violence-line'), 'whisper-why-service'));
@@ -262,6 +266,19 @@ describe('counts per service, without caller data', () => {
 });
 
 describe('the whisper webhooks', () => {
+  it('answer an empty document (never the caller-side fallback, no <Dial>) to a request the app cannot read', async () => {
+    for (const url of ['/voice/whisper?service=surya&why=now', '/voice/whisper/key?service=surya&why=now']) {
+      const json = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      expect(json.statusCode).toBe(200);
+      expect(parseTwiml(json.body).children).toEqual([]);
+    }
+  });
+
   it('answer valid TwiML with status 200 to anything, and are refused unsigned', async () => {
     for (const url of [
       '/voice/whisper',

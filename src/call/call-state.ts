@@ -144,7 +144,7 @@ const DIAL_FIELDS: Fields<DialState> = {
   net: { name: QUERY.net, write: (v) => (v ? '1' : undefined), read: (raw) => raw === '1' },
 };
 
-const WHISPER_FIELDS: { [K in keyof WhisperState]-?: Field<WhisperState[K]> } = {
+const WHISPER_FIELDS: Fields<WhisperState> = {
   lang,
   service: DIAL_FIELDS.service,
   why: { name: QUERY.why, write: (v) => v, read: readWhy },
@@ -269,7 +269,7 @@ export function whisperUrl(state: WhisperState, key = false): string {
 
 /** POST /voice/whisper's (and /voice/whisper/key's) query, read and checked. */
 export function readWhisperQuery(query: unknown, config: Config): WhisperState {
-  return read(WHISPER_FIELDS, query, config) as unknown as WhisperState;
+  return read(WHISPER_FIELDS, query, config);
 }
 
 /** POST /voice/menu's query, read and checked. */

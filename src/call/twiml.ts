@@ -22,6 +22,12 @@ export interface RenderContext {
 }
 
 /** The answer to a request whose signature does not match: Twilio never sends one. */
+/** An empty document: on the answering leg of a transfer (the whisper's URL), it puts the
+ * person who answered through to the caller at once. */
+export function emptyTwiml(): string {
+  return new VoiceResponse().toString();
+}
+
 export function rejectTwiml(): string {
   const r = new VoiceResponse();
   r.reject();

@@ -64,7 +64,7 @@ export function findTranscripts(page: string, markdown: string): Transcript[] {
     const m = MARKER.exec(text);
     const where = `${page}:${i + 1}`;
     if (!m) throw new UsageError(`${where}: write the marker as <!-- transcript: npm run --silent TOOL -- OPTIONS -->`);
-    const [, command, tool, args] = m as unknown as [string, string, string, string];
+    const [, command = '', tool = '', args = ''] = m;
     if (!Object.hasOwn(TOOLS, tool)) {
       throw new UsageError(
         `${where}: "${tool}" is not a tool whose output can be generated (${Object.keys(TOOLS).join(', ')})`,

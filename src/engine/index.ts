@@ -212,7 +212,16 @@ export class Engine {
       case 'first_open': {
         const service = this.transfers.services.pick({ type: 'group', group: a.group }, lang, failed, now);
         if (service)
-          return this.transfers.transfer({ lang, failed, now, prefix: [], events, service, why: `group:${a.group}` });
+          return this.transfers.transfer({
+            lang,
+            failed,
+            now,
+            prefix: [],
+            events,
+            service,
+            // The main menu's "speak to someone now"; elsewhere the caller asked for the group.
+            why: menu.id === 'main' ? 'now' : `group:${a.group}`,
+          });
         // No such service open now: "someone now" is the next person the line can reach.
         return this.transfers.putThrough({ lang, failed, now, prefix: [], events });
       }

@@ -9,7 +9,8 @@ import { audioRoutes } from '../../routes/audio.js';
 import { healthRoutes } from '../../routes/health.js';
 import { metricsRoutes } from '../../routes/metrics.js';
 import { voiceRoutes } from '../../routes/voice.js';
-import { WEBHOOK_PATHS } from '../call/call-state.js';
+import { WEBHOOK_PATHS, WEBHOOKS } from '../call/call-state.js';
+import { emptyTwiml } from '../call/twiml.js';
 import type { Config } from '../config/types.js';
 import { createLogger, RequestLogsAtDebug } from './logging.js';
 import { overloadProtection, type OverloadOptions } from './overload.js';
@@ -36,6 +37,9 @@ declare module 'fastify' {
 
 /** Twilio's webhook bodies are a few kilobytes at most. */
 export const BODY_LIMIT = 32 * 1024;
+
+/** The webhooks of the answering leg of a transfer (src/engine/whisper.ts). */
+const ANSWERING_LEG: ReadonlySet<string> = new Set([WEBHOOKS.whisper, WEBHOOKS.whisperKey]);
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const helpline = new Helpline(options.config, options);
@@ -81,19 +85,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Never a 5xx or a stack trace to Twilio: an internal error answers the safe TwiML with
   // 200, so the caller hears the emergency numbers and is put through to a 24/7 service.
   // Requests that are not Twilio-shaped (wrong content type, oversized body) keep their 4xx.
+  // On the answering leg (the whisper) the listener is the service's staff and <Dial> is not
+  // allowed: any error there answers an empty document, which puts them through to the caller.
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
+    const answeringLeg = ANSWERING_LEG.has(request.routeOptions.url ?? '');
+    const safe = answeringLeg ? emptyTwiml() : helpline.safeTwiml;
     if (status >= 400 && status < 500) {
       helpline.refusals.refused('bad-request', request.log, {
         event: 'bad-request',
         msg: 'request refused',
         fields: { status, code: error.code },
       });
-      return reply.code(status).type('text/xml').send(helpline.safeTwiml);
+      return reply
+        .code(answeringLeg ? 200 : status)
+        .type('text/xml')
+        .send(safe);
     }
     request.log.error({ event: 'internal-error', err: error }, 'internal error: answered the safe TwiML');
     helpline.metrics.internalError();
-    return reply.code(200).type('text/xml').send(helpline.safeTwiml);
+    return reply.code(200).type('text/xml').send(safe);
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

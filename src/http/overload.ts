@@ -26,8 +26,10 @@ export const OVERLOAD_DEFAULTS: OverloadOptions = {
 };
 
 /** Routes still served under pressure: the fallback document is static and costs nothing,
- * and a 503 from the fallback URL itself would leave the caller with Twilio's error message. */
-const SERVED_UNDER_PRESSURE = new Set(['/voice/fallback']);
+ * and a 503 from the fallback URL itself would leave the caller with Twilio's error message.
+ * The whisper's answers are as small, and a 503 on the answering leg would fail a transfer
+ * that the person had already picked up. */
+const SERVED_UNDER_PRESSURE = new Set(['/voice/fallback', '/voice/whisper', '/voice/whisper/key']);
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -199,7 +199,8 @@ async function answeringLeg(verb: TwimlNode, p: Playing, by: Answerer): Promise<
       next = { kind: 'request', url, method: methodOf(v), params: { ...leg, Digits: key } };
       break;
     }
-    if (!bridged) break;
+    // A declined confirm-whisper still posts its Gather's time-out (next), then hangs up.
+    if (!bridged && !next) break;
   }
   if (next) throw new CallError(`more than ${MAX_LEG_DOCUMENTS} documents on the answering leg`);
   p.emit({ event: 'answer', by, ...(key !== undefined ? { key } : {}), bridged });
