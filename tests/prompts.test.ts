@@ -26,7 +26,10 @@ describe('the built-in catalogs', () => {
     expect(LANGS).toEqual(['fr', 'nl', 'en']);
     const [first, ...others] = LANGS.map((l) => catalogs[l]!);
     // A language's own word for an hour (time-hour-12: "midi", "midday") only where it needs one.
-    const shared = (c: Catalog) => Object.keys(c.prompts).filter((k) => !/^time-hour-\d+$/.test(k)).sort();
+    const shared = (c: Catalog) =>
+      Object.keys(c.prompts)
+        .filter((k) => !/^time-hour-\d+$/.test(k))
+        .sort();
     for (const [i, c] of others.entries()) {
       expect(shared(c), LANGS[i + 1]).toEqual(shared(first!));
       // A clock time: each language picks its own forms ("17 heures", "5 pm").
