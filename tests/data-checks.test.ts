@@ -13,7 +13,7 @@ import { auditHours } from '../src/cli/hours-audit.js';
 import { formatAudit } from '../src/cli/hours.js';
 import { preflight, preflightCli } from '../src/cli/preflight.js';
 import { parseWallClock, WallClockError } from '../src/time/brussels.js';
-import { dataFixture, type DirectoryDoc, type Fixture, fixture, service } from './helpers/fixtures.js';
+import { dataFixture, type DirectoryDoc, type Fixture, fixture, service, TINY_WAV } from './helpers/fixtures.js';
 import { all, Call, makeApp, testConfig } from './helpers/twilio.js';
 
 let f: Fixture | undefined;
@@ -190,14 +190,7 @@ describe('extra holidays in the data (issue 16, item 9)', () => {
 });
 
 describe('recordings are checked (issue 16, item 10)', () => {
-  const WAV = Buffer.concat([
-    Buffer.from('RIFF'),
-    Buffer.from([36, 0, 0, 0]),
-    Buffer.from('WAVEfmt '),
-    Buffer.from([16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x80, 0x3e, 0, 0, 2, 0, 16, 0]),
-    Buffer.from('data'),
-    Buffer.from([0, 0, 0, 0]),
-  ]);
+  const WAV = TINY_WAV;
   function withRecording(name: string, bytes: Buffer, text?: string): Fixture {
     const fx = fixture();
     const dir = join(fx.prompts, 'audio', 'en');
