@@ -36,7 +36,7 @@ import { DEFAULT_DIRECTORY } from '../src/config/paths.js';
 import { spokenNumber } from '../src/engine/index.js';
 import { changeCopy, copyData, TINY_WAV } from './helpers/fixtures.js';
 import { testConfig } from './helpers/twilio.js';
-import { CALL_CLI, runNode } from './helpers/built.js';
+import { CALL_CLI, once, runNode } from './helpers/built.js';
 
 const config = testConfig();
 const MONDAY_MORNING = '2026-11-30T10:00';
@@ -639,38 +639,41 @@ describe('the built command', () => {
     return out;
   }
 
+  // Each of these runs is checked by two tests (what --help promises, and the behaviour itself).
+  const badOption = once(() => runNode(CALL_CLI, {}, ['--keys', 'x']));
+  const keysRunOut = once(() => runNode(CALL_CLI, {}, ['--keys', '1']));
+  const brokenData = once(() => {
+    // Broken data, built as data: the shipped directory with one number not in E.164.
+    const data = copyData();
+    try {
+      changeCopy(data, 'directory', (d) => (d.services.surya!.dial = '04 232 40 30'));
+      return runNode(CALL_CLI, { HELPLINE_CONFIG: data.directory }, ['--keys', '1']);
+    } finally {
+      rmSync(data.dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits as --help says: a bad option, keys that ran out, broken data', () => {
     const promised = promisedExits();
-    const bad = runNode(CALL_CLI, {}, ['--keys', 'x']);
-    expect(promised.get(bad.status!)).toMatch(/bad option/);
-    const short = runNode(CALL_CLI, {}, ['--keys', '1']);
-    expect(promised.get(short.status!)).toMatch(/ran out/);
-    // Broken data, built as data: the shipped directory with one number not in E.164.
-    const directory = parseYaml(readFileSync(DEFAULT_DIRECTORY, 'utf8')) as {
-      services: Record<string, { dial: string }>;
-    };
-    directory.services.surya!.dial = '04 232 40 30';
-    const file = join(mkdtempSync(join(tmpdir(), 'helpline-call-')), 'directory.yaml');
-    writeFileSync(file, stringifyYaml(directory));
-    const broken = runNode(CALL_CLI, { HELPLINE_CONFIG: file }, ['--keys', '1']);
+    expect(promised.get(badOption().status!)).toMatch(/bad option/);
+    expect(promised.get(keysRunOut().status!)).toMatch(/ran out/);
+    const broken = brokenData();
     expect(broken.stderr).toMatch(/services\.surya\.dial/);
     expect(promised.get(broken.status!)).toMatch(/data is broken/);
     expect([...promised.values()].filter((t) => /data/.test(t))).toHaveLength(1);
   });
 
   it('exits 3 when the keys run out, and 2 on a bad option', () => {
-    const short = runNode(CALL_CLI, {}, ['--keys', '1']);
+    const short = keysRunOut();
     expect(short.status).toBe(3);
     expect(short.stdout.trim().split('\n').at(-1)).toMatch(/^STOP /);
-    const bad = runNode(CALL_CLI, {}, ['--keys', 'x']);
+    const bad = badOption();
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--keys/);
   });
 
   it('reads HELPLINE_CONFIG as the line does: broken data is listed, exit 1', () => {
-    const data = copyData();
-    changeCopy(data, 'directory', (d) => (d.services.surya!.dial = '04 232 40 30'));
-    const run = runNode(CALL_CLI, { HELPLINE_CONFIG: data.directory });
+    const run = brokenData();
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/services\.surya\.dial: "04 232 40 30"/);
     expect(run.stdout).toBe('');

@@ -98,3 +98,13 @@ export async function startServer(
   const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
   return { child, port, stdout: () => out, stderr: () => err, exited, waitFor };
 }
+
+/** A run that several tests check, made once, when the first of them asks for it (in any order,
+ * or alone with -t): each spawn of the built line costs about a CPU-second. */
+export function once<T>(run: () => T): () => T {
+  let result: { value: T } | undefined;
+  return () => {
+    result ??= { value: run() };
+    return result.value;
+  };
+}
