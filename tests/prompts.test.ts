@@ -9,7 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { blank, fill, placeholders, placeholderUses } from '../src/call/placeholders.js';
 import { DEFAULT_MENUS, DEFAULT_PROMPTS } from '../src/config/paths.js';
-import { copyData, TINY_WAV } from './helpers/fixtures.js';
+import { changeCopy, copyData, TINY_WAV } from './helpers/fixtures.js';
 import { Call, all, makeApp, testConfig, BASE } from './helpers/twilio.js';
 
 type Catalog = { prompts: Record<string, string> };
@@ -83,7 +83,9 @@ describe('the {placeholder} syntax, parsed in one module', () => {
 describe('catalog checks at start-up', () => {
   it('a key missing in one language is named with its file', () => {
     const data = copyData();
-    data.edit('en', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
+    changeCopy(data, 'en', (p) => {
+      delete p.prompts.goodbye;
+    });
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
     expect(r.problems.filter((p) => p.code.startsWith('HL_ERR_'))).toEqual([
@@ -98,9 +100,13 @@ describe('catalog checks at start-up', () => {
 
   it('mismatched, unknown and unused placeholders and keys are each reported', () => {
     const data = copyData();
-    data.edit('fr', (s) => s.replace('Pour la police, tapez {key}.', 'Pour la police, tapez {touche}.'));
+    changeCopy(data, 'fr', (p) => {
+      p.prompts['opt-police'] = 'Pour la police, tapez {touche}.';
+    });
     for (const lang of LANGS as Array<'fr' | 'nl' | 'en'>)
-      data.edit(lang, (s) => s.replace('  goodbye:', '  stray-key: "x"\n  goodbye:'));
+      changeCopy(data, lang, (p) => {
+        p.prompts['stray-key'] = 'x';
+      });
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
     if (r.ok) return;
