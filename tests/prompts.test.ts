@@ -25,15 +25,16 @@ describe('the built-in catalogs', () => {
   it('are French, Dutch and English, each a prompts file with the same keys and placeholders', () => {
     expect(LANGS).toEqual(['fr', 'nl', 'en']);
     const [first, ...others] = LANGS.map((l) => catalogs[l]!);
-    // A language's own word for an hour (time-hour-12: "midi", "midday") only where it needs one.
+    // A language's own word for an hour (time-hour-12: "midi", "midday") or a day of the month
+    // (date-day-1: "1er") only where it needs one.
     const shared = (c: Catalog) =>
       Object.keys(c.prompts)
-        .filter((k) => !/^time-hour-\d+$/.test(k))
+        .filter((k) => !/^(time-hour|date-day)-\d+$/.test(k))
         .sort();
     for (const [i, c] of others.entries()) {
       expect(shared(c), LANGS[i + 1]).toEqual(shared(first!));
       // A clock time: each language picks its own forms ("17 heures", "5 pm").
-      for (const key of Object.keys(first!.prompts))
+      for (const key of shared(first!))
         if (!key.startsWith('time-hour'))
           expect(placeholders(c.prompts[key]!), `${LANGS[i + 1]} ${key}`).toEqual(placeholders(first!.prompts[key]!));
     }
