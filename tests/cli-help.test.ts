@@ -4,7 +4,10 @@
  * is still a usage error (status 2, the usage after the message). The output is what the
  * tool's entry file (src/cli/bin/) writes to the terminal.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { callCli, USAGE as CALL } from '../src/cli/call-command.js';
 import { UsageError } from '../src/cli/common.js';
 import { hoursCli, USAGE as HOURS } from '../src/cli/hours.js';
@@ -36,6 +39,9 @@ const terminal = (lines: boolean): Terminal => {
   return t;
 };
 
+const EMPTY = mkdtempSync(join(tmpdir(), 'helpline-help-'));
+afterAll(() => rmSync(EMPTY, { recursive: true, force: true }));
+
 const fail = () => {
   throw new Error('the tool reached the network');
 };
@@ -65,7 +71,14 @@ const TOOLS = [
     run: (argv: string[], io: Terminal['io']) => reportCli(argv, io, { fetch: fail as typeof fetch }),
     extra: ['--csv'],
   },
-  { name: 'docs:transcripts', usage: TRANSCRIPTS, lines: false, run: transcriptsCli, extra: ['--check'] },
+  {
+    name: 'docs:transcripts',
+    usage: TRANSCRIPTS,
+    lines: false,
+    // An empty folder for the pages: a --help that did not stop it would rewrite nothing real.
+    run: (argv: string[], io: Terminal['io']) => transcriptsCli(argv, io, EMPTY),
+    extra: ['--check'],
+  },
 ] as const;
 
 afterEach(() => {
