@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /** Tests that run the built files (dist/) or spawn processes (a new one goes here): dist/ is
@@ -36,9 +38,10 @@ export default defineConfig({
     testTimeout: 15_000,
     hookTimeout: 30_000,
     setupFiles: ['tests/setup/fast-check.ts'],
-    // The server and the tools set it at their start (src/time/zone.ts); tests that import the
-    // code directly run in the same zone.
-    env: { TZ: 'Europe/Brussels' },
+    // TZ: the server and the tools set it at their start (src/time/zone.ts); tests that import
+    // the code directly run in the same zone. NODE_COMPILE_CACHE: the processes the tests start
+    // keep V8's compiled code on disk, as `npm start` does (scripts/ensure-built.mjs).
+    env: { TZ: 'Europe/Brussels', NODE_COMPILE_CACHE: join(tmpdir(), 'node-compile-cache') },
     projects: [
       {
         extends: true,

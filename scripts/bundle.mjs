@@ -1,16 +1,20 @@
 /**
- * Bundles the server entry (dist/src/http/server.js, compiled by tsc) and everything it imports into
- * one file, dist/server.mjs: the file `npm start` and the container run.
+ * Bundles what `npm start` and the terminal tools run, from the tsc output in dist/src/:
+ *   - the server (dist/src/http/server.js and everything it imports) into one file,
+ *     dist/server.mjs: the file `npm start` and the container run;
+ *   - the terminal tools (dist/src/cli/bin/*.js) into dist/cli/, their shared code in
+ *     dist/cli/chunks/.
  *
  * Why: unbundled, the line reads and compiles some 630 files at start (zod, yaml, ajv, twilio's
- * xmlbuilder, prom-client...), and that was most of its start time. One file is read and
- * compiled once. Measured by `npm run bench` (README, Performance). The CLIs (npm run call,
- * map, hours, fallback) and the tests keep running the tsc output in dist/src/.
+ * xmlbuilder, prom-client...), and that was most of its start time; a tool run took 1.0 CPU
+ * second, 0.7 bundled (docs/performance.md, "Start"). The tests keep importing src/.
  *
  * The bundle is ESM, like the code. Some dependencies are CommonJS and `require()` Node's own
  * modules; an ESM bundle has no `require`, so the banner makes one (createRequire), the usual
- * way with esbuild. Nothing is left external: the bundle runs without node_modules
- * (tests/server.test.ts checks that).
+ * way with esbuild. Nothing is left external in the server: it runs without node_modules
+ * (tests/server.test.ts checks that). The tools leave out only twilio's REST client (the
+ * package's main entry, 21 MB of API classes), which `npm run purge` and the preflight's
+ * remote checks load from node_modules.
  *
  * opening_hours is bundled from its CommonJS build, which esbuild wraps in a function that V8
  * compiles when it is first required, on its own. Its ES build is hoisted into the bundle's top
@@ -21,7 +25,7 @@
  * (tests/server.test.ts checks the bundle's inputs).
  */
 import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -36,10 +40,9 @@ const openingHoursAsCommonJs = {
   },
 };
 
-const result = await build({
+/** What both bundles share. */
+const common = {
   absWorkingDir: root,
-  entryPoints: ['dist/src/http/server.js'],
-  outfile: 'dist/server.mjs',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -55,6 +58,26 @@ const result = await build({
   },
   plugins: [openingHoursAsCommonJs],
   logLevel: 'warning',
+};
+
+const bin = 'dist/src/cli/bin';
+rmSync(`${root}dist/cli`, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: readdirSync(`${root}${bin}`)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `${bin}/${f}`),
+  outdir: 'dist/cli',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  external: ['twilio'],
+});
+
+// The server last: scripts/build.mjs takes dist/server.mjs's time as the build's.
+const result = await build({
+  ...common,
+  entryPoints: ['dist/src/http/server.js'],
+  outfile: 'dist/server.mjs',
   metafile: true,
 });
 // What went into the bundle, file by file (npm run bench checks that twilio's REST client did not).

@@ -6,6 +6,7 @@
  * (`npm run --silent fallback > fallback.xml`).
  */
 import { existsSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { build, staleness } from './build.mjs';
 
 const why = staleness();
@@ -21,3 +22,7 @@ if (why) {
     process.exit(code);
   }
 }
+// Node keeps V8's compiled code of what this process loads on disk (os.tmpdir()/node-compile-cache,
+// or NODE_COMPILE_CACHE), checked against each file's content: the next start skips compiling
+// (docs/performance.md, "Start").
+enableCompileCache();

@@ -607,7 +607,7 @@ describe('the caller reads TwiML as Twilio does', () => {
 });
 
 describe('the built command', () => {
-  it('node dist/src/cli/bin/call.js plays a scripted call and exits 0', () => {
+  it('node dist/cli/call.js plays a scripted call and exits 0', () => {
     // English on Christmas Day: Sürya busy, then the police's number, then the caller hangs up.
     const run = runNode(CALL_CLI, {}, ['--at', CHRISTMAS, '--keys', `3,1,${POLICE_KEY},H`, '--dial', 'busy', '--json']);
     expect(run.stderr).toBe('');

@@ -275,9 +275,9 @@ describe.each(LANGS.map((l) => [l.id, l] as const))('the time budgets of the shi
 describe('each budget fails when the data makes a caller wait longer', () => {
   it('a longer greeting: the emergency numbers come too late, and --check names them', async () => {
     const data = copyData();
-    data.edit('fr', (t) =>
-      t.replace(/\n {2}greeting: "/, '\n  greeting: "Bonjour, vous êtes bien sur la ligne d\'aide aux victimes. '),
-    );
+    changeCopy(data, 'fr', (p) => {
+      p.prompts.greeting = `Bonjour, vous êtes bien sur la ligne d'aide aux victimes. ${p.prompts.greeting}`;
+    });
     const edited = allFigures(load(data));
     for (const l of LANGS) expect(figure(edited, l.id, 'the emergency numbers').over, l.id).toBe(true);
     const { code, err } = await checkCopy(data);
@@ -440,7 +440,9 @@ describe('flags follow the data', () => {
       m.menus.violence = { say: [], options: { '1': { menu: 'violence-2', say: 'opt-violence-line' } } };
       m.menus['violence-2'] = { say: [], options: { '1': { transfer: 'violence-line', say: 'opt-violence-line' } } };
     });
-    data.edit('nl', (t) => t.replace('\n  info-minors: "', `\n  info-minors: "${'Dit is een lange zin. '.repeat(12)}`));
+    changeCopy(data, 'nl', (p) => {
+      p.prompts['info-minors'] = `${'Dit is een lange zin. '.repeat(12)}${p.prompts['info-minors']}`;
+    });
     const edited = renderCallFlowMap(load(data));
     const flags = section(edited, '## Flags').join('\n');
     expect(flags).toContain('`violence-line` (4 · 1 · 1)');

@@ -224,9 +224,9 @@ describe('docker-compose.yml', () => {
     expect(purge.image).toBe(line.image);
     expect(purge.env_file).toBe('.env');
     expect(purge.ports).toBeUndefined(); // its metrics stay on the compose network
-    expect(purge.command).toEqual(['node', 'dist/src/cli/bin/purge.js', '--every', '1h', '--metrics-port', '9464']);
+    expect(purge.command).toEqual(['node', 'dist/cli/purge.js', '--every', '1h', '--metrics-port', '9464']);
     expect(JSON.parse(read('package.json')).scripts.purge).toBe(
-      'node --import ./scripts/ensure-built.mjs dist/src/cli/bin/purge.js',
+      'node --import ./scripts/ensure-built.mjs dist/cli/purge.js',
     );
     expect(purge.read_only).toBe(true);
     expect(purge.cap_drop).toEqual(['ALL']);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AFTER_CALL_MENU } from '../src/engine/index.js';
-import { copyData } from './helpers/fixtures.js';
+import { changeCopy, copyData, inFileOrder, service } from './helpers/fixtures.js';
 import { BASE, Call, all, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
 import { OFFER_KEYS, POLICE, dialOf, safetyNet } from './helpers/expected.js';
 
@@ -220,18 +220,17 @@ describe('4. offers: like services first, then key order', () => {
 
   it('offers written out of key order in menus.yaml are still read in key order, like services first', async () => {
     const data = copyData();
-    data.edit('menus', (s) =>
-      s.replace(
-        /offers:\n {2}"1": centres\n {2}"3": care\n {2}"4": violence-line\n {2}"5": police\n/,
-        'offers:\n  "5": police\n  "#": violence-line\n  "3": care\n  "1": centres\n',
-      ),
-    );
-    data.edit('menus', (s) =>
-      s.replace(
-        '"4": { transfer: violence-line, say: opt-violence-line }',
-        '"#": { transfer: violence-line, say: opt-violence-line }',
-      ),
-    );
+    changeCopy(data, 'menus', (m) => {
+      // 1712 on # instead of 4, in the main menu and in the offers.
+      const main = m.menus.main!.options;
+      expect(main['4']?.transfer).toBe('violence-line');
+      main['#'] = main['4']!;
+      delete main['4'];
+      const offers = Object.entries(m.offers).map(([key, id]) => [key === '4' ? '#' : key, id] as const);
+      expect(offers.map(([key]) => key)).toEqual(['1', '3', '#', '5']);
+      // Written in the file in reverse: "5", "#", "3", "1".
+      m.offers = inFileOrder(offers.reverse());
+    });
     const app = await makeApp({ at: WEDNESDAY_10, config: testConfig(data) });
     onTestFinished(() => app.app.close());
     const c = await new Call(app.app).start();
@@ -249,12 +248,11 @@ describe('6. clock times as each language says them', () => {
   /** A closure of PAG-ASA from 09:00 until `until` on the test's Wednesday. */
   const closedUntil = async (until: string) => {
     const data = copyData();
-    data.edit('directory', (s) =>
-      s.replace(
-        '  pag-asa:\n',
-        `  pag-asa:\n    closures:\n      - { from: "2026-12-02 09:00", to: "2026-12-02 ${until}", reason: reason-training }\n`,
-      ),
-    );
+    changeCopy(data, 'directory', (d) => {
+      service(d, 'pag-asa').closures = [
+        { from: '2026-12-02 09:00', to: `2026-12-02 ${until}`, reason: 'reason-training' },
+      ];
+    });
     const app = await makeApp({ at: WEDNESDAY_10, config: testConfig(data) });
     onTestFinished(() => app.app.close());
     return app;

@@ -9,6 +9,9 @@ import { Hours } from '../src/time/hours.js';
 import { changeCopy, copyData } from './helpers/fixtures.js';
 import { Call, makeApp, testConfig, type TestApp } from './helpers/twilio.js';
 import { clockVars } from '../src/engine/index.js';
+import { Phrasebook } from '../src/engine/phrasebook.js';
+import { loadConfig } from '../src/config/load.js';
+import { dayOfMonthKey } from '../src/config/prompts.js';
 
 const config = testConfig();
 const fr = config.prompts.fr!.prompts;
@@ -227,6 +230,57 @@ describe('when a closed service opens again, as said', () => {
         ),
       );
     }
+  });
+
+  it('the first of a month: French says it in its own word ("le 1er février"), Dutch and English the number', async () => {
+    const data = copyData();
+    changeCopy(data, 'directory', (d) => {
+      d.services['pag-asa']!.closures = [{ from: '2027-01-04', to: '2027-01-31', reason: 'reason-leave' }];
+    });
+    const app = await makeApp({ at: '2027-01-04T10:00:00+01:00', config: testConfig(data) });
+    onTestFinished(() => app.app.close());
+    // The French data has its own word for the 1st; the others have none and say "1".
+    expect(fr[dayOfMonthKey(1)]).toBeDefined();
+    expect(fr[dayOfMonthKey(1)]).not.toBe('1');
+    for (const l of LANGS) {
+      const p = config.prompts[l.id]!.prompts;
+      if (l.id !== 'fr') expect(p[dayOfMonthKey(1)], l.id).toBeUndefined();
+      const day = p[dayOfMonthKey(1)] ?? '1';
+      const call = await (await new Call(app.app).start()).keys(l.key, '2', '1');
+      expect(call.dial, l.id).toBeUndefined();
+      expect(said(call), l.id).toContain(
+        fill(p['reopens-day']!, { day: fill(p.date!, { day, month: p['month-2']! }) }),
+      );
+    }
+  });
+
+  it('other days of the month are said as numbers in every language', () => {
+    const words = new Phrasebook(config);
+    for (const l of LANGS)
+      for (let d = 2; d <= 31; d++) expect(words.dayOfMonth(l.id, d), `${l.id} ${d}`).toBe(String(d));
+    expect(words.dayOfMonth('fr', 1)).toBe(fr[dayOfMonthKey(1)]);
+    expect(words.dayOfMonth('en', 1)).toBe('1');
+  });
+
+  it('the loader takes a day of the month in one language only, and refuses a day that does not exist or a placeholder', () => {
+    const data = copyData();
+    const load = () => loadConfig(data);
+    changeCopy(data, 'nl', (p) => {
+      p.prompts[dayOfMonthKey(1)] = 'eerste';
+    });
+    const ok = load();
+    expect(ok.ok ? ok.config.prompts.nl!.prompts[dayOfMonthKey(1)] : ok.errors).toBe('eerste');
+    changeCopy(data, 'nl', (p) => {
+      p.prompts['date-day-32'] = 'tweeëndertigste';
+      p.prompts['date-day-0'] = 'nulde';
+      p.prompts[dayOfMonthKey(1)] = '{month} eerste';
+    });
+    const r = load();
+    expect(r.ok).toBe(false);
+    const codes = (key: string) => r.problems.filter((x) => x.path === `prompts.${key}`).map((x) => x.code);
+    expect(codes('date-day-32')).toContain('HL_ERR_PROMPT_UNUSED');
+    expect(codes('date-day-0')).toContain('HL_ERR_PROMPT_UNUSED');
+    expect(codes(dayOfMonthKey(1))).toEqual(['HL_ERR_PROMPT_PLACEHOLDERS']);
   });
 
   it('a service closed for good is "closed until further notice", not "the weekend" or "a holiday"', async () => {

@@ -20,7 +20,7 @@ import { childEnv, runNode } from './helpers/built.js';
 import { change, dataFixture, type DirectoryDoc, type Fixture } from './helpers/fixtures.js';
 import { all, assertValidTwiml, HOTLINE, languagesSaid } from './helpers/twilio.js';
 
-const PREFLIGHT_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'preflight.js');
+const PREFLIGHT_CLI = join(ROOT, 'dist', 'cli', 'preflight.js');
 const SHIPPED = loadConfig();
 if (!SHIPPED.ok) throw new Error('the shipped data does not load');
 const SERVICE_IDS = Object.keys(SHIPPED.config.services);

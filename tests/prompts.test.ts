@@ -9,7 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { blank, fill, placeholders, placeholderUses } from '../src/call/placeholders.js';
 import { DEFAULT_MENUS, DEFAULT_PROMPTS } from '../src/config/paths.js';
-import { copyData, TINY_WAV } from './helpers/fixtures.js';
+import { changeCopy, copyData, TINY_WAV } from './helpers/fixtures.js';
 import { Call, all, makeApp, testConfig, BASE } from './helpers/twilio.js';
 
 type Catalog = { prompts: Record<string, string> };
@@ -25,15 +25,16 @@ describe('the built-in catalogs', () => {
   it('are French, Dutch and English, each a prompts file with the same keys and placeholders', () => {
     expect(LANGS).toEqual(['fr', 'nl', 'en']);
     const [first, ...others] = LANGS.map((l) => catalogs[l]!);
-    // A language's own word for an hour (time-hour-12: "midi", "midday") only where it needs one.
+    // A language's own word for an hour (time-hour-12: "midi", "midday") or a day of the month
+    // (date-day-1: "1er") only where it needs one.
     const shared = (c: Catalog) =>
       Object.keys(c.prompts)
-        .filter((k) => !/^time-hour-\d+$/.test(k))
+        .filter((k) => !/^(time-hour|date-day)-\d+$/.test(k))
         .sort();
     for (const [i, c] of others.entries()) {
       expect(shared(c), LANGS[i + 1]).toEqual(shared(first!));
       // A clock time: each language picks its own forms ("17 heures", "5 pm").
-      for (const key of Object.keys(first!.prompts))
+      for (const key of shared(first!))
         if (!key.startsWith('time-hour'))
           expect(placeholders(c.prompts[key]!), `${LANGS[i + 1]} ${key}`).toEqual(placeholders(first!.prompts[key]!));
     }
@@ -83,7 +84,9 @@ describe('the {placeholder} syntax, parsed in one module', () => {
 describe('catalog checks at start-up', () => {
   it('a key missing in one language is named with its file', () => {
     const data = copyData();
-    data.edit('en', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
+    changeCopy(data, 'en', (p) => {
+      delete p.prompts.goodbye;
+    });
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
     expect(r.problems.filter((p) => p.code.startsWith('HL_ERR_'))).toEqual([
@@ -98,9 +101,13 @@ describe('catalog checks at start-up', () => {
 
   it('mismatched, unknown and unused placeholders and keys are each reported', () => {
     const data = copyData();
-    data.edit('fr', (s) => s.replace('Pour la police, tapez {key}.', 'Pour la police, tapez {touche}.'));
+    changeCopy(data, 'fr', (p) => {
+      p.prompts['opt-police'] = 'Pour la police, tapez {touche}.';
+    });
     for (const lang of LANGS as Array<'fr' | 'nl' | 'en'>)
-      data.edit(lang, (s) => s.replace('  goodbye:', '  stray-key: "x"\n  goodbye:'));
+      changeCopy(data, lang, (p) => {
+        p.prompts['stray-key'] = 'x';
+      });
     const r = loadConfig(data);
     expect(r.ok).toBe(false);
     if (r.ok) return;

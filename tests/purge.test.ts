@@ -17,7 +17,7 @@ import { phoneLeaks } from './helpers/privacy.js';
 import { CALLER, HOTLINE } from './helpers/twilio.js';
 import { ACCOUNT, callsApi, sid, TOKEN, type CallRecord, type CallsApi, type Reply } from './helpers/twilio-api.js';
 
-const PURGE_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'purge.js');
+const PURGE_CLI = join(ROOT, 'dist', 'cli', 'purge.js');
 const NOW = new Date('2026-12-01T10:00:00Z');
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
 const SURYA = '+3242324030';

@@ -3,7 +3,7 @@
  * get, calls in flight go on, a broken file keeps the configuration in force and every
  * problem is logged; then the same against the built server with a real SIGHUP.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { reloadFromSources } from '../src/http/reload.js';
@@ -29,7 +29,9 @@ function breakData(d: DataCopy): void {
     dir.services.payoke!.dial = '03 201 16 90';
     dir.services['violence-line']!.hours = 'Mo-Fr 25:00-17:00';
   });
-  d.edit('nl', (s) => s.replace(/^ {2}goodbye:.*\n/m, ''));
+  changeCopy(d, 'nl', (p) => {
+    delete p.prompts.goodbye;
+  });
 }
 
 describe('reload in the app', () => {
@@ -88,23 +90,21 @@ describe('reload in the app', () => {
     const t = await makeApp({ config: testConfig(data) });
     onTestFinished(() => t.app.close());
     const calls = await Promise.all(LANGS.map(async (l) => (await new Call(t.app).start()).keys(l.key, '3'))); // care centres
+    const gone: Array<string | undefined> = [];
     changeCopy(data, 'menus', (m) => {
+      const care = m.menus['care-centres']!;
+      gone.push(m.menus.main!.options['3']!.say, ...(care.say ?? []), ...(care.footer ?? []));
+      for (const o of Object.values(care.options)) gone.push(o.say);
       delete m.menus.main!.options['3'];
       delete m.menus['care-centres'];
       // An offer's key is a main-menu key: the care centres' offer goes with it.
       delete m.offers['3'];
     });
     // Their prompts go too, in every language (a prompt no menu uses stops the load).
-    for (const l of LANGS) {
-      const file = join(data.prompts, `${l.id}.yaml`);
-      writeFileSync(
-        file,
-        readFileSync(file, 'utf8').replace(
-          /^ {2}(care-intro|opt-care-centres|opt-care-brussels|opt-care-ghent|opt-care-liege):.*\n/gm,
-          '',
-        ),
-      );
-    }
+    for (const l of LANGS)
+      changeCopy(data, l.id as 'fr' | 'nl' | 'en', (p) => {
+        for (const key of gone) if (key !== undefined) delete p.prompts[key];
+      });
     const r = reloadFromSources(t.app.helpline, t.app.log);
     expect(r.ok ? [] : r.errors).toEqual([]);
     for (const [i, l] of LANGS.entries()) {

@@ -19,7 +19,7 @@ import { brusselsMidnight, period, reportCli } from '../src/cli/report.js';
 import { ROOT } from '../src/config/paths.js';
 import { runNode } from './helpers/built.js';
 
-const REPORT_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'report.js');
+const REPORT_CLI = join(ROOT, 'dist', 'cli', 'report.js');
 const HAS_PROMETHEUS = ['prometheus', 'promtool'].every(
   (tool) => spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0,
 );

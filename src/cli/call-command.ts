@@ -178,7 +178,6 @@ const OPTIONS = {
   log: { type: 'boolean', default: false },
   from: { type: 'string' },
   to: { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** --at: Brussels wall-clock time; a time that happens twice is noted. */
@@ -194,11 +193,8 @@ function parseAt(text: string, io: CliIO): Date {
 
 /** `npm run call` with its arguments; resolves with the exit status. */
 export async function callCli(argv: string[], io: CliIO): Promise<number> {
-  const values = parseOptions(argv, OPTIONS, USAGE);
-  if (values.help) {
-    io.out(USAGE);
-    return EXIT.ok;
-  }
+  const values = parseOptions(argv, OPTIONS, USAGE, (usage) => io.out(usage));
+  if (!values) return EXIT.ok;
   const at = values.at !== undefined ? parseAt(values.at, io) : undefined;
   if (values.dial !== undefined && values.keys === undefined) {
     throw new UsageError('--dial goes with --keys (interactively, you choose each outcome)');

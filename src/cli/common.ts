@@ -69,16 +69,31 @@ export function runMain(main: () => Promise<number>): void {
   );
 }
 
-/** The command's options (node:util parseArgs, strict, no positionals); a mistake is a
- * UsageError with the usage text. */
+/** --help (-h), which every tool has. */
+const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/**
+ * The command's options (node:util parseArgs, strict, no positionals) and --help: asked for, the
+ * usage goes to `printUsage` (as the tool's output takes it) and the result is undefined, for the
+ * tool to exit 0 before reading anything else. A mistake is a UsageError with the usage text.
+ */
 export function parseOptions<const O extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: O,
   usage: string,
+  printUsage: (usage: string) => void,
 ) {
+  const parse = () =>
+    parseArgs({ args: argv, strict: true, allowPositionals: false, options: { ...options, ...HELP } });
+  let values: ReturnType<typeof parse>['values'];
   try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+    values = parse().values;
   } catch (err) {
     throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
   }
+  if ('help' in values && values.help === true) {
+    printUsage(usage);
+    return undefined;
+  }
+  return values;
 }

@@ -105,14 +105,11 @@ export async function hoursCli(argv: string[], io: HoursIO, now: Date = new Date
       days: { type: 'string', default: '14' },
       service: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     USAGE,
+    (usage) => io.out(usage),
   );
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  if (!values) return 0;
   const from = values.from ?? dateOf(now);
   try {
     startOfDay(from);

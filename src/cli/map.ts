@@ -29,14 +29,11 @@ export async function mapCli(argv: string[], io: MapIO): Promise<number> {
     {
       check: { type: 'boolean', default: false },
       out: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     USAGE,
+    (usage) => io.out(`${usage}\n`),
   );
-  if (values.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
+  if (!values) return 0;
   const config = loadLineConfig(envPaths());
   const figures = allFigures(config);
   const doc = renderCallFlowMap(config, figures);

@@ -242,14 +242,11 @@ export async function preflightCli(argv: string[], io: PreflightIO, deps: Prefli
       json: { type: 'boolean', default: false },
       call: { type: 'string' },
       twilio: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     USAGE,
+    (usage) => io.out(`${usage}\n`),
   );
-  if (values.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
+  if (!values) return 0;
   if (values.call !== undefined && values.twilio)
     throw new UsageError(`--call and --twilio are two separate checks: run them one at a time\n\n${USAGE}`);
   const env = deps.env ?? process.env;

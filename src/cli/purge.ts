@@ -187,14 +187,11 @@ export async function purgeCli(argv: string[], io: PurgeIO, deps: PurgeDeps = {}
       'dry-run': { type: 'boolean', default: false },
       every: { type: 'string' },
       'metrics-port': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     USAGE,
+    (usage) => io.out(`${usage}\n`),
   );
-  if (values.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
+  if (!values) return 0;
   const env = deps.env ?? process.env;
   const olderThan = values['older-than'] ?? (env.PURGE_OLDER_THAN?.trim() || DEFAULT_OLDER_THAN);
   const olderThanMs = parseDuration(olderThan, values['older-than'] ? '--older-than' : 'PURGE_OLDER_THAN');

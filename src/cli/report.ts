@@ -208,14 +208,11 @@ export async function reportCli(
       year: { type: 'string' },
       csv: { type: 'boolean', default: false },
       prometheus: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
     },
     USAGE,
+    (usage) => io.out(`${usage}\n`),
   );
-  if (values.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
+  if (!values) return 0;
   const env = deps.env ?? process.env;
   const base = (values.prometheus ?? (env.PROMETHEUS_URL?.trim() || 'http://127.0.0.1:9090')).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]/.test(base)) throw new UsageError(`--prometheus: "${base}" is not an http(s) URL`);

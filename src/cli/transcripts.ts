@@ -131,15 +131,10 @@ export interface TranscriptsIO {
 
 /** `npm run docs:transcripts`; resolves with the exit status. */
 export async function transcriptsCli(argv: string[], io: TranscriptsIO, root = ROOT): Promise<number> {
-  const values = parseOptions(
-    argv,
-    { check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    USAGE,
+  const values = parseOptions(argv, { check: { type: 'boolean', default: false } }, USAGE, (usage) =>
+    io.out(`${usage}\n`),
   );
-  if (values.help) {
-    io.out(`${USAGE}\n`);
-    return 0;
-  }
+  if (!values) return 0;
   let stale = 0;
   let total = 0;
   for (const page of docPages(root)) {

@@ -117,6 +117,14 @@ const OWN_FORMS: ReadonlySet<string> = new Set(['time-hour', 'time-hour-minute']
 export const hourKey = (hour: number) => `time-hour-${hour}`;
 const HOUR_KEYS: ReadonlySet<string> = new Set(Array.from({ length: 24 }, (_, h) => hourKey(h)));
 
+/** A language's own way to say a day of the month in a date (date-day-1 to date-day-31: "1er"
+ * for "le 1er janvier"), said as {day} instead of the number; optional, like time-hour-N. */
+export const dayOfMonthKey = (day: number) => `date-day-${day}`;
+const DAY_OF_MONTH_KEYS: ReadonlySet<string> = new Set(Array.from({ length: 31 }, (_, d) => dayOfMonthKey(d + 1)));
+
+/** Prompts only the languages that need them have. */
+const ownWord = (key: string) => HOUR_KEYS.has(key) || DAY_OF_MONTH_KEYS.has(key);
+
 /** Placeholders available to prompts named by the data. */
 export const OPTION_VARS = ['key'];
 export const MENU_VARS = ['repeat', 'back', 'language'];
@@ -184,11 +192,15 @@ export function systemPromptUses(): PromptUse[] {
 export function checkPrompts(set: PromptSet, uses: PromptUse[], errors: Problem[]): void {
   const allKeys = new Set(set.languages.flatMap((l) => Object.keys(set.catalogs[l]?.prompts ?? {})));
   checkLanguagesAgree(set, allKeys, errors);
-  const hours = [...allKeys]
-    .filter((k) => HOUR_KEYS.has(k))
-    .map((key) => ({ key, vars: SYSTEM_PROMPTS['time-hour']!, place: 'the line itself (a time on the hour)' }));
-  for (const use of [...uses, ...hours]) checkUse(set, allKeys, use, errors);
-  const used = new Set([...uses, ...hours].map((u) => u.key));
+  const own = [...allKeys].flatMap((key) =>
+    HOUR_KEYS.has(key)
+      ? [{ key, vars: SYSTEM_PROMPTS['time-hour']!, place: 'the line itself (a time on the hour)' }]
+      : DAY_OF_MONTH_KEYS.has(key)
+        ? [{ key, vars: [], place: 'the line itself (a day of the month, in a date)' }]
+        : [],
+  );
+  for (const use of [...uses, ...own]) checkUse(set, allKeys, use, errors);
+  const used = new Set([...uses, ...own].map((u) => u.key));
   for (const key of allKeys) {
     // Reasons of temporary closures are kept for the next closure even when none uses them now.
     if (!used.has(key) && !key.startsWith(REASON_PREFIX))
@@ -206,7 +218,7 @@ const fileOf = (set: PromptSet, lang: Lang) => join(set.dir, `${lang}.yaml`);
 function checkLanguagesAgree(set: PromptSet, allKeys: Set<string>, errors: Problem[]): void {
   const file = (l: Lang) => fileOf(set, l);
   for (const key of [...allKeys].sort()) {
-    if (HOUR_KEYS.has(key)) continue; // a language's own word for an hour: only where it needs one
+    if (ownWord(key)) continue; // a language's own word for an hour or a day: only where it needs one
     const present = set.languages.filter((l) => set.catalogs[l]?.prompts[key] !== undefined);
     for (const l of set.languages) {
       if (!present.includes(l))

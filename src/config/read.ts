@@ -1,7 +1,7 @@
 /** Reading the operator's YAML files: every problem is collected with its code, file and path. */
 import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Problem, type ProblemCode, type Problems, reporter } from './problems.js';
 
 export type { Problems };

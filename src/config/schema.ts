@@ -2,7 +2,7 @@
  * The shape of the operator's files (zod): types, ranges and defaults. What needs more than one
  * field (unknown services, keys, hours, prompts) is checked by directory.ts, menus.ts and prompts.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { E164, KEY } from './constants.js';
 import { LOCAL_TIME } from '../time/hours.js';
 

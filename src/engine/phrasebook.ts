@@ -2,7 +2,7 @@
 import type { Config, Lang, Service } from '../config/types.js';
 import { calendarDaysBetween } from '../time/hours.js';
 import { fill } from '../call/placeholders.js';
-import { hourKey } from '../config/prompts.js';
+import { dayOfMonthKey, hourKey } from '../config/prompts.js';
 import type { Speech } from './types.js';
 
 export function speech(lang: Lang, key: string, vars?: Record<string, string>): Speech {
@@ -58,11 +58,18 @@ export class Phrasebook {
           : days < 7
             ? this.text(lang, `day-${next.getDay()}`)
             : this.text(lang, 'date', {
-                day: String(next.getDate()),
+                day: this.dayOfMonth(lang, next.getDate()),
                 month: this.text(lang, `month-${next.getMonth() + 1}`),
               });
     if (next.getHours() === 0 && next.getMinutes() === 0) return speech(lang, keys.day, { day });
     return speech(lang, keys.at, { day, time: this.time(lang, next) });
+  }
+
+  /** A day of the month in a date: the language's own word for it when it has one ("1er" in
+   * "le 1er janvier"), else the number. */
+  dayOfMonth(lang: Lang, day: number): string {
+    const own = dayOfMonthKey(day);
+    return this.config.prompts[lang]?.prompts[own] !== undefined ? this.text(lang, own) : String(day);
   }
 
   /** A clock time as the language says it: the pattern is the language's own (time-hour,

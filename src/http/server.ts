@@ -4,6 +4,7 @@
  *   HELPLINE_CONFIG, HELPLINE_MENUS, HELPLINE_PROMPTS, LOG_LEVEL, METRICS_TOKEN, HOTLINE_NUMBER
  * SIGHUP reloads the data files (src/http/reload.ts); SIGTERM and SIGINT stop cleanly.
  */
+import { flushCompileCache } from 'node:module';
 import { buildApp } from './app.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from './logging.js';
@@ -109,6 +110,9 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ port: env.port, host: env.host });
+  // With the compile cache on (npm start), write it now, not at exit: a line that is killed
+  // still starts faster next time. Nothing happens when it is off.
+  flushCompileCache();
 }
 
 main().catch((err: unknown) => {

@@ -63,9 +63,14 @@ const MAX_STEPS = 1000;
 
 /** One service's opening hours. The last answer is kept until the state changes, so a
  * call-heavy minute evaluates the rules once. */
+/** Whether a day is a public holiday, by country and day: the same for every service, and
+ * asked for each day of a year when the loader reads each service's usual week. */
+const holidayDays = new Map<string, boolean>();
+
 export class Hours {
   readonly expression: string;
   readonly overrides: readonly Override[];
+  private readonly countryCode: string;
   private readonly oh: OpeningHours;
   private cache: { from: number; until: number; state: HoursState } | undefined;
 
@@ -75,6 +80,7 @@ export class Hours {
     if (!inBrusselsTime())
       throw new Error('opening hours need the process in Europe/Brussels time: call useBrusselsTime() at the entry');
     this.expression = expression;
+    this.countryCode = countryCode;
     this.overrides = [...overrides].sort((a, b) => a.from.getTime() - b.from.getTime());
     this.oh = new OpeningHours(
       expression,
@@ -144,7 +150,13 @@ export class Hours {
 
   /** True on a public holiday of the country (whatever the service's hours). */
   isPublicHoliday(at: Date): boolean {
-    return this.oh.getPublicHolidayContext(at).isHoliday;
+    const day = `${this.countryCode} ${at.getFullYear()}-${at.getMonth() + 1}-${at.getDate()}`;
+    let holiday = holidayDays.get(day);
+    if (holiday === undefined) {
+      holiday = this.oh.getPublicHolidayContext(at).isHoliday;
+      holidayDays.set(day, holiday);
+    }
+    return holiday;
   }
 
   /** Open or not, and until when: kept until the next change. */

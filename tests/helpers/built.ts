@@ -7,10 +7,10 @@ import { ROOT } from '../../src/config/paths.js';
 
 /** What `npm start` runs: the bundle of dist/src/http/server.js (scripts/bundle.mjs). */
 export const SERVER = join(ROOT, 'dist', 'server.mjs');
-export const FALLBACK_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'fallback.js');
-export const CALL_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'call.js');
-export const MAP_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'map.js');
-export const HOURS_CLI = join(ROOT, 'dist', 'src', 'cli', 'bin', 'hours.js');
+export const FALLBACK_CLI = join(ROOT, 'dist', 'cli', 'fallback.js');
+export const CALL_CLI = join(ROOT, 'dist', 'cli', 'call.js');
+export const MAP_CLI = join(ROOT, 'dist', 'cli', 'map.js');
+export const HOURS_CLI = join(ROOT, 'dist', 'cli', 'hours.js');
 
 /** The environment of a child: this one, without what would change the line's data or port. */
 export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {

@@ -1,11 +1,11 @@
-/** Copies of the built-in data in a temp folder, edited per test. */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/** Copies of the built-in data in a temp folder, changed per test as data (never as text). */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_DIRECTORY, DEFAULT_MENUS, DEFAULT_PROMPTS } from '../../src/config/paths.js';
-import type { directorySchema, menusSchema } from '../../src/config/schema.js';
+import type { directorySchema, menusSchema, promptFileSchema } from '../../src/config/schema.js';
 
 /** A file of the data: the directory, the menus, or a language's prompts file (prompts/<lang>.yaml),
  * including one the copy does not have yet (`write` creates it). */
@@ -18,7 +18,6 @@ export interface DataCopy {
   prompts: string;
   /** The path of one file of the copy. */
   path(file: DataFile): string;
-  edit(file: DataFile, change: (text: string) => string): void;
 }
 
 export function copyData(): DataCopy {
@@ -31,24 +30,10 @@ export function copyData(): DataCopy {
   cpSync(DEFAULT_PROMPTS, prompts, { recursive: true });
   const path = (file: DataFile) =>
     file === 'directory' ? directory : file === 'menus' ? menus : join(prompts, `${file}.yaml`);
-  return {
-    dir,
-    directory,
-    menus,
-    prompts,
-    path,
-    edit(file, change) {
-      const p = path(file);
-      if (!existsSync(p)) throw new Error(`the copy has no ${file} file to edit (write it first)`);
-      const before = readFileSync(p, 'utf8');
-      const after = change(before);
-      if (after === before) throw new Error(`the edit of ${file} changed nothing`);
-      writeFileSync(p, after);
-    },
-  };
+  return { dir, directory, menus, prompts, path };
 }
 
-/** A copy to break on purpose: chainable edits, whole-file writes, and removal. */
+/** A copy to break on purpose: changes as data (`change`), whole-file writes, and removal. */
 export interface Fixture {
   dir: string;
   directory: string;
@@ -57,7 +42,6 @@ export interface Fixture {
   path(which: DataFile): string;
   /** The file's text as it is now. */
   read(which: DataFile): string;
-  edit(which: DataFile, change: (text: string) => string): Fixture;
   /** Writes the whole file (creates a prompts file for a new language). */
   write(which: DataFile, text: string): Fixture;
   remove(): void;
@@ -72,10 +56,6 @@ export function fixture(): Fixture {
     prompts: copy.prompts,
     path: copy.path,
     read: (which) => readFileSync(copy.path(which), 'utf8'),
-    edit(which, change) {
-      copy.edit(which, change);
-      return f;
-    },
     write(which, text) {
       writeFileSync(copy.path(which), text);
       return f;
@@ -91,7 +71,7 @@ export function fixture(): Fixture {
 export type DirectoryDoc = z.input<typeof directorySchema>;
 export type MenusDoc = z.input<typeof menusSchema>;
 /** A prompts file as data (its comments are not kept in the copy). */
-export type PromptsDoc = { prompts: Record<string, unknown> } & Record<string, unknown>;
+export type PromptsDoc = z.input<typeof promptFileSchema>;
 type Docs = {
   directory: DirectoryDoc;
   menus: MenusDoc;
@@ -129,13 +109,20 @@ export function service(d: DirectoryDoc, id: string): DirectoryDoc['services'][s
   return s;
 }
 
-/** `change` for a DataCopy (copyData()): the directory or the menus changed as data. */
+/** `change` for a DataCopy (copyData()): the directory, the menus or a prompts file changed as data. */
 export function changeCopy<K extends keyof Docs>(copy: DataCopy, which: K, mutate: (data: Docs[K]) => void): DataCopy {
   const file = copy.path(which);
   const data = parse(readFileSync(file, 'utf8')) as Docs[K];
   mutate(data);
   writeFileSync(file, stringify(data, { lineWidth: 0 }));
   return copy;
+}
+
+/** A mapping written in the file in this order: a plain object would put keys such as "5" before
+ * "#" and in ascending order, whatever the order they were set in. */
+export function inFileOrder<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  // The yaml package writes a Map's entries in their order; the loader reads a mapping either way.
+  return new Map(entries) as unknown as Record<string, T>;
 }
 
 /** The smallest WAV Twilio plays: a RIFF/WAVE header, PCM 8 kHz 16-bit mono, no samples. */
