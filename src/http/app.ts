@@ -73,13 +73,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // Webhook latency, by route pattern (never the raw URL with its query string).
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     helpline.metrics.observeRequest(
       request.method,
       request.routeOptions.url,
       reply.statusCode,
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   // Never a 5xx or a stack trace to Twilio: an internal error answers the safe TwiML with
