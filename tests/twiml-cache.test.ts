@@ -141,6 +141,19 @@ describe('the rendered-TwiML cache', () => {
     expect(b).toContain('callerId="+3225550199"');
   });
 
+  it('finds the greeting by identity, for the base URL it was rendered for only', () => {
+    const r = new TwimlRenderer(config);
+    const step = engine.start().step;
+    expect(engine.start().step).toBe(step);
+    const a = 'https://a.example';
+    const b = 'https://b.example';
+    const fromA = r.render(step, { baseUrl: a });
+    expect(fromA).toContain(`action="${a}/voice/menu?`);
+    expect(r.render(step, { baseUrl: b })).toContain(`action="${b}/voice/menu?`);
+    expect(r.render(step, { baseUrl: a })).toBe(fromA);
+    expect(r.render(step, { baseUrl: a })).toBe(new TwimlRenderer(config).render(step, { baseUrl: a }));
+  });
+
   it('stays bounded whatever it is asked', () => {
     const r = new TwimlRenderer(config);
     const step = engine.start().step;

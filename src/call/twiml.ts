@@ -73,11 +73,17 @@ export class TwimlRenderer {
    * new renderer, and a new cache.
    */
   private readonly cache = new Map<string, string>();
+  /** A frozen Step is one the engine gives every call alike (the greeting): its TwiML is found
+   * by identity, without building the content key, about 10 µs of POST /voice's 70
+   * (docs/performance.md). Not a transfer's, whose caller ID comes from the request. */
+  private readonly shared = new WeakMap<Step, { baseUrl: string; text: string }>();
 
   constructor(private readonly config: Config) {}
 
   /** The Step's TwiML, built once per distinct Step and context. */
   render(step: Step, ctx: RenderContext): string {
+    const known = this.shared.get(step);
+    if (known?.baseUrl === ctx.baseUrl) return known.text;
     const key = this.cacheKey(step, ctx);
     let text = this.cache.get(key);
     if (text === undefined) {
@@ -85,6 +91,7 @@ export class TwimlRenderer {
       if (this.cache.size >= RENDER_CACHE_MAX) this.cache.clear();
       this.cache.set(key, text);
     }
+    if (Object.isFrozen(step) && step.kind !== 'dial') this.shared.set(step, { baseUrl: ctx.baseUrl, text });
     return text;
   }
 

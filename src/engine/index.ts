@@ -58,11 +58,14 @@ export class Engine {
   private readonly phrases: Phrasebook;
   private readonly transfers: Transfers;
   private readonly menus: Menus;
+  /** The same for every call: one frozen Step, which the renderer finds by identity. */
+  private readonly greeting: Step;
 
   constructor(private readonly config: Config) {
     this.phrases = new Phrasebook(config);
     this.transfers = new Transfers(config, this.phrases);
     this.menus = new Menus(config, this.phrases);
+    this.greeting = Object.freeze(this.menus.language({ tries: 0, greeting: true, failed: [], prefix: [] }));
   }
 
   private get flow() {
@@ -71,10 +74,7 @@ export class Engine {
 
   /** A call comes in: the emergency numbers in every language of the greeting, then the choice. */
   start(): Result {
-    return {
-      step: this.menus.language({ tries: 0, greeting: true, failed: [], prefix: [] }),
-      events: [{ event: 'call', menu: LANGUAGE_MENU }],
-    };
+    return { step: this.greeting, events: [{ event: 'call', menu: LANGUAGE_MENU }] };
   }
 
   /** `state` was checked against this config once, by src/call/call-state.ts: its language, tries,
