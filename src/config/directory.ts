@@ -5,7 +5,7 @@
 import { E164 } from './constants.js';
 import { holidayOverrides, readHolidays, type Holiday } from '../time/holidays.js';
 import { Hours, hoursComments, readLocalTime, REASON_PREFIX, type Override } from '../time/hours.js';
-import { hoursSyntaxProblem } from './hours-help.js';
+import { hoursSyntaxProblem, isReordering } from './hours-help.js';
 import { REASON_VARS, SERVICE_VARS, type PromptUse } from './prompts.js';
 import { verifiedDateProblem } from '../time/verification.js';
 import { reporter, type Problems } from './problems.js';
@@ -202,12 +202,19 @@ function checkNames({ languages, languagesKnown, report }: Context, at: string, 
 /** The service's Hours, or undefined when its hours are not valid syntax. */
 function readHours(ctx: Context, at: string, s: ServiceData, overrides: Override[]): Hours | undefined {
   const { report, now } = ctx;
-  const problem = hoursSyntaxProblem(s.hours);
-  if (problem) {
-    report.error('HL_ERR_HOURS_SYNTAX', `${at}.hours`, problem);
+  let hours: Hours | undefined;
+  try {
+    hours = parseHours(ctx, s.hours, overrides);
+  } catch {
+    // Explained below, with the fix.
+  }
+  // Parsed once when they read as written; explained when the library refused them or had to
+  // reorder a rule (before they are ever evaluated: such hours can take minutes).
+  const problem = hours && !hours.warnings().some(isReordering) ? undefined : hoursSyntaxProblem(s.hours);
+  if (problem || !hours) {
+    report.error('HL_ERR_HOURS_SYNTAX', `${at}.hours`, problem ?? `"${s.hours}" is not valid opening hours`);
     return undefined;
   }
-  const hours = parseHours(ctx, s.hours, overrides);
   for (const w of hours.warnings()) report.warn('HL_WARN_HOURS', `${at}.hours`, w);
   if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
     report.warn(

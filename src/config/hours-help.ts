@@ -12,6 +12,8 @@ const RULE = 'each rule is days then times, and rules are separated by ";", e.g.
 /** The library's warning when it had to reorder a rule's parts: a sign of a missing ";". */
 const REORDERED = /was switched with the selector/;
 
+export const isReordering = (warning: string): boolean => REORDERED.test(warning);
+
 const seen = new Map<string, string | undefined>();
 
 /** The library's error, or its reordering warning, for these hours; undefined when they read as written. */
@@ -23,7 +25,7 @@ function slip(hours: string): string | undefined {
 function read(hours: string): string | undefined {
   try {
     const oh = new OpeningHours(hours, { lat: 50.85, lon: 4.35, address: { country_code: 'be', state: '' } });
-    return oh.getWarnings().find((w) => REORDERED.test(w));
+    return oh.getWarnings().find(isReordering);
   } catch (err) {
     return String(err);
   }
