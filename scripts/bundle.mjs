@@ -6,8 +6,8 @@
  *     dist/cli/chunks/.
  *
  * Why: unbundled, the line reads and compiles some 630 files at start (zod, yaml, ajv, twilio's
- * xmlbuilder, prom-client...), and that was most of its start time; a tool run took 1.0 CPU
- * second, 0.7 bundled (docs/performance.md, "Start"). The tests keep importing src/.
+ * xmlbuilder, prom-client...), and that was most of its start time; a tool run takes about a
+ * quarter less CPU bundled (docs/performance.md, "Start"). The tests keep importing src/.
  *
  * The bundle is ESM, like the code. Some dependencies are CommonJS and `require()` Node's own
  * modules; an ESM bundle has no `require`, so the banner makes one (createRequire), the usual
