@@ -22,7 +22,7 @@ RUN npm run build
 # --- runtime: the bundle, the data, and the production dependencies ---------------------------
 # The bundle runs on its own (tests/server.test.ts checks it without node_modules); the
 # production dependencies are kept for their licence files and for the terminal tools
-# (dist/cli/), which load twilio's REST client from node_modules.
+# (dist/cli/), which load twilio from node_modules.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     TZ=Europe/Brussels \

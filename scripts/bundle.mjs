@@ -12,9 +12,9 @@
  * The bundle is ESM, like the code. Some dependencies are CommonJS and `require()` Node's own
  * modules; an ESM bundle has no `require`, so the banner makes one (createRequire), the usual
  * way with esbuild. Nothing is left external in the server: it runs without node_modules
- * (tests/server.test.ts checks that). The tools leave out only twilio's REST client (the
- * package's main entry, 21 MB of API classes), which `npm run purge` and the preflight's
- * remote checks load from node_modules.
+ * (tests/server.test.ts checks that). The tools load twilio from node_modules (its REST
+ * client, the package's main entry, is 21 MB of API classes, used only by `npm run purge` and
+ * the preflight's remote checks).
  *
  * opening_hours is bundled from its CommonJS build, which esbuild wraps in a function that V8
  * compiles when it is first required, on its own. Its ES build is hoisted into the bundle's top

@@ -130,6 +130,13 @@ describe('each kind of problem has its code, file and place', () => {
       path: 'settings.holidays[0]',
     },
     {
+      kind: 'a holidays country the library has no public holidays for',
+      make: dir((d) => (d.settings = { ...d.settings, holidays_country: 'xx' })),
+      code: 'HL_ERR_HOLIDAYS_COUNTRY',
+      file: 'directory.yaml',
+      path: 'settings.holidays_country',
+    },
+    {
       kind: "a service's own holiday that is not a day",
       make: dir((d) => (service(d, 'violence-line').holidays = ['2027-02-30'])),
       code: 'HL_ERR_HOLIDAY',
@@ -508,6 +515,14 @@ describe('errors say what to fix (issue 16, item 12)', () => {
     expect(p?.code).toBe('HL_ERR_HOURS_SYNTAX');
     expect(p?.message).toContain('"Mo-Fr 09:00-17:00; PH off"');
     expect(p?.message).not.toMatch(/easter|switched/);
+  });
+
+  it("a holidays country the library does not know is named once, at the country, not at each service's hours", () => {
+    const found = problems(dir((d) => (d.settings = { ...d.settings, holidays_country: 'xx' })));
+    expect(found.filter((p) => p.code === 'HL_ERR_HOLIDAYS_COUNTRY').map((p) => p.path)).toEqual([
+      'settings.holidays_country',
+    ]);
+    expect(found.filter((p) => p.code === 'HL_ERR_HOURS_SYNTAX')).toEqual([]);
   });
 
   it('an empty directory file is named as empty', () => {

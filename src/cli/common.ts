@@ -69,7 +69,7 @@ export function runMain(main: () => Promise<number>): void {
   );
 }
 
-/** --help (-h), which every tool has. */
+/** --help (-h), which every tool that takes options has. */
 const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const;
 
 /**

@@ -4,7 +4,7 @@
  */
 import { E164 } from './constants.js';
 import { holidayOverrides, readHolidays, type Holiday } from '../time/holidays.js';
-import { Hours, hoursComments, readLocalTime, REASON_PREFIX, type Override } from '../time/hours.js';
+import { Hours, hoursComments, knowsHolidays, readLocalTime, REASON_PREFIX, type Override } from '../time/hours.js';
 import { hoursSyntaxProblem, isReordering } from './hours-help.js';
 import { REASON_VARS, SERVICE_VARS, type PromptUse } from './prompts.js';
 import { verifiedDateProblem } from '../time/verification.js';
@@ -51,13 +51,23 @@ interface Context extends DirectoryInput {
    * until the next change): parsing is the slow part of checking the directory. */
   sharedHours: Map<string, Hours>;
   reasons: PromptUse[];
+  /** False when settings.holidays_country is one the library refuses (reported there, once). */
+  countryKnown: boolean;
 }
 
 /** Checks every service; each problem is noted, and the services without one are returned. */
 export function checkDirectory(input: DirectoryInput): DirectoryResult {
   const report = reporter(input.problems, input.file);
   const commonHolidays = readHolidays(input.data.settings.holidays, 'settings.holidays', report) ?? [];
-  const ctx: Context = { ...input, report, commonHolidays, sharedHours: new Map(), reasons: [] };
+  const country = input.data.settings.holidays_country;
+  const countryKnown = knowsHolidays(country);
+  if (!countryKnown)
+    report.error(
+      'HL_ERR_HOLIDAYS_COUNTRY',
+      'settings.holidays_country',
+      `"${country}": the opening_hours library has no public holidays ("PH") for this country: write the two-letter code of a country it knows, e.g. "be"`,
+    );
+  const ctx: Context = { ...input, report, commonHolidays, countryKnown, sharedHours: new Map(), reasons: [] };
   const services: Record<string, Service> = {};
   for (const [id, s] of Object.entries(input.data.services)) {
     const service = readService(ctx, id, s);
@@ -203,19 +213,23 @@ function checkNames({ languages, languagesKnown, report }: Context, at: string, 
 function readHours(ctx: Context, at: string, s: ServiceData, overrides: Override[]): Hours | undefined {
   const { report, now } = ctx;
   let hours: Hours | undefined;
+  let refused: unknown;
   try {
     hours = parseHours(ctx, s.hours, overrides);
-  } catch {
-    // Explained below, with the fix.
+  } catch (err) {
+    refused = err;
   }
+  const warnings = hours?.warnings() ?? [];
   // Parsed once when they read as written; explained when the library refused them or had to
   // reorder a rule (before they are ever evaluated: such hours can take minutes).
-  const problem = hours && !hours.warnings().some(isReordering) ? undefined : hoursSyntaxProblem(s.hours);
+  const problem = hours && !warnings.some(isReordering) ? undefined : hoursSyntaxProblem(s.hours);
   if (problem || !hours) {
-    report.error('HL_ERR_HOURS_SYNTAX', `${at}.hours`, problem ?? `"${s.hours}" is not valid opening hours`);
+    // Hours that read as written, refused for the country's holidays: said once, at the country.
+    if (problem || ctx.countryKnown)
+      report.error('HL_ERR_HOURS_SYNTAX', `${at}.hours`, problem ?? `"${s.hours}": ${String(refused)}`);
     return undefined;
   }
-  for (const w of hours.warnings()) report.warn('HL_WARN_HOURS', `${at}.hours`, w);
+  for (const w of warnings) report.warn('HL_WARN_HOURS', `${at}.hours`, w);
   if (!hours.isOpen(now) && hours.state(now).nextChange === undefined) {
     report.warn(
       'HL_WARN_NEVER_OPEN',

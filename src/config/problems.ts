@@ -25,6 +25,7 @@ export const PROBLEM_CODES = {
   HL_ERR_WHISPER_SAY: 'a `whisper` on a service whose number is said (connect: say), never dialled',
   HL_ERR_STAFF_LANGUAGE: 'a `staff_language` that is not a language of the line',
   HL_ERR_HOLIDAY: 'an extra holiday that is not "MM-DD" or "YYYY-MM-DD", or is not a real date',
+  HL_ERR_HOLIDAYS_COUNTRY: 'a `holidays_country` whose public holidays the opening_hours library does not know',
   HL_ERR_TIME_ZONE: 'the process does not run in Europe/Brussels time (see src/time/zone.ts)',
   // The menus
   HL_ERR_UNKNOWN_SERVICE: 'a service id the directory does not have',

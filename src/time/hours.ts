@@ -61,11 +61,12 @@ const DATED_RULE = /\b(?:\d{4}|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|e
 /** Enough steps to cross any sensible list of overrides; past it "no change known". */
 const MAX_STEPS = 1000;
 
-/** One service's opening hours. The last answer is kept until the state changes, so a
- * call-heavy minute evaluates the rules once. */
 /** Whether a day is a public holiday, by country and day: the same for every service, and
  * asked for each day of a year when the loader reads each service's usual week. */
 const holidayDays = new Map<string, boolean>();
+
+/** One service's opening hours. The last answer is kept until the state changes, so a
+ * call-heavy minute evaluates the rules once. */
 
 export class Hours {
   readonly expression: string;
@@ -230,6 +231,16 @@ export class Hours {
   private ruleText(index: number): string {
     // The rule without its comment, so a comment's words do not look like a date.
     return this.oh.prettifyValue({ rule_index: index }).replace(COMMENT, '');
+  }
+}
+
+/** Whether the opening_hours library knows the public holidays ("PH") of this country. */
+export function knowsHolidays(countryCode: string): boolean {
+  try {
+    new OpeningHours('PH off', { lat: 50.85, lon: 4.35, address: { country_code: countryCode, state: '' } });
+    return true;
+  } catch {
+    return false;
   }
 }
 
