@@ -3,7 +3,6 @@
  * server into dist/server.mjs, written last. `staleness()` says whether dist/ is older than what
  * it is built from: `npm start` and the terminal tools build only then (scripts/ensure-built.mjs).
  */
-import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +47,10 @@ export function staleness(root = ROOT) {
   return changed && `${changed} changed since the last build`;
 }
 
+/** Loaded only to build: `npm start` loads this file first on every start, and child_process
+ * alone takes 10 ms to load (docs/performance.md, "Start"). */
+const childProcess = () => process.getBuiltinModule('node:child_process');
+
 /** tsc, then the bundle, their output on `out` ('inherit', or a file descriptor); the exit code. */
 export function build(root = ROOT, out = 'inherit') {
   const steps = [
@@ -55,7 +58,7 @@ export function build(root = ROOT, out = 'inherit') {
     [join(root, 'scripts', 'bundle.mjs')],
   ];
   for (const args of steps) {
-    const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', out, out] });
+    const r = childProcess().spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', out, out] });
     if (r.status !== 0) return r.status ?? 1;
   }
   return 0;
