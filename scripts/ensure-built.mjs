@@ -6,8 +6,16 @@
  * (`npm run --silent fallback > fallback.xml`).
  */
 import { existsSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { build, staleness } from './build.mjs';
+
+// An older Node would fail later with a cryptic error: say what to do instead.
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  process.stderr.write(
+    `The line needs Node 24 LTS, and this is Node ${process.version}: run \`. scripts/node24.sh\` first (README).\n`,
+  );
+  process.exit(1);
+}
 
 const why = staleness();
 if (why) {
@@ -25,4 +33,4 @@ if (why) {
 // Node keeps V8's compiled code of what this process loads on disk (os.tmpdir()/node-compile-cache,
 // or NODE_COMPILE_CACHE), checked against each file's content: the next start skips compiling
 // (docs/performance.md, "Start").
-enableCompileCache();
+nodeModule.enableCompileCache();
