@@ -17,8 +17,8 @@ export interface SignatureOptions {
   authToken: string;
   /** The public base URL Twilio calls (https://ivr.example.be); empty: rebuilt from the request. */
   publicBaseUrl?: string | undefined;
-  /** Where a refusal is counted and logged in summary (the line always gives one). */
-  refusals?: RefusalLog | undefined;
+  /** Where a refusal is counted and logged in summary. */
+  refusals: RefusalLog;
 }
 
 /** The URL Twilio signed: the configured public base + the path and query as received. */
@@ -53,7 +53,7 @@ export function signatureCheck(opts: SignatureOptions): (request: FastifyRequest
   const publicBaseUrl = opts.publicBaseUrl?.replace(/\/+$/, '') || undefined;
   return function checkSignature(request, reply) {
     if (isValidTwilioRequest(request, opts.authToken, publicBaseUrl)) return true;
-    opts.refusals?.refused('signature', request.log, {
+    opts.refusals.refused('signature', request.log, {
       event: 'signature-rejected',
       msg: 'X-Twilio-Signature does not match: if this is Twilio, check PUBLIC_BASE_URL and TWILIO_AUTH_TOKEN',
       fields: { path: request.url.split('?')[0] },
