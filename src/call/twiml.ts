@@ -21,13 +21,13 @@ export interface RenderContext {
   from?: string | undefined;
 }
 
-/** The answer to a request whose signature does not match: Twilio never sends one. */
 /** An empty document: on the answering leg of a transfer (the whisper's URL), it puts the
  * person who answered through to the caller at once. */
 export function emptyTwiml(): string {
   return new VoiceResponse().toString();
 }
 
+/** The answer to a request whose signature does not match: Twilio never sends one. */
 export function rejectTwiml(): string {
   const r = new VoiceResponse();
   r.reject();

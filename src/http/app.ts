@@ -40,6 +40,8 @@ export const BODY_LIMIT = 32 * 1024;
 
 /** The webhooks of the answering leg of a transfer (src/engine/whisper.ts). */
 const ANSWERING_LEG: ReadonlySet<string> = new Set([WEBHOOKS.whisper, WEBHOOKS.whisperKey]);
+/** What an error on the answering leg answers: the person is put through to the caller. */
+const EMPTY = emptyTwiml();
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const helpline = new Helpline(options.config, options);
@@ -91,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     const answeringLeg = ANSWERING_LEG.has(request.routeOptions.url ?? '');
-    const safe = answeringLeg ? emptyTwiml() : helpline.safeTwiml;
+    const safe = answeringLeg ? EMPTY : helpline.safeTwiml;
     if (status >= 400 && status < 500) {
       helpline.refusals.refused('bad-request', request.log, {
         event: 'bad-request',
