@@ -59,10 +59,15 @@ export class Services {
     return !failed.includes(service.id) && this.isOpen(service, now);
   }
 
+  /** The first of `services` a caller can be put through to now: dialled, open, not failed. */
+  firstToPutThrough(services: readonly Service[], failed: readonly string[], now: Date): Service | undefined {
+    return services.find((x) => x.connect === 'transfer' && this.available(x, failed, now));
+  }
+
   /** The next service of the chain to put a caller through to, after those that failed. */
   next(lang: Lang, failed: readonly string[], now: Date): Service | undefined {
     for (const t of this.chain) {
-      const s = this.members(t, lang, now).find((x) => x.connect === 'transfer' && this.available(x, failed, now));
+      const s = this.firstToPutThrough(this.members(t, lang, now), failed, now);
       if (s) return s;
     }
     return undefined;

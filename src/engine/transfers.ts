@@ -231,7 +231,7 @@ export class Transfers {
     for (const target of [...this.flow.offers.map((o) => o.target), ...this.flow.safetyNet]) {
       const members = this.services.members(target, order, now);
       if (!members.some((s) => s.id === like)) continue;
-      const s = members.find((x) => x.connect === 'transfer' && !failed.includes(x.id) && this.services.isOpen(x, now));
+      const s = this.services.firstToPutThrough(members, failed, now);
       if (s) return s;
     }
     return this.services.next(order, failed, now);
