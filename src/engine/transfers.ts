@@ -66,7 +66,7 @@ export class Transfers {
       const prefix = [...c.prefix, ...this.about(lang, service, c.failed, now)];
       return this.offers({ ...c, prefix, events, focus: service.id });
     }
-    return this.connect({ ...c, events });
+    return this.putThroughTo({ ...c, events });
   }
 
   /**
@@ -98,7 +98,7 @@ export class Transfers {
 
   /** An open service put through: said in the caller's language, or, for a caller who chose
    * none, in every greeting language. `quiet`: the caller was just told they are being put through. */
-  private connect(c: AnyContext & { service: Service; net?: boolean; quiet?: boolean }): Result {
+  putThroughTo(c: AnyContext & { service: Service; net?: boolean; quiet?: boolean }): Result {
     const { lang, service } = c;
     const say = this.phrases.grouped(lang, [
       ...c.prefix,
@@ -131,7 +131,7 @@ export class Transfers {
         ? [...c.prefix, ...this.phrases.each(undefined, (l) => speech(l, 'dial-trying-another'))]
         : c.prefix;
     // next() gives only services open now that are put through, never one whose number is said.
-    return this.connect({ ...c, prefix, events, service, net: true });
+    return this.putThroughTo({ ...c, prefix, events, service, net: true });
   }
 
   /** The offers open now, each on its fixed key, those like `focus` first; none: the end. */
@@ -235,11 +235,6 @@ export class Transfers {
       if (s) return s;
     }
     return this.services.next(order, failed, now);
-  }
-
-  /** Put through at once to `service` (open, dialled): for a caller who reached nobody. */
-  putThroughTo(c: AnyContext & { service: Service }): Result {
-    return this.connect(c);
   }
 
   /** Nobody can be reached: the emergency numbers, one number to call back, a kind goodbye.
