@@ -168,13 +168,12 @@ export class Engine {
     if ((key === undefined && tries >= 1) || tries + 1 >= this.flow.maxTries) {
       // Nobody to put through to (every safety-net service closed): no "putting you through",
       // but the ending, in every language of the greeting.
-      const anyone = this.transfers.services.next(this.flow.defaultLanguage, failed, now) !== undefined;
-      const prefix = anyone ? this.flow.greeting.map((l) => speech(l, 'putting-through')) : [];
       return this.transfers.putThrough({
         lang: undefined,
         failed,
         now,
-        prefix,
+        prefix: [],
+        announce: this.flow.greeting.map((l) => speech(l, 'putting-through')),
         events: [failure, { event: 'default-language' }],
         quiet: true,
       });

@@ -119,17 +119,21 @@ export class Transfers {
     return { step, events: [...c.events, { event: 'transfer', lang, service: service.id }] };
   }
 
-  /** For a caller who did not choose: the safety net's next service open now, else the end. */
-  putThrough(c: AnyContext & { quiet?: boolean }): Result {
+  /** For a caller who did not choose: the safety net's next service open now, else the end.
+   * `announce` is said after the prefix only when someone is put through ("putting you through"). */
+  putThrough(c: AnyContext & { quiet?: boolean; announce?: Speech[] }): Result {
     const events: FlowEvent[] = [...c.events, { event: 'safety-net', lang: c.lang }];
     const service = this.services.next(c.lang ?? this.flow.defaultLanguage, c.failed, c.now);
     if (!service) return this.ending({ ...c, events });
     // After a failed transfer, a caller who chose no language hears in every greeting language
     // that another service is tried (one who chose heard why it failed, in c.prefix).
-    const prefix =
-      c.why === 'retry' && c.lang === undefined
-        ? [...c.prefix, ...this.phrases.each(undefined, (l) => speech(l, 'dial-trying-another'))]
-        : c.prefix;
+    const prefix = [
+      ...c.prefix,
+      ...(c.announce ?? []),
+      ...(c.why === 'retry' && c.lang === undefined
+        ? this.phrases.each(undefined, (l) => speech(l, 'dial-trying-another'))
+        : []),
+    ];
     // next() gives only services open now that are put through, never one whose number is said.
     return this.putThroughTo({ ...c, prefix, events, service, net: true });
   }
