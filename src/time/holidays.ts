@@ -4,7 +4,7 @@
  * service whose hours say "PH off"; a service's own `holidays` to it alone. An entry is "MM-DD"
  * (every year) or "YYYY-MM-DD" (once). Each becomes a whole-day closure of kind 'holiday'.
  */
-import { addDays, parseWallClock } from './brussels.js';
+import { addDays, startOfDay, wallClockOf } from './brussels.js';
 import type { Override } from './hours.js';
 import type { ProblemCode } from '../config/problems.js';
 
@@ -54,7 +54,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The days a holiday falls on from last year to YEARS_AHEAD years after `now`'s ("YYYY-MM-DD"). */
 export function holidayDates(holidays: readonly Holiday[], now: Date): string[] {
-  const thisYear = Number(parseYear(now));
+  const thisYear = wallClockOf(now).year;
   const out = new Set<string>();
   for (const h of holidays) {
     const years = h.year !== undefined ? [h.year] : range(thisYear - 1, thisYear + YEARS_AHEAD);
@@ -70,17 +70,13 @@ export function holidayDates(holidays: readonly Holiday[], now: Date): string[] 
 export function holidayOverrides(holidays: readonly Holiday[], now: Date): Override[] {
   const out: Override[] = [];
   for (const date of holidayDates(holidays, now)) {
-    const from = parseWallClock(`${date}T00:00`).at;
-    const to = parseWallClock(`${addDays(date, 1)}T00:00`).at;
+    const from = startOfDay(date);
+    const to = startOfDay(addDays(date, 1));
     const last = out.at(-1);
     if (last && last.to.getTime() === from.getTime()) last.to = to;
     else out.push({ from, to, open: false, holiday: true });
   }
   return out;
-}
-
-function parseYear(now: Date): string {
-  return new Intl.DateTimeFormat('en', { timeZone: 'Europe/Brussels', year: 'numeric' }).format(now);
 }
 
 function range(a: number, b: number): number[] {
