@@ -6,6 +6,7 @@
  * says how exact that is.
  */
 import { parseOptions, UsageError } from './common.js';
+import { addDays, startOfDay } from '../time/brussels.js';
 
 /** The recorded daily counts the report reads, and the labels that tell their rows apart. */
 export const FIGURES = [
@@ -24,14 +25,7 @@ const DAY_MS = 86_400_000;
 
 /** The instant of 00:00 in Brussels on a calendar day (month 1-12; day may overflow). */
 export function brusselsMidnight(year: number, month: number, day: number): Date {
-  const utc = Date.UTC(year, month - 1, day);
-  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hour: '2-digit', hourCycle: 'h23' });
-  // Brussels is UTC+1 or UTC+2: the candidate that reads 00 there is midnight.
-  for (const hours of [1, 2]) {
-    const at = new Date(utc - hours * 3_600_000);
-    if (fmt.format(at) === '00') return at;
-  }
-  throw new Error(`no midnight in Brussels on ${year}-${month}-${day}`);
+  return startOfDay(addDays(`${year}-${String(month).padStart(2, '0')}-01`, day - 1));
 }
 
 export interface Period {
